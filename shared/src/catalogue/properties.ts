@@ -1,0 +1,228 @@
+/**
+ * The property catalogue: the single source of truth for every plan/subscription property.
+ * Controller (sync, feasibility), agent (apply), API validation and CLI parsing all read it.
+ * Keys and their meaning are fixed by SPEC §2.
+ */
+import type { ComponentName } from './components.js';
+
+export const UNLIMITED = 'unlimited';
+export type Unlimited = typeof UNLIMITED;
+
+/** How add-on values combine with the plan's (and with each other's). */
+export type Combine = 'sum' | 'max' | 'or' | 'none';
+
+export type PropertyType =
+  | { readonly kind: 'size'; readonly unlimited: boolean }
+  | { readonly kind: 'count'; readonly unlimited: boolean }
+  | { readonly kind: 'duration'; readonly unlimited: boolean }
+  | { readonly kind: 'seconds' }
+  | { readonly kind: 'bool' }
+  | { readonly kind: 'version' }
+  | { readonly kind: 'enum'; readonly values: readonly string[] };
+
+/**
+ * What a host must have for a property's value to be provided.
+ * - `component`: when the value is `true` (bool) or `> 0` (count), one of `anyOf` must be installed.
+ * - `disk`: a finite size must fit in the host's allocatable disk.
+ * - `php-version`: PHP X.Y must be installed.
+ * - `php-fpm`: the `fpm` handler needs php-fpm of the PHP version the host provides.
+ * - `tool-by-value`: the enum value names the component (e.g. `awstats`), `none` needs nothing.
+ */
+export type Requirement =
+  | { readonly kind: 'component'; readonly anyOf: readonly ComponentName[]; readonly label: string }
+  | { readonly kind: 'disk' }
+  | { readonly kind: 'php-version' }
+  | { readonly kind: 'php-fpm' }
+  | { readonly kind: 'tool-by-value' };
+
+export interface PropertyDef {
+  readonly key: string;
+  readonly type: PropertyType;
+  /** Value when a plan does not set the key; `undefined` means "not set" (e.g. PHP's own default). */
+  readonly default: Value | undefined;
+  readonly unit?: string;
+  readonly combine: Combine;
+  /** An add-on plan may carry this key (false = "not in add-ons"). */
+  readonly inAddons: boolean;
+  /** The permission that delegates this property to the subscriber. */
+  readonly delegatedBy?: PermissionKey;
+  readonly requires?: Requirement;
+  /** The requirement is checked only when this property's provided value is `true`. */
+  readonly dependsOn?: string;
+  readonly description: string;
+}
+
+/** A property value: numbers for sizes (bytes), counts and seconds; `'unlimited'`; booleans; strings. */
+export type Value = number | boolean | string;
+
+const size = (unlimited = true): PropertyType => ({ kind: 'size', unlimited });
+const count = (unlimited = true): PropertyType => ({ kind: 'count', unlimited });
+const bool: PropertyType = { kind: 'bool' };
+
+const WEB_SERVER: Requirement = { kind: 'component', anyOf: ['nginx', 'apache'], label: 'a web server (nginx or apache)' };
+
+function limit(key: string, description: string, type: PropertyType, extra: Partial<PropertyDef> = {}): PropertyDef {
+  return { key, type, default: UNLIMITED, combine: 'sum', inAddons: true, description, ...extra };
+}
+
+function hostingFlag(key: string, description: string, requires: Requirement, extra: Partial<PropertyDef> = {}): PropertyDef {
+  return {
+    key,
+    type: bool,
+    default: false,
+    combine: 'or',
+    inAddons: true,
+    delegatedBy: 'permissions.manage_hosting',
+    requires,
+    description,
+    ...extra,
+  };
+}
+
+function permission(key: string, description: string): PropertyDef {
+  return { key, type: bool, default: false, combine: 'or', inAddons: true, description };
+}
+
+export const PERMISSION_KEYS = [
+  'permissions.manage_php_settings',
+  'permissions.manage_php_version',
+  'permissions.manage_hosting',
+  'permissions.manage_dns',
+  'permissions.manage_mail',
+  'permissions.manage_databases',
+  'permissions.manage_subdomains',
+  'permissions.manage_ftp',
+] as const;
+export type PermissionKey = (typeof PERMISSION_KEYS)[number];
+
+const DEFS: readonly PropertyDef[] = [
+  limit('limits.disk_space', 'Disk quota of the webspace', size(), { unit: 'bytes', requires: { kind: 'disk' } }),
+  limit('limits.traffic', 'Monthly traffic', size(), { unit: 'bytes/month' }),
+  limit('limits.websites', 'Websites (domains)', count()),
+  limit('limits.subdomains', 'Subdomains', count()),
+  limit('limits.domain_aliases', 'Domain aliases', count()),
+  limit('limits.web_users', 'Web users', count()),
+  limit('limits.mailing_lists', 'Mailing lists', count()),
+  limit('limits.mailboxes', 'Mailboxes', count(), {
+    default: 0,
+    requires: { kind: 'component', anyOf: ['postfix', 'exim'], label: 'a mail server (postfix or exim)' },
+  }),
+  limit('limits.mailbox_size', 'Size of one mailbox', size(), { unit: 'bytes', combine: 'max' }),
+  limit('limits.databases', 'Databases', count(), {
+    default: 0,
+    requires: {
+      kind: 'component',
+      anyOf: ['mariadb', 'mysql', 'postgresql'],
+      label: 'a database server (mariadb, mysql or postgresql)',
+    },
+  }),
+  limit('limits.ftp_accounts', 'FTP accounts', count(), {
+    default: 0,
+    requires: { kind: 'component', anyOf: ['proftpd', 'vsftpd', 'pure-ftpd'], label: 'an FTP server (proftpd, vsftpd or pure-ftpd)' },
+  }),
+  limit('limits.validity', 'Validity period; sets the expiry date when subscribing', { kind: 'duration', unlimited: true }, {
+    combine: 'none',
+    inAddons: false,
+  }),
+  hostingFlag('hosting.web', 'Web hosting', WEB_SERVER, { default: true, delegatedBy: undefined }),
+  hostingFlag('hosting.php', 'PHP support', { kind: 'component', anyOf: ['php'], label: 'PHP' }),
+  {
+    key: 'hosting.php_version',
+    type: { kind: 'version' },
+    default: undefined,
+    combine: 'none',
+    inAddons: false,
+    delegatedBy: 'permissions.manage_php_version',
+    requires: { kind: 'php-version' },
+    dependsOn: 'hosting.php',
+    description: "PHP version X.Y (unset: the host's highest installed PHP)",
+  },
+  {
+    key: 'hosting.php_handler',
+    type: { kind: 'enum', values: ['fpm', 'fastcgi', 'cgi'] },
+    default: 'fpm',
+    combine: 'none',
+    inAddons: false,
+    delegatedBy: 'permissions.manage_php_version',
+    requires: { kind: 'php-fpm' },
+    dependsOn: 'hosting.php',
+    description: 'How PHP runs: fpm, fastcgi or cgi',
+  },
+  hostingFlag('hosting.perl', 'Perl support', { kind: 'component', anyOf: ['perl'], label: 'Perl' }),
+  hostingFlag('hosting.python', 'Python support', { kind: 'component', anyOf: ['python3'], label: 'Python 3' }),
+  hostingFlag('hosting.nodejs', 'Node.js support', { kind: 'component', anyOf: ['node'], label: 'Node.js' }),
+  hostingFlag('hosting.miva', 'Miva Empresa support', { kind: 'component', anyOf: ['mivavm'], label: 'Miva Empresa (mivavm)' }),
+  hostingFlag('hosting.cgi', 'CGI scripts', WEB_SERVER, { dependsOn: 'hosting.web' }),
+  hostingFlag('hosting.ssi', 'Server-side includes', WEB_SERVER, { dependsOn: 'hosting.web' }),
+  hostingFlag('hosting.ssl', 'SSL/TLS support', WEB_SERVER, { dependsOn: 'hosting.web' }),
+  {
+    key: 'hosting.webstat',
+    type: { kind: 'enum', values: ['none', 'awstats', 'webalizer'] },
+    default: 'none',
+    combine: 'none',
+    inAddons: false,
+    delegatedBy: 'permissions.manage_hosting',
+    requires: { kind: 'tool-by-value' },
+    dependsOn: 'hosting.web',
+    description: 'Web statistics: none, awstats or webalizer',
+  },
+  ...(['php.memory_limit', 'php.upload_max_filesize', 'php.post_max_size'] as const).map(
+    (key): PropertyDef => ({
+      key,
+      type: size(false),
+      default: undefined,
+      unit: 'bytes',
+      combine: 'max',
+      inAddons: true,
+      delegatedBy: 'permissions.manage_php_settings',
+      description: `PHP ${key.slice(4)} (unset: PHP's own default)`,
+    }),
+  ),
+  {
+    key: 'php.max_execution_time',
+    type: { kind: 'seconds' },
+    default: undefined,
+    unit: 'seconds',
+    combine: 'max',
+    inAddons: true,
+    delegatedBy: 'permissions.manage_php_settings',
+    description: "PHP max_execution_time in seconds (unset: PHP's own default)",
+  },
+  {
+    key: 'php.display_errors',
+    type: bool,
+    default: undefined,
+    combine: 'or',
+    inAddons: true,
+    delegatedBy: 'permissions.manage_php_settings',
+    description: "PHP display_errors (unset: PHP's own default)",
+  },
+  permission('permissions.manage_php_settings', 'The subscriber may change PHP settings (php.*)'),
+  permission('permissions.manage_php_version', 'The subscriber may choose the PHP version and handler'),
+  permission('permissions.manage_hosting', 'The subscriber may change hosting settings'),
+  permission('permissions.manage_dns', 'The subscriber may manage DNS'),
+  permission('permissions.manage_mail', 'The subscriber may manage mail'),
+  permission('permissions.manage_databases', 'The subscriber may manage databases'),
+  permission('permissions.manage_subdomains', 'The subscriber may manage subdomains'),
+  permission('permissions.manage_ftp', 'The subscriber may manage FTP accounts'),
+];
+
+export const PROPERTIES: ReadonlyMap<string, PropertyDef> = new Map(DEFS.map((d) => [d.key, d]));
+export const PROPERTY_KEYS: readonly string[] = DEFS.map((d) => d.key);
+
+/** A map of property values keyed by property key. */
+export type Values = Record<string, Value>;
+
+export function propertyDef(key: string): PropertyDef | undefined {
+  return PROPERTIES.get(key);
+}
+
+/** Every key with a catalogue default, filled in over `values`. Keys without a default stay unset. */
+export function withDefaults(values: Readonly<Values>): Values {
+  const out: Values = {};
+  for (const def of DEFS) {
+    const v = values[def.key] ?? def.default;
+    if (v !== undefined) out[def.key] = v;
+  }
+  return out;
+}

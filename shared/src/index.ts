@@ -1,0 +1,4 @@
+export * from './errors.js';
+export * from './catalogue/properties.js';
+export * from './catalogue/components.js';
+export * from './catalogue/parse.js';
