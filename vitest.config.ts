@@ -1,14 +1,16 @@
 import { defineConfig } from 'vitest/config';
 
+// Workspace packages export their TypeScript sources under this condition (see tsconfig.json).
+const conditions = ['hostplane-source', 'import', 'node', 'default'];
+
 export default defineConfig({
-  resolve: {
-    // Workspace packages export their TypeScript sources under this condition (see tsconfig.json).
-    conditions: ['hostplane-source'],
-  },
+  resolve: { conditions },
+  ssr: { resolve: { conditions, externalConditions: conditions } },
   test: {
     include: ['test/**/*.test.ts'],
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    server: { deps: { inline: [/@hostplane\//] } },
   },
 });

@@ -39,8 +39,9 @@ export class NotFoundError extends HostplaneError {
   constructor(
     readonly entity: EntityKind,
     readonly id: string,
+    message?: string,
   ) {
-    super(`${entity} '${id}' not found`);
+    super(message ?? `${entity} '${id}' not found`);
   }
 }
 

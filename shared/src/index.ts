@@ -2,3 +2,4 @@ export * from './errors.js';
 export * from './catalogue/properties.js';
 export * from './catalogue/components.js';
 export * from './catalogue/parse.js';
+export * from './names.js';

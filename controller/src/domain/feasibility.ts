@@ -31,8 +31,13 @@ function wants(value: Value | undefined): boolean {
 /** The closest PHP version: highest installed not above the requested one, else the lowest installed. */
 export function nearestPhpVersion(requested: string, installed: readonly string[]): string | undefined {
   let best: string | undefined;
-  for (const v of installed) if (compareVersions(v, requested) <= 0) best = v;
-  return best ?? installed[0];
+  let lowest: string | undefined;
+  // Does not rely on `installed` being sorted: callers outside capabilitiesOf may pass any order.
+  for (const v of installed) {
+    if (compareVersions(v, requested) <= 0 && (best === undefined || compareVersions(v, best) > 0)) best = v;
+    if (lowest === undefined || compareVersions(v, lowest) < 0) lowest = v;
+  }
+  return best ?? lowest;
 }
 
 function check(def: PropertyDef, value: Value | undefined, provided: Values, caps: HostCapabilities, current: Readonly<Values> | null): Check {

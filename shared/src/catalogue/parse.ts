@@ -7,9 +7,9 @@ import { InvalidArgumentError } from '../errors.js';
 import { PROPERTIES, UNLIMITED, type PropertyDef, type PropertyType, type Value, type Values } from './properties.js';
 
 const SIZE_UNITS = { K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4, P: 1024 ** 5 } as const;
-const SIZE_RE = /^(\d+(?:\.\d+)?)\s*([KMGTP])?(?:i?B)?$/i;
+const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(?:([KMGTP])(?:i?B)?|B)?$/i;
 const DURATION_RE = /^(\d+)(d|w|mo|y)$/;
-const VERSION_RE = /^\d{1,3}\.\d{1,3}$/;
+const VERSION_RE = /^(\d{1,3})\.(\d{1,3})$/;
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1']);
 const FALSE_WORDS = new Set(['false', 'no', 'off', '0']);
 
@@ -40,26 +40,43 @@ export function formatSize(bytes: number): string {
   return String(bytes);
 }
 
+/**
+ * Adds `months` calendar months, keeping the time of day; a day that does not exist in the target
+ * month is clamped to its last day (Jan 31 + 1mo = Feb 28/29, Feb 29 + 1y = Feb 28), as in ISO 8601
+ * calendar arithmetic, instead of overflowing into the next month.
+ */
+function addMonthsUTC(from: Date, months: number): Date {
+  const year = from.getUTCFullYear();
+  const month = from.getUTCMonth() + months;
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  const d = new Date(from.getTime());
+  d.setUTCFullYear(year, month, Math.min(from.getUTCDate(), lastDay));
+  return d;
+}
+
 /** Adds a duration (`30d`, `2w`, `6mo`, `1y`) to a date, by calendar for months and years (UTC). */
 export function addDuration(from: Date, duration: string): Date {
-  const m = DURATION_RE.exec(duration);
+  const m = DURATION_RE.exec(duration.trim());
   if (!m) throw new Error(`malformed duration '${duration}'`);
   const n = Number(m[1]);
   const d = new Date(from.getTime());
   switch (m[2]) {
     case 'd':
       d.setUTCDate(d.getUTCDate() + n);
-      break;
+      return d;
     case 'w':
       d.setUTCDate(d.getUTCDate() + 7 * n);
-      break;
+      return d;
     case 'mo':
-      d.setUTCMonth(d.getUTCMonth() + n);
-      break;
+      return addMonthsUTC(from, n);
     default:
-      d.setUTCFullYear(d.getUTCFullYear() + n);
+      return addMonthsUTC(from, 12 * n);
   }
-  return d;
+}
+
+/** `unlimited`, ignoring surrounding blanks and case, as the CLI may pass it. */
+function isUnlimitedText(raw: unknown): boolean {
+  return typeof raw === 'string' && raw.trim().toLowerCase() === UNLIMITED;
 }
 
 function parseNumberish(def: PropertyDef, type: PropertyType & { kind: 'size' | 'count' | 'seconds' }, raw: unknown): Value {
@@ -68,12 +85,12 @@ function parseNumberish(def: PropertyDef, type: PropertyType & { kind: 'size' | 
     type.kind === 'size'
       ? `a size such as 512M, 10G, 1T or bytes${allowsUnlimited ? ", or 'unlimited'" : ''}`
       : `a whole number ≥ 0${allowsUnlimited ? ", or 'unlimited'" : ''}`;
-  if (raw === UNLIMITED) {
+  if (isUnlimitedText(raw)) {
     if (allowsUnlimited) return UNLIMITED;
     throw bad(def.key, raw, expected);
   }
   if (typeof raw === 'number') {
-    if (Number.isSafeInteger(raw) && raw >= 0) return raw;
+    if (Number.isSafeInteger(raw) && raw >= 0) return raw === 0 ? 0 : raw; // -0 → 0
     throw bad(def.key, raw, expected);
   }
   if (typeof raw !== 'string') throw bad(def.key, raw, expected);
@@ -98,7 +115,7 @@ function parseNumberish(def: PropertyDef, type: PropertyType & { kind: 'size' | 
  */
 export function parseValue(key: string, raw: unknown): Value {
   const def = PROPERTIES.get(key);
-  if (!def) throw new InvalidArgumentError(key, `unknown property '${key}'`);
+  if (!def) throw new InvalidArgumentError(key, `unknown property '${key}' (value ${show(raw)})`);
   const type = def.type;
   switch (type.kind) {
     case 'size':
@@ -106,8 +123,11 @@ export function parseValue(key: string, raw: unknown): Value {
     case 'seconds':
       return parseNumberish(def, type, raw);
     case 'duration': {
-      if (raw === UNLIMITED && type.unlimited) return UNLIMITED;
-      if (typeof raw === 'string' && DURATION_RE.test(raw.trim()) && !/^0+\D/.test(raw.trim())) return raw.trim();
+      if (isUnlimitedText(raw) && type.unlimited) return UNLIMITED;
+      const m = typeof raw === 'string' ? DURATION_RE.exec(raw.trim()) : null;
+      const n = m ? Number(m[1]) : 0;
+      // Canonical form (`030d` → `30d`), so that equal durations compare equal; zero is refused.
+      if (m && n > 0 && Number.isSafeInteger(n)) return `${n}${m[2]}`;
       throw bad(key, raw, "a duration such as 30d, 2w, 6mo, 1y, or 'unlimited'");
     }
     case 'bool': {
@@ -118,7 +138,9 @@ export function parseValue(key: string, raw: unknown): Value {
       throw bad(key, raw, 'true or false');
     }
     case 'version': {
-      if (typeof raw === 'string' && VERSION_RE.test(raw.trim())) return raw.trim();
+      // Canonical form (`08.02` → `8.2`): feasibility compares it with the host's X.Y versions.
+      const m = typeof raw === 'string' ? VERSION_RE.exec(raw.trim()) : null;
+      if (m) return `${Number(m[1])}.${Number(m[2])}`;
       throw bad(key, raw, 'a version X.Y such as 8.2');
     }
     case 'enum': {
@@ -139,7 +161,7 @@ export function formatValue(key: string, value: Value | undefined): string {
 /** Parses a `key=value` assignment as given to `--set`. */
 export function parseAssignment(text: string): [key: string, value: Value] {
   const eq = text.indexOf('=');
-  if (eq <= 0) throw new InvalidArgumentError('set', `expected key=value, got '${text}'`);
+  if (eq <= 0) throw new InvalidArgumentError('set', `set: expected key=value, got '${text}'`);
   const key = text.slice(0, eq).trim();
   return [key, parseValue(key, text.slice(eq + 1))];
 }

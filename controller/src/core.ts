@@ -1,0 +1,65 @@
+/**
+ * The controller core: every use case bound to one store. gRPC handlers, the scheduler and the agent
+ * sessions call this; it owns the SQLite connection.
+ */
+import type { CapabilityReport } from '@hostplane/shared';
+import type { HostState } from './domain/index.js';
+import { openDatabase, type Db } from './store/index.js';
+import * as uc from './usecases/index.js';
+
+export class ControllerCore {
+  readonly ctx: uc.Context;
+
+  constructor(db: Db, clock: uc.Clock = uc.systemClock) {
+    this.ctx = new uc.Context(db, clock);
+  }
+
+  /** Opens (creating and migrating as needed) the SQLite store at `file`. */
+  static open(file: string, clock?: uc.Clock): ControllerCore {
+    return new ControllerCore(openDatabase(file), clock);
+  }
+
+  close(): void {
+    this.ctx.db.close();
+  }
+
+  // Plans
+  createPlan = (input: uc.CreatePlanInput) => uc.createPlan(this.ctx, input);
+  getPlan = (name: string) => uc.getPlan(this.ctx, name);
+  listPlans = (kind?: string) => uc.listPlans(this.ctx, kind);
+  updatePlan = (name: string, input: uc.UpdatePlanInput) => uc.updatePlan(this.ctx, name, input);
+  deletePlan = (name: string) => uc.deletePlan(this.ctx, name);
+
+  // Customers
+  createCustomer = (input: uc.CreateCustomerInput) => uc.createCustomer(this.ctx, input);
+  getCustomer = (login: string) => uc.getCustomer(this.ctx, login);
+  listCustomers = () => uc.listCustomers(this.ctx);
+  suspendCustomer = (login: string) => uc.suspendCustomer(this.ctx, login);
+  activateCustomer = (login: string) => uc.activateCustomer(this.ctx, login);
+  deleteCustomer = (login: string) => uc.deleteCustomer(this.ctx, login);
+
+  // Subscriptions
+  createSubscription = (input: uc.CreateSubscriptionInput) => uc.createSubscription(this.ctx, input);
+  getSubscription = (name: string) => uc.getSubscription(this.ctx, name);
+  listSubscriptions = (filter?: uc.SubscriptionListFilter) => uc.listSubscriptions(this.ctx, filter);
+  syncSubscription = (name: string) => uc.syncSubscription(this.ctx, name);
+  acceptConflicts = (name: string, fingerprint: string) => uc.acceptConflicts(this.ctx, name, fingerprint);
+  customizeSubscription = (name: string, input: uc.CustomizeInput) => uc.customizeSubscription(this.ctx, name, input);
+  unlockSubscription = (name: string) => uc.unlockSubscription(this.ctx, name);
+  switchPlan = (name: string, plan: string) => uc.switchPlan(this.ctx, name, plan);
+  detachSubscription = (name: string) => uc.detachSubscription(this.ctx, name);
+  addAddon = (name: string, addon: string) => uc.addAddon(this.ctx, name, addon);
+  removeAddon = (name: string, addon: string) => uc.removeAddon(this.ctx, name, addon);
+  suspendSubscription = (name: string) => uc.suspendSubscription(this.ctx, name);
+  activateSubscription = (name: string) => uc.activateSubscription(this.ctx, name);
+  renewSubscription = (name: string, expiresAt: string) => uc.renewSubscription(this.ctx, name, expiresAt);
+  deleteSubscription = (name: string) => uc.deleteSubscription(this.ctx, name);
+  expireDue = () => uc.expireDue(this.ctx);
+
+  // Hosts
+  reportCapabilities = (host: string, report: CapabilityReport) => uc.reportCapabilities(this.ctx, host, report);
+  getHost = (name: string) => uc.getHost(this.ctx, name);
+  listHosts = () => uc.listHosts(this.ctx);
+  setHostState = (name: string, state: HostState) => uc.setHostState(this.ctx, name, state);
+  removeHost = (name: string) => uc.removeHost(this.ctx, name);
+}

@@ -1,0 +1,111 @@
+/** The hosts table: each hosting server with its agent's latest capability report and revisions. */
+import type { CapabilityReport } from '@hostplane/shared';
+import type { HostState } from '../domain/index.js';
+import type { Db } from './db.js';
+
+export interface HostRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly state: HostState;
+  readonly report: CapabilityReport | null;
+  readonly reportJson: string | null;
+  readonly lastHeartbeatAt: string | null;
+  readonly revision: number;
+  readonly observedRevision: number;
+  readonly createdAt: string;
+}
+
+interface HostRow {
+  id: number;
+  name: string;
+  state: HostState;
+  report_json: string | null;
+  last_heartbeat_at: string | null;
+  revision: number;
+  observed_revision: number;
+  created_at: string;
+}
+
+const toRecord = (r: HostRow): HostRecord => ({
+  id: r.id,
+  name: r.name,
+  state: r.state,
+  report: r.report_json ? (JSON.parse(r.report_json) as CapabilityReport) : null,
+  reportJson: r.report_json,
+  lastHeartbeatAt: r.last_heartbeat_at,
+  revision: r.revision,
+  observedRevision: r.observed_revision,
+  createdAt: r.created_at,
+});
+
+export class HostStore {
+  private readonly byNameStmt;
+  private readonly byIdStmt;
+  private readonly listStmt;
+  private readonly insertStmt;
+  private readonly setReportStmt;
+  private readonly setStateStmt;
+  private readonly bumpStmt;
+  private readonly allocatedStmt;
+  private readonly deleteStmt;
+
+  constructor(db: Db) {
+    this.byNameStmt = db.prepare<[string], HostRow>('SELECT * FROM hosts WHERE name = ?');
+    this.byIdStmt = db.prepare<[number], HostRow>('SELECT * FROM hosts WHERE id = ?');
+    this.listStmt = db.prepare<[], HostRow>('SELECT * FROM hosts ORDER BY name');
+    this.insertStmt = db.prepare<[string, HostState, string | null, string | null, string], { id: number }>(
+      'INSERT INTO hosts (name, state, report_json, last_heartbeat_at, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
+    );
+    this.setReportStmt = db.prepare<[string, string, number]>('UPDATE hosts SET report_json = ?, last_heartbeat_at = ? WHERE id = ?');
+    this.setStateStmt = db.prepare<[HostState, number]>('UPDATE hosts SET state = ? WHERE id = ?');
+    this.bumpStmt = db.prepare<[number], { revision: number }>('UPDATE hosts SET revision = revision + 1 WHERE id = ? RETURNING revision');
+    this.deleteStmt = db.prepare<[number]>('DELETE FROM hosts WHERE id = ?');
+    this.allocatedStmt = db.prepare<[], { host_id: number; bytes: number }>(
+      `SELECT host_id, coalesce(sum(json_extract(provided_values, '$."limits.disk_space"')), 0) AS bytes
+         FROM subscriptions
+        WHERE json_type(provided_values, '$."limits.disk_space"') = 'integer'
+        GROUP BY host_id`,
+    );
+  }
+
+  byName(name: string): HostRecord | undefined {
+    const r = this.byNameStmt.get(name);
+    return r && toRecord(r);
+  }
+
+  byId(id: number): HostRecord | undefined {
+    const r = this.byIdStmt.get(id);
+    return r && toRecord(r);
+  }
+
+  list(): HostRecord[] {
+    return this.listStmt.all().map(toRecord);
+  }
+
+  insert(name: string, state: HostState, report: CapabilityReport | null, now: string): HostRecord {
+    const { id } = this.insertStmt.get(name, state, report ? JSON.stringify(report) : null, report ? now : null, now)!;
+    return this.byId(id)!;
+  }
+
+  setReport(id: number, reportJson: string, now: string): void {
+    this.setReportStmt.run(reportJson, now, id);
+  }
+
+  setState(id: number, state: HostState): void {
+    this.setStateStmt.run(state, id);
+  }
+
+  delete(id: number): void {
+    this.deleteStmt.run(id);
+  }
+
+  /** Increments the host's desired-state revision and returns the new value. */
+  bumpRevision(id: number): number {
+    return this.bumpStmt.get(id)!.revision;
+  }
+
+  /** Finite disk quotas provided to subscriptions, summed per host id. */
+  allocatedBytes(): Map<number, number> {
+    return new Map(this.allocatedStmt.all().map((r) => [r.host_id, r.bytes]));
+  }
+}

@@ -1,0 +1,6 @@
+export * from './db.js';
+export * from './json.js';
+export * from './plans.js';
+export * from './customers.js';
+export * from './hosts.js';
+export * from './subscriptions.js';

@@ -1,0 +1,71 @@
+/**
+ * Numbered schema migrations. `PRAGMA user_version` records the last one applied; each runs in its
+ * own transaction. Append new migrations; never edit one that has shipped.
+ */
+export const MIGRATIONS: readonly string[] = [
+  // 1: plans, customers, hosts, subscriptions and their add-ons.
+  `
+  CREATE TABLE plans (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    kind        TEXT NOT NULL CHECK (kind IN ('service', 'addon', 'reseller')),
+    values_json TEXT NOT NULL,
+    version     INTEGER NOT NULL DEFAULT 1,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+  );
+
+  CREATE TABLE customers (
+    id           INTEGER PRIMARY KEY,
+    login        TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    email        TEXT NOT NULL,
+    state        TEXT NOT NULL CHECK (state IN ('active', 'suspended')),
+    created_at   TEXT NOT NULL
+  );
+
+  CREATE TABLE hosts (
+    id                INTEGER PRIMARY KEY,
+    name              TEXT NOT NULL UNIQUE,
+    state             TEXT NOT NULL CHECK (state IN ('ready', 'unknown', 'maintenance', 'incompatible')),
+    report_json       TEXT,
+    last_heartbeat_at TEXT,
+    revision          INTEGER NOT NULL DEFAULT 0,
+    observed_revision INTEGER NOT NULL DEFAULT 0,
+    created_at        TEXT NOT NULL
+  );
+
+  CREATE TABLE subscriptions (
+    id                 INTEGER PRIMARY KEY,
+    name               TEXT NOT NULL UNIQUE,
+    customer_id        INTEGER NOT NULL REFERENCES customers (id),
+    host_id            INTEGER NOT NULL REFERENCES hosts (id),
+    plan_id            INTEGER REFERENCES plans (id),
+    locked             INTEGER NOT NULL DEFAULT 0,
+    own_values         TEXT,
+    subscriber_values  TEXT NOT NULL DEFAULT '{}',
+    provided_values    TEXT NOT NULL,
+    conflicts          TEXT NOT NULL DEFAULT '[]',
+    sync_status        TEXT NOT NULL CHECK (sync_status IN ('synced', 'unsynced', 'locked', 'custom')),
+    suspension_reasons TEXT NOT NULL DEFAULT '',
+    expires_at         TEXT,
+    generation         INTEGER NOT NULL DEFAULT 1,
+    revision           INTEGER NOT NULL DEFAULT 0,
+    applied_generation INTEGER NOT NULL DEFAULT 0,
+    apply_error        TEXT,
+    created_at         TEXT NOT NULL,
+    updated_at         TEXT NOT NULL
+  );
+  CREATE INDEX subscriptions_plan ON subscriptions (plan_id);
+  CREATE INDEX subscriptions_host ON subscriptions (host_id, revision);
+  CREATE INDEX subscriptions_customer ON subscriptions (customer_id);
+  CREATE INDEX subscriptions_expires ON subscriptions (expires_at) WHERE expires_at IS NOT NULL;
+
+  CREATE TABLE subscription_addons (
+    subscription_id INTEGER NOT NULL REFERENCES subscriptions (id) ON DELETE CASCADE,
+    plan_id         INTEGER NOT NULL REFERENCES plans (id),
+    PRIMARY KEY (subscription_id, plan_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX subscription_addons_plan ON subscription_addons (plan_id);
+  `,
+];

@@ -1,0 +1,99 @@
+/** The plans table: service plans, add-on plans and reseller plans. */
+import type { Values } from '@hostplane/shared';
+import type { PlanKind } from '../domain/index.js';
+import type { Db } from './db.js';
+import { parseValuesJson } from './json.js';
+
+export interface PlanRecord {
+  readonly id: number;
+  readonly name: string;
+  readonly kind: PlanKind;
+  readonly values: Values;
+  readonly version: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+interface PlanRow {
+  id: number;
+  name: string;
+  kind: PlanKind;
+  values_json: string;
+  version: number;
+  created_at: string;
+  updated_at: string;
+}
+
+function toRecord(r: PlanRow): PlanRecord {
+  return {
+    id: r.id,
+    name: r.name,
+    kind: r.kind,
+    values: parseValuesJson(r.values_json),
+    version: r.version,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}
+
+export class PlanStore {
+  private readonly byNameStmt;
+  private readonly byIdStmt;
+  private readonly listStmt;
+  private readonly listKindStmt;
+  private readonly insertStmt;
+  private readonly updateStmt;
+  private readonly deleteStmt;
+  private readonly usageStmt;
+
+  constructor(db: Db) {
+    this.byNameStmt = db.prepare<[string], PlanRow>('SELECT * FROM plans WHERE name = ?');
+    this.byIdStmt = db.prepare<[number], PlanRow>('SELECT * FROM plans WHERE id = ?');
+    this.listStmt = db.prepare<[], PlanRow>('SELECT * FROM plans ORDER BY kind, name');
+    this.listKindStmt = db.prepare<[string], PlanRow>('SELECT * FROM plans WHERE kind = ? ORDER BY name');
+    this.insertStmt = db.prepare<[string, string, string, string, string], { id: number }>(
+      'INSERT INTO plans (name, kind, values_json, version, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?) RETURNING id',
+    );
+    this.updateStmt = db.prepare<[string, string, number]>(
+      'UPDATE plans SET values_json = ?, version = version + 1, updated_at = ? WHERE id = ?',
+    );
+    this.deleteStmt = db.prepare<[number]>('DELETE FROM plans WHERE id = ?');
+    this.usageStmt = db.prepare<[number, number], { n: number }>(
+      `SELECT (SELECT count(*) FROM subscriptions WHERE plan_id = ?)
+            + (SELECT count(*) FROM subscription_addons WHERE plan_id = ?) AS n`,
+    );
+  }
+
+  byName(name: string): PlanRecord | undefined {
+    const r = this.byNameStmt.get(name);
+    return r && toRecord(r);
+  }
+
+  byId(id: number): PlanRecord | undefined {
+    const r = this.byIdStmt.get(id);
+    return r && toRecord(r);
+  }
+
+  list(kind?: PlanKind): PlanRecord[] {
+    return (kind ? this.listKindStmt.all(kind) : this.listStmt.all()).map(toRecord);
+  }
+
+  insert(name: string, kind: PlanKind, values: Values, now: string): PlanRecord {
+    const { id } = this.insertStmt.get(name, kind, JSON.stringify(values), now, now)!;
+    return this.byId(id)!;
+  }
+
+  update(id: number, values: Values, now: string): PlanRecord {
+    this.updateStmt.run(JSON.stringify(values), now, id);
+    return this.byId(id)!;
+  }
+
+  delete(id: number): void {
+    this.deleteStmt.run(id);
+  }
+
+  /** How many subscriptions use the plan, as their plan or as an add-on. */
+  usageCount(id: number): number {
+    return this.usageStmt.get(id, id)!.n;
+  }
+}

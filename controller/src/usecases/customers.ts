@@ -1,0 +1,69 @@
+/** Customers: create, show, list, suspend (cascades to subscriptions), activate, delete. */
+import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, validateEmail, validateLogin } from '@hostplane/shared';
+import { addReason, removeReason } from '../domain/index.js';
+import { toData } from '../store/index.js';
+import { RevisionBumper, type Context } from './context.js';
+import { findCustomer } from './lookup.js';
+import { save } from './persist.js';
+import { customerView, type CustomerView } from './views.js';
+
+export interface CreateCustomerInput {
+  login: string;
+  displayName?: string;
+  email: string;
+}
+
+export function createCustomer(ctx: Context, input: CreateCustomerInput): CustomerView {
+  return ctx.tx(() => {
+    const login = validateLogin(input.login ?? '');
+    const email = validateEmail(input.email ?? '');
+    const displayName = (input.displayName ?? '').trim() || login;
+    if (displayName.length > 200) throw new InvalidArgumentError('displayName', 'displayName: at most 200 characters');
+    if (ctx.customers.byLogin(login)) throw new AlreadyExistsError('customer', login);
+    return customerView(ctx.customers.insert(login, displayName, email, ctx.nowIso()), 0);
+  });
+}
+
+export function getCustomer(ctx: Context, login: string): CustomerView {
+  const c = findCustomer(ctx, login, 'login');
+  return customerView(c, ctx.customers.subscriptionCount(c.id));
+}
+
+export function listCustomers(ctx: Context): CustomerView[] {
+  return ctx.customers.list().map((c) => customerView(c, ctx.customers.subscriptionCount(c.id)));
+}
+
+function setCustomerSuspended(ctx: Context, login: string, suspended: boolean): CustomerView {
+  return ctx.tx(() => {
+    const c = findCustomer(ctx, login, 'login');
+    ctx.customers.setState(c.id, suspended ? 'suspended' : 'active');
+    const bumper = new RevisionBumper(ctx);
+    const rows = ctx.subscriptions.byCustomer(c.id);
+    for (const row of rows) {
+      const d = toData(row);
+      d.suspensionReasons = suspended ? addReason(d.suspensionReasons, 'customer') : removeReason(d.suspensionReasons, 'customer');
+      save(ctx, row, d, bumper);
+    }
+    return customerView(ctx.customers.byId(c.id)!, rows.length);
+  });
+}
+
+/** Suspends the customer and each of its subscriptions (reason `customer`). */
+export function suspendCustomer(ctx: Context, login: string): CustomerView {
+  return setCustomerSuspended(ctx, login, true);
+}
+
+/** Activates the customer: removes only the `customer` reason; individual suspensions survive. */
+export function activateCustomer(ctx: Context, login: string): CustomerView {
+  return setCustomerSuspended(ctx, login, false);
+}
+
+/** Deletes a customer that has no subscriptions left. */
+export function deleteCustomer(ctx: Context, login: string): void {
+  ctx.tx(() => {
+    const c = findCustomer(ctx, login, 'login');
+    const n = ctx.customers.subscriptionCount(c.id);
+    if (n > 0) throw new FailedPreconditionError(`customer '${c.login}' still has ${n} subscription(s): delete them first`);
+    ctx.customers.delete(c.id);
+  });
+}

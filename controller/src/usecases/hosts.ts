@@ -1,0 +1,101 @@
+/**
+ * Hosts: the capability reports agents send, and host states. A changed report re-evaluates every
+ * subscription on the host (SPEC §5.1): unsynced ones whose conflicts vanished become synced by
+ * themselves, synced ones whose component disappeared become unsynced.
+ */
+import {
+  FailedPreconditionError,
+  InvalidArgumentError,
+  isComponentName,
+  validateHostName,
+  type CapabilityReport,
+  type Component,
+} from '@hostplane/shared';
+import type { HostState } from '../domain/index.js';
+import { RevisionBumper, type Context } from './context.js';
+import { findHost } from './lookup.js';
+import { reevaluateRows, type Outcome } from './reevaluate.js';
+import { hostView, type HostView } from './views.js';
+
+const HOST_STATES: readonly HostState[] = ['ready', 'unknown', 'maintenance', 'incompatible'];
+
+/** Validates a report and puts it in a canonical form, so that an unchanged report compares equal. */
+export function canonicalReport(report: CapabilityReport): CapabilityReport {
+  const components: Component[] = [];
+  for (const [i, c] of (report.components ?? []).entries()) {
+    if (!isComponentName(c.name)) throw new InvalidArgumentError(`components[${i}].name`, `unknown component '${c.name}'`);
+    components.push({ name: c.name, ...(c.version ? { version: c.version } : {}), ...(c.path ? { path: c.path } : {}) });
+  }
+  components.sort((a, b) => a.name.localeCompare(b.name) || (a.version ?? '').localeCompare(b.version ?? '') || (a.path ?? '').localeCompare(b.path ?? ''));
+  const disk = report.disk;
+  if (disk) {
+    for (const f of ['totalBytes', 'freeBytes', 'allocatableBytes'] as const) {
+      if (!Number.isFinite(disk[f]) || disk[f] < 0) throw new InvalidArgumentError(`disk.${f}`, `disk.${f} must be a number ≥ 0`);
+    }
+  }
+  return {
+    components,
+    ...(disk ? { disk: { ...(disk.mount ? { mount: disk.mount } : {}), totalBytes: disk.totalBytes, freeBytes: disk.freeBytes, allocatableBytes: disk.allocatableBytes } } : {}),
+    ...(report.os ? { os: report.os } : {}),
+    ...(report.cpu ? { cpu: report.cpu } : {}),
+    ...(report.memory ? { memory: report.memory } : {}),
+  };
+}
+
+export interface ReportResult {
+  readonly host: HostView;
+  readonly created: boolean;
+  /** The report differed from the stored one, and the host's subscriptions were re-evaluated. */
+  readonly changed: boolean;
+  readonly outcomes: Outcome[];
+}
+
+/** Records a host's capability report (creating the host on first report) and resyncs on change. */
+export function reportCapabilities(ctx: Context, hostName: string, report: CapabilityReport): ReportResult {
+  return ctx.tx(() => {
+    const name = validateHostName(hostName ?? '');
+    const canonical = canonicalReport(report);
+    const json = JSON.stringify(canonical);
+    const existing = ctx.hosts.byName(name);
+    if (!existing) {
+      const host = ctx.hosts.insert(name, 'ready', canonical, ctx.nowIso());
+      return { host: hostView(host, 0), created: true, changed: true, outcomes: [] };
+    }
+    ctx.hosts.setReport(existing.id, json, ctx.nowIso());
+    if (existing.reportJson === json) {
+      return { host: hostView(ctx.hosts.byId(existing.id)!, ctx.subscriptions.byHost(existing.id).length), created: false, changed: false, outcomes: [] };
+    }
+    const rows = ctx.subscriptions.byHost(existing.id);
+    const { outcomes } = reevaluateRows(ctx, rows, new RevisionBumper(ctx), { skipLocked: false });
+    return { host: hostView(ctx.hosts.byId(existing.id)!, rows.length), created: false, changed: true, outcomes };
+  });
+}
+
+export function getHost(ctx: Context, name: string): HostView {
+  const h = findHost(ctx, name, 'name');
+  return hostView(h, ctx.subscriptions.byHost(h.id).length);
+}
+
+export function listHosts(ctx: Context): HostView[] {
+  return ctx.hosts.list().map((h) => hostView(h, ctx.subscriptions.byHost(h.id).length));
+}
+
+/** Sets a host's state (maintenance on/off, unknown, incompatible). */
+export function setHostState(ctx: Context, name: string, state: HostState): HostView {
+  return ctx.tx(() => {
+    if (!HOST_STATES.includes(state)) throw new InvalidArgumentError('state', `state: '${state}' is not one of ${HOST_STATES.join(', ')}`);
+    const h = findHost(ctx, name, 'name');
+    ctx.hosts.setState(h.id, state);
+    return getHost(ctx, h.name);
+  });
+}
+
+/** Removes a host that carries no subscriptions. */
+export function removeHost(ctx: Context, name: string): void {
+  ctx.tx(() => {
+    const h = findHost(ctx, name, 'name');
+    const n = ctx.subscriptions.byHost(h.id).length;
+    if (n > 0) throw new FailedPreconditionError(`host '${h.name}' still carries ${n} subscription(s)`);
+    ctx.hosts.delete(h.id);
+  });
+}

@@ -1,0 +1,129 @@
+/**
+ * Re-evaluation of stored subscriptions: load → pure evaluation → write what changed. Identical inputs
+ * (same host, plan, add-ons and values) are evaluated once, which keeps a plan update over 100,000
+ * subscriptions close to the cost of writing the rows. A subscription whose provided values change
+ * gets a new generation and its host a new revision.
+ */
+import type { CapabilityReport, Values } from '@hostplane/shared';
+import { evaluateSubscription, type Conflict, type Evaluation, type SyncStatus } from '../domain/index.js';
+import { JsonCache, parseAddonIds, type SubscriptionData, type SubscriptionRow } from '../store/index.js';
+import type { Context, RevisionBumper } from './context.js';
+
+export interface Outcome {
+  readonly name: string;
+  readonly syncStatus: SyncStatus;
+  readonly conflicts: readonly Conflict[];
+  /** The provided values changed: the agent has something new to apply. */
+  readonly pushed: boolean;
+}
+
+interface Computed {
+  evaluation: Evaluation;
+  providedJson: string;
+  conflictsJson: string;
+  subscriberJson: string;
+}
+
+/** Loads plan values and host reports once per id during one batch. */
+export class Lookups {
+  private readonly planValues = new Map<number, Values>();
+  private readonly reports = new Map<number, CapabilityReport | null>();
+  constructor(private readonly ctx: Context) {}
+
+  plan(id: number): Values {
+    let v = this.planValues.get(id);
+    if (!v) {
+      const plan = this.ctx.plans.byId(id);
+      if (!plan) throw new Error(`plan id ${id} vanished`);
+      v = plan.values;
+      this.planValues.set(id, v);
+    }
+    return v;
+  }
+
+  report(hostId: number): CapabilityReport | null {
+    if (!this.reports.has(hostId)) this.reports.set(hostId, this.ctx.hosts.byId(hostId)?.report ?? null);
+    return this.reports.get(hostId)!;
+  }
+}
+
+/** Evaluates one subscription's current data against its plan(s) and its host. */
+export function evaluateData(d: SubscriptionData, lookups: Lookups): Evaluation {
+  return evaluateSubscription(
+    {
+      planValues: d.planId === null ? null : lookups.plan(d.planId),
+      addonValues: d.addonIds.map((id) => lookups.plan(id)),
+      ownValues: d.ownValues,
+      locked: d.locked,
+      subscriberValues: d.subscriberValues,
+      currentProvided: d.providedValues,
+    },
+    lookups.report(d.hostId),
+  );
+}
+
+/**
+ * Re-evaluates stored rows in bulk and writes the changes. Must run inside a transaction.
+ * `skipLocked`: locked and custom rows are not re-evaluated (plan synchronization); they are
+ * returned in `skipped`.
+ */
+export function reevaluateRows(
+  ctx: Context,
+  rows: readonly SubscriptionRow[],
+  bumper: RevisionBumper,
+  options: { skipLocked: boolean; lookups?: Lookups },
+): { outcomes: Outcome[]; skipped: string[] } {
+  const lookups = options.lookups ?? new Lookups(ctx);
+  const values = new JsonCache<Values>();
+  const memo = new Map<string, Computed>();
+  const outcomes: Outcome[] = [];
+  const skipped: string[] = [];
+  const now = ctx.nowIso();
+  for (const row of rows) {
+    if (options.skipLocked && (row.locked === 1 || row.plan_id === null)) {
+      skipped.push(row.name);
+      continue;
+    }
+    const key = `${row.host_id}|${row.plan_id}|${row.addon_ids}|${row.locked}|${row.own_values}|${row.subscriber_values}|${row.provided_values}`;
+    let c = memo.get(key);
+    if (!c) {
+      const evaluation = evaluateSubscription(
+        {
+          planValues: row.plan_id === null ? null : lookups.plan(row.plan_id),
+          addonValues: parseAddonIds(row.addon_ids).map((id) => lookups.plan(id)),
+          ownValues: row.own_values === null ? null : values.parse(row.own_values),
+          locked: row.locked === 1,
+          subscriberValues: values.parse(row.subscriber_values),
+          currentProvided: values.parse(row.provided_values),
+        },
+        lookups.report(row.host_id),
+      );
+      c = {
+        evaluation,
+        providedJson: JSON.stringify(evaluation.providedValues),
+        conflictsJson: JSON.stringify(evaluation.conflicts),
+        subscriberJson: JSON.stringify(evaluation.subscriberValues),
+      };
+      memo.set(key, c);
+    }
+    const pushed = c.providedJson !== row.provided_values;
+    const changed =
+      pushed || c.conflictsJson !== row.conflicts || c.evaluation.syncStatus !== row.sync_status || c.subscriberJson !== row.subscriber_values;
+    if (changed) {
+      ctx.subscriptions.writeEvaluation(
+        {
+          id: row.id,
+          subscriberValues: c.subscriberJson,
+          providedValues: c.providedJson,
+          conflicts: c.conflictsJson,
+          syncStatus: c.evaluation.syncStatus,
+          generation: pushed ? row.generation + 1 : row.generation,
+          revision: pushed ? bumper.revisionFor(row.host_id) : row.revision,
+        },
+        now,
+      );
+    }
+    outcomes.push({ name: row.name, syncStatus: c.evaluation.syncStatus, conflicts: c.evaluation.conflicts, pushed });
+  }
+  return { outcomes, skipped };
+}

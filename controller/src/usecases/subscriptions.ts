@@ -1,0 +1,168 @@
+/** Subscription lifecycle: create (with placement), show, list, delete. */
+import {
+  AlreadyExistsError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  UNLIMITED,
+  addDuration,
+  parseValues,
+  validateDomainName,
+  type Values,
+} from '@hostplane/shared';
+import {
+  choosePlacement,
+  combinePlanValues,
+  desiredFromPlan,
+  type SubscriptionState,
+  type SuspensionReason,
+  type SyncStatus,
+} from '../domain/index.js';
+import type { HostRecord, SubscriptionData } from '../store/index.js';
+import { RevisionBumper, type Context } from './context.js';
+import { findCustomer, findHost, findPlan, findPlanOfKind, findSubscription } from './lookup.js';
+import { refresh } from './persist.js';
+import { SubscriptionViews, type SubscriptionView } from './views.js';
+
+export interface CreateSubscriptionInput {
+  name: string;
+  customer: string;
+  /** The service plan; omit (with `custom: true`) for a custom subscription. */
+  plan?: string;
+  custom?: boolean;
+  addons?: string[];
+  /** Place on this host; without it the controller chooses (SPEC §5.2). */
+  host?: string;
+  /** ISO 8601; without it, `limits.validity` of the desired values decides. */
+  expiresAt?: string;
+  /** Own values: with a plan they customize it (locked); for a custom subscription they are its values. */
+  values?: Record<string, unknown>;
+}
+
+/** Parses an ISO 8601 date or date-time; a date alone means midnight UTC. */
+export function parseDate(raw: string, field: string): Date {
+  const text = raw.trim();
+  const d = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : new Date(text);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(d.getTime())) {
+    throw new InvalidArgumentError(field, `${field}: '${raw}' is not an ISO 8601 date or date-time`);
+  }
+  return d;
+}
+
+function placeOn(ctx: Context, input: CreateSubscriptionInput, desired: Values): HostRecord {
+  if (input.host !== undefined) {
+    const host = findHost(ctx, input.host);
+    if (host.state === 'maintenance' || host.state === 'incompatible') {
+      throw new FailedPreconditionError(`host '${host.name}' is in ${host.state}: it takes no new subscriptions`);
+    }
+    return host;
+  }
+  const hosts = ctx.hosts.list();
+  const allocated = ctx.hosts.allocatedBytes();
+  const choice = choosePlacement(
+    desired,
+    hosts.map((h) => ({ id: h.id, name: h.name, state: h.state, report: h.report, allocatedBytes: allocated.get(h.id) ?? 0 })),
+  );
+  if (!choice) throw new FailedPreconditionError('no host is ready to take the subscription: enroll a host or end a maintenance');
+  return hosts.find((h) => h.id === choice.host.id)!;
+}
+
+export function createSubscription(ctx: Context, input: CreateSubscriptionInput): SubscriptionView {
+  return ctx.tx(() => {
+    const name = validateDomainName(input.name ?? '', 'name');
+    const customer = findCustomer(ctx, input.customer);
+    const addonNames = input.addons ?? [];
+    if (input.custom && input.plan !== undefined) {
+      throw new InvalidArgumentError('plan', 'a subscription has either a plan or is custom, not both');
+    }
+    if (!input.custom && input.plan === undefined) {
+      throw new InvalidArgumentError('plan', 'plan is required (or make the subscription custom)');
+    }
+    if (input.custom && addonNames.length > 0) {
+      throw new FailedPreconditionError(`custom subscription '${name}' cannot have add-ons: add-ons need a service plan`);
+    }
+    const plan = input.custom ? null : findPlanOfKind(ctx, input.plan, 'service', 'plan');
+    const addons = addonNames.map((a) => findPlanOfKind(ctx, a, 'addon', 'addon'));
+    const seen = new Set<number>();
+    for (const a of addons) {
+      if (seen.has(a.id)) throw new AlreadyExistsError('addon', a.name, `add-on '${a.name}' is given twice: an add-on is attached once`);
+      seen.add(a.id);
+    }
+    const values = parseValues(input.values ?? {}, 'subscription');
+    if (ctx.subscriptions.byName(name)) throw new AlreadyExistsError('subscription', name);
+
+    const planValues = plan ? combinePlanValues(plan.values, addons.map((a) => a.values)) : null;
+    const locked = plan !== null && Object.keys(values).length > 0;
+    const ownValues = planValues === null ? values : locked ? { ...desiredFromPlan(planValues, {}), ...values } : null;
+    const desired = ownValues ?? planValues!;
+    const host = placeOn(ctx, input, desired);
+
+    const now = ctx.clock.now();
+    let expiresAt: string | null = null;
+    if (input.expiresAt !== undefined && input.expiresAt !== '') {
+      expiresAt = parseDate(input.expiresAt, 'expiresAt').toISOString();
+    } else {
+      const validity = desired['limits.validity'];
+      if (typeof validity === 'string' && validity !== UNLIMITED) expiresAt = addDuration(now, validity).toISOString();
+    }
+    const reasons: SuspensionReason[] = [];
+    if (customer.state === 'suspended') reasons.push('customer');
+    if (expiresAt !== null && expiresAt <= now.toISOString()) reasons.push('expired');
+
+    const d: SubscriptionData = {
+      id: 0,
+      name,
+      customerId: customer.id,
+      hostId: host.id,
+      planId: plan?.id ?? null,
+      addonIds: addons.map((a) => a.id).sort((a, b) => a - b),
+      locked,
+      ownValues,
+      subscriberValues: {},
+      providedValues: {},
+      conflicts: [],
+      syncStatus: 'synced',
+      suspensionReasons: reasons,
+      expiresAt,
+      generation: 1,
+      revision: 0,
+      appliedGeneration: 0,
+      applyError: null,
+      createdAt: now.toISOString(),
+    };
+    refresh(ctx, d);
+    d.revision = new RevisionBumper(ctx).revisionFor(host.id);
+    const id = ctx.subscriptions.insert(d, now.toISOString());
+    return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(id)!);
+  });
+}
+
+export function getSubscription(ctx: Context, name: string): SubscriptionView {
+  return new SubscriptionViews(ctx).view(findSubscription(ctx, name));
+}
+
+export interface SubscriptionListFilter {
+  customer?: string;
+  plan?: string;
+  host?: string;
+  syncStatus?: SyncStatus;
+  state?: SubscriptionState;
+}
+
+export function listSubscriptions(ctx: Context, filter: SubscriptionListFilter = {}): SubscriptionView[] {
+  const rows = ctx.subscriptions.list({
+    customerId: filter.customer ? findCustomer(ctx, filter.customer).id : undefined,
+    planId: filter.plan ? findPlan(ctx, filter.plan).id : undefined,
+    hostId: filter.host ? findHost(ctx, filter.host).id : undefined,
+    syncStatus: filter.syncStatus,
+  });
+  const views = new SubscriptionViews(ctx);
+  return rows.map((r) => views.view(r)).filter((v) => filter.state === undefined || v.state === filter.state);
+}
+
+export function deleteSubscription(ctx: Context, name: string): void {
+  ctx.tx(() => {
+    const row = findSubscription(ctx, name);
+    ctx.subscriptions.delete(row.id);
+    new RevisionBumper(ctx).revisionFor(row.host_id);
+  });
+}

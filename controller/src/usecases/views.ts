@@ -1,0 +1,136 @@
+/** What use cases return: plain objects with names (not ids), as the API and CLI show them. */
+import type { CapabilityReport, Values } from '@hostplane/shared';
+import { stateOf, type Conflict, type HostState, type PlanKind, type SubscriptionState, type SuspensionReason, type SyncStatus } from '../domain/index.js';
+import { toData, type CustomerRecord, type HostRecord, type PlanRecord, type SubscriptionRow } from '../store/index.js';
+import type { Context } from './context.js';
+import { evaluateData, Lookups } from './reevaluate.js';
+
+export interface PlanView {
+  readonly name: string;
+  readonly kind: PlanKind;
+  readonly values: Values;
+  readonly version: number;
+  readonly subscriptions: number;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+export interface CustomerView {
+  readonly login: string;
+  readonly displayName: string;
+  readonly email: string;
+  readonly state: 'active' | 'suspended';
+  readonly subscriptions: number;
+  readonly createdAt: string;
+}
+
+export interface HostView {
+  readonly name: string;
+  readonly state: HostState;
+  readonly report: CapabilityReport | null;
+  readonly lastHeartbeatAt: string | null;
+  readonly revision: number;
+  readonly observedRevision: number;
+  readonly subscriptions: number;
+}
+
+export interface SubscriptionView {
+  readonly name: string;
+  /** `example.com (Plan name)` or `example.com (Custom)`. */
+  readonly displayName: string;
+  readonly customer: string;
+  readonly plan: string | null;
+  readonly addons: string[];
+  readonly host: string;
+  readonly syncStatus: SyncStatus;
+  readonly state: SubscriptionState;
+  readonly suspensionReasons: SuspensionReason[];
+  readonly expiresAt: string | null;
+  readonly planValues: Values | null;
+  readonly desiredValues: Values;
+  readonly providedValues: Values;
+  readonly ownValues: Values | null;
+  readonly subscriberValues: Values;
+  readonly conflicts: Conflict[];
+  readonly generation: number;
+  readonly appliedGeneration: number;
+  readonly applyError: string | null;
+  readonly createdAt: string;
+}
+
+export function displayName(name: string, planName: string | null): string {
+  return `${name} (${planName ?? 'Custom'})`;
+}
+
+export function planView(p: PlanRecord, subscriptions: number): PlanView {
+  return { name: p.name, kind: p.kind, values: p.values, version: p.version, subscriptions, createdAt: p.createdAt, updatedAt: p.updatedAt };
+}
+
+export function customerView(c: CustomerRecord, subscriptions: number): CustomerView {
+  return { login: c.login, displayName: c.displayName, email: c.email, state: c.state, subscriptions, createdAt: c.createdAt };
+}
+
+export function hostView(h: HostRecord, subscriptions: number): HostView {
+  return {
+    name: h.name,
+    state: h.state,
+    report: h.report,
+    lastHeartbeatAt: h.lastHeartbeatAt,
+    revision: h.revision,
+    observedRevision: h.observedRevision,
+    subscriptions,
+  };
+}
+
+/** Builds subscription views, resolving ids to names once per batch. */
+export class SubscriptionViews {
+  private readonly lookups: Lookups;
+  private readonly planNames = new Map<number, string>();
+  private readonly customerLogins = new Map<number, string>();
+  private readonly hostNames = new Map<number, string>();
+
+  constructor(private readonly ctx: Context) {
+    this.lookups = new Lookups(ctx);
+  }
+
+  view(row: SubscriptionRow): SubscriptionView {
+    const d = toData(row);
+    const evaluation = evaluateData(d, this.lookups);
+    const plan = d.planId === null ? null : this.planName(d.planId);
+    return {
+      name: d.name,
+      displayName: displayName(d.name, plan),
+      customer: this.name(this.customerLogins, d.customerId, (id) => this.ctx.customers.byId(id)?.login),
+      plan,
+      addons: d.addonIds.map((id) => this.planName(id)).sort(),
+      host: this.name(this.hostNames, d.hostId, (id) => this.ctx.hosts.byId(id)?.name),
+      syncStatus: d.syncStatus,
+      state: stateOf(d.suspensionReasons),
+      suspensionReasons: d.suspensionReasons,
+      expiresAt: d.expiresAt,
+      planValues: evaluation.planValues,
+      desiredValues: evaluation.desiredValues,
+      providedValues: d.providedValues,
+      ownValues: d.ownValues,
+      subscriberValues: d.subscriberValues,
+      conflicts: d.conflicts,
+      generation: d.generation,
+      appliedGeneration: d.appliedGeneration,
+      applyError: d.applyError,
+      createdAt: d.createdAt,
+    };
+  }
+
+  private planName(id: number): string {
+    return this.name(this.planNames, id, (i) => this.ctx.plans.byId(i)?.name);
+  }
+
+  private name(memo: Map<number, string>, id: number, load: (id: number) => string | undefined): string {
+    let n = memo.get(id);
+    if (n === undefined) {
+      n = load(id) ?? `#${id}`;
+      memo.set(id, n);
+    }
+    return n;
+  }
+}
