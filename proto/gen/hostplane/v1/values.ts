@@ -21,7 +21,8 @@ export const protobufFileName = "hostplane/v1/values.proto";
  *
  * Input is validated against the catalogue (INVALID_ARGUMENT naming the key and the value). Besides
  * the typed form, any property may be given as `string_value` in the CLI's notation (`512M`, `10G`,
- * `unlimited`, `true`), which the controller parses per the catalogue.
+ * `unlimited`, `true`), which the controller parses per the catalogue. A Value with no case set is
+ * refused.
  */
 export interface Value {
   /** The value; exactly one case is set. */
