@@ -1,6 +1,7 @@
 /**
  * Placement (SPEC §5.2): a `ready` host that provides the desired values with no conflict, preferring
- * the most unallocated disk; with none such, the host with the fewest conflicts.
+ * the most unallocated disk; with none such, the host with the fewest conflicts. Hosts that never
+ * reported their capabilities are not candidates.
  */
 import type { CapabilityReport, Values } from '@hostplane/shared';
 import { capabilitiesOf } from './capabilities.js';
@@ -30,7 +31,8 @@ function unallocated(c: PlacementCandidate): number {
 export function choosePlacement(desired: Readonly<Values>, candidates: readonly PlacementCandidate[]): PlacementChoice | null {
   let best: { c: PlacementCandidate; conflicts: number; free: number } | null = null;
   for (const c of candidates) {
-    if (c.state !== 'ready') continue;
+    // A host that never reported cannot be checked: it takes only subscriptions placed on it by name.
+    if (c.state !== 'ready' || c.report === null) continue;
     const conflicts = checkFeasibility(desired, c.report).conflicts.length;
     const free = unallocated(c);
     const better =

@@ -13,6 +13,8 @@ export function openDatabase(file: string): Db {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -131072'); // 128 MiB page cache: bulk re-evaluation touches every row of a plan
+  db.pragma('temp_store = MEMORY');
   migrate(db);
   return db;
 }

@@ -61,10 +61,8 @@ export class HostStore {
     this.bumpStmt = db.prepare<[number], { revision: number }>('UPDATE hosts SET revision = revision + 1 WHERE id = ? RETURNING revision');
     this.deleteStmt = db.prepare<[number]>('DELETE FROM hosts WHERE id = ?');
     this.allocatedStmt = db.prepare<[], { host_id: number; bytes: number }>(
-      `SELECT host_id, coalesce(sum(json_extract(provided_values, '$."limits.disk_space"')), 0) AS bytes
-         FROM subscriptions
-        WHERE json_type(provided_values, '$."limits.disk_space"') = 'integer'
-        GROUP BY host_id`,
+      `SELECT s.host_id, sum(v.disk_bytes) AS bytes FROM subscriptions s JOIN value_sets v ON v.id = s.provided_set
+        WHERE v.disk_bytes IS NOT NULL GROUP BY s.host_id`,
     );
   }
 

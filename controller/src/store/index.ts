@@ -4,3 +4,4 @@ export * from './plans.js';
 export * from './customers.js';
 export * from './hosts.js';
 export * from './subscriptions.js';
+export * from './value-sets.js';

@@ -3,8 +3,18 @@
  * own transaction. Append new migrations; never edit one that has shipped.
  */
 export const MIGRATIONS: readonly string[] = [
-  // 1: plans, customers, hosts, subscriptions and their add-ons.
+  // 1: plans, customers, hosts, subscriptions and their add-ons; value sets.
   `
+  -- Provided value maps, stored once per distinct content: the many subscriptions of one plan on
+  -- alike hosts share a handful of them, so re-evaluating 100,000 subscriptions writes integers.
+  CREATE TABLE value_sets (
+    id         INTEGER PRIMARY KEY,
+    hash       TEXT NOT NULL UNIQUE,
+    json       TEXT NOT NULL,
+    -- limits.disk_space when finite, for placement's unallocated-disk sums.
+    disk_bytes INTEGER
+  );
+
   CREATE TABLE plans (
     id          INTEGER PRIMARY KEY,
     name        TEXT NOT NULL UNIQUE,
@@ -44,7 +54,7 @@ export const MIGRATIONS: readonly string[] = [
     locked             INTEGER NOT NULL DEFAULT 0,
     own_values         TEXT,
     subscriber_values  TEXT NOT NULL DEFAULT '{}',
-    provided_values    TEXT NOT NULL,
+    provided_set       INTEGER NOT NULL REFERENCES value_sets (id),
     conflicts          TEXT NOT NULL DEFAULT '[]',
     sync_status        TEXT NOT NULL CHECK (sync_status IN ('synced', 'unsynced', 'locked', 'custom')),
     suspension_reasons TEXT NOT NULL DEFAULT '',

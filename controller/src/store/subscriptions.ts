@@ -6,8 +6,9 @@ import type { Values } from '@hostplane/shared';
 import type { Conflict, SuspensionReason, SyncStatus } from '../domain/index.js';
 import type { Db } from './db.js';
 import { formatReasons, parseConflictsJson, parseReasons, parseValuesJson } from './json.js';
+import type { ValueSets } from './value-sets.js';
 
-/** A subscription row as stored (JSON columns as text) with its add-on plan ids. */
+/** A subscription row as stored (JSON columns as text), with its provided values and add-on plan ids. */
 export interface SubscriptionRow {
   id: number;
   name: string;
@@ -17,6 +18,8 @@ export interface SubscriptionRow {
   locked: 0 | 1;
   own_values: string | null;
   subscriber_values: string;
+  provided_set: number;
+  /** The JSON text of the provided value set. */
   provided_values: string;
   conflicts: string;
   sync_status: SyncStatus;
@@ -31,6 +34,24 @@ export interface SubscriptionRow {
   /** Comma-separated add-on plan ids, ascending; null without add-ons. */
   addon_ids: string | null;
 }
+
+/** What bulk re-evaluation reads: no timestamps, provided values by value-set id. */
+export type BulkRow = Pick<
+  SubscriptionRow,
+  | 'id'
+  | 'name'
+  | 'host_id'
+  | 'plan_id'
+  | 'locked'
+  | 'own_values'
+  | 'subscriber_values'
+  | 'provided_set'
+  | 'conflicts'
+  | 'sync_status'
+  | 'generation'
+  | 'revision'
+  | 'addon_ids'
+>;
 
 /** A subscription with its JSON columns parsed: what single-entity use cases work on. */
 export interface SubscriptionData {
@@ -83,8 +104,10 @@ export function toData(r: SubscriptionRow): SubscriptionData {
   };
 }
 
-const SELECT = `SELECT s.*, (SELECT group_concat(plan_id) FROM (SELECT plan_id FROM subscription_addons a
-                 WHERE a.subscription_id = s.id ORDER BY plan_id)) AS addon_ids FROM subscriptions s`;
+const SELECT = 'SELECT s.*, v.json AS provided_values FROM subscriptions s JOIN value_sets v ON v.id = s.provided_set';
+const BULK_SELECT = `SELECT s.id, s.name, s.host_id, s.plan_id, s.locked, s.own_values, s.subscriber_values, s.provided_set,
+  s.conflicts, s.sync_status, s.generation, s.revision FROM subscriptions s`;
+const ADDONS_SELECT = 'SELECT a.subscription_id AS sid, a.plan_id AS pid FROM subscription_addons a JOIN subscriptions s ON s.id = a.subscription_id';
 
 export interface SubscriptionFilter {
   customerId?: number;
@@ -97,22 +120,20 @@ export interface SubscriptionFilter {
 export interface EvaluationWrite {
   id: number;
   subscriberValues: string;
-  providedValues: string;
+  providedSet: number;
   conflicts: string;
   syncStatus: SyncStatus;
   generation: number;
   revision: number;
 }
 
+type Where = { sql: string; params: unknown[] };
+
 export class SubscriptionStore {
   private readonly db: Db;
   private readonly byNameStmt;
   private readonly byIdStmt;
-  private readonly byPlanStmt;
-  private readonly byAddonStmt;
-  private readonly byHostStmt;
-  private readonly byCustomerStmt;
-  private readonly expiredStmt;
+  private readonly addonsOfStmt;
   private readonly insertStmt;
   private readonly saveStmt;
   private readonly evalStmt;
@@ -120,101 +141,106 @@ export class SubscriptionStore {
   private readonly removeAddonStmt;
   private readonly clearAddonsStmt;
   private readonly deleteStmt;
+  private readonly countByHostStmt;
 
   constructor(db: Db) {
     this.db = db;
     this.byNameStmt = db.prepare<[string], SubscriptionRow>(`${SELECT} WHERE s.name = ?`);
     this.byIdStmt = db.prepare<[number], SubscriptionRow>(`${SELECT} WHERE s.id = ?`);
-    this.byPlanStmt = db.prepare<[number], SubscriptionRow>(`${SELECT} WHERE s.plan_id = ? ORDER BY s.id`);
-    this.byAddonStmt = db.prepare<[number], SubscriptionRow>(
-      `${SELECT} WHERE s.id IN (SELECT subscription_id FROM subscription_addons WHERE plan_id = ?) ORDER BY s.id`,
-    );
-    this.byHostStmt = db.prepare<[number], SubscriptionRow>(`${SELECT} WHERE s.host_id = ? ORDER BY s.id`);
-    this.byCustomerStmt = db.prepare<[number], SubscriptionRow>(`${SELECT} WHERE s.customer_id = ? ORDER BY s.id`);
-    this.expiredStmt = db.prepare<[string], SubscriptionRow>(
-      `${SELECT} WHERE s.expires_at IS NOT NULL AND s.expires_at <= ? AND instr(s.suspension_reasons, 'expired') = 0 ORDER BY s.id`,
+    this.addonsOfStmt = db.prepare<[number], { pid: number }>(
+      'SELECT plan_id AS pid FROM subscription_addons WHERE subscription_id = ? ORDER BY plan_id',
     );
     this.insertStmt = db.prepare<[Record<string, unknown>], { id: number }>(
       `INSERT INTO subscriptions (name, customer_id, host_id, plan_id, locked, own_values, subscriber_values,
-         provided_values, conflicts, sync_status, suspension_reasons, expires_at, generation, revision, created_at, updated_at)
+         provided_set, conflicts, sync_status, suspension_reasons, expires_at, generation, revision, created_at, updated_at)
        VALUES (@name, @customerId, @hostId, @planId, @locked, @ownValues, @subscriberValues,
-         @providedValues, @conflicts, @syncStatus, @reasons, @expiresAt, @generation, @revision, @now, @now)
+         @providedSet, @conflicts, @syncStatus, @reasons, @expiresAt, @generation, @revision, @now, @now)
        RETURNING id`,
     );
     this.saveStmt = db.prepare<[Record<string, unknown>]>(
       `UPDATE subscriptions SET host_id = @hostId, plan_id = @planId, locked = @locked, own_values = @ownValues,
-         subscriber_values = @subscriberValues, provided_values = @providedValues, conflicts = @conflicts,
+         subscriber_values = @subscriberValues, provided_set = @providedSet, conflicts = @conflicts,
          sync_status = @syncStatus, suspension_reasons = @reasons, expires_at = @expiresAt,
          generation = @generation, revision = @revision, updated_at = @now
        WHERE id = @id`,
     );
-    this.evalStmt = db.prepare<[string, string, string, string, number, number, string, number]>(
-      `UPDATE subscriptions SET subscriber_values = ?, provided_values = ?, conflicts = ?, sync_status = ?,
+    this.evalStmt = db.prepare<[string, number, string, string, number, number, string, number]>(
+      `UPDATE subscriptions SET subscriber_values = ?, provided_set = ?, conflicts = ?, sync_status = ?,
          generation = ?, revision = ?, updated_at = ? WHERE id = ?`,
     );
     this.addAddonStmt = db.prepare<[number, number]>('INSERT INTO subscription_addons (subscription_id, plan_id) VALUES (?, ?)');
     this.removeAddonStmt = db.prepare<[number, number]>('DELETE FROM subscription_addons WHERE subscription_id = ? AND plan_id = ?');
     this.clearAddonsStmt = db.prepare<[number]>('DELETE FROM subscription_addons WHERE subscription_id = ?');
     this.deleteStmt = db.prepare<[number]>('DELETE FROM subscriptions WHERE id = ?');
+    this.countByHostStmt = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM subscriptions WHERE host_id = ?');
   }
 
   byName(name: string): SubscriptionRow | undefined {
-    return this.byNameStmt.get(name);
+    return this.withAddons(this.byNameStmt.get(name));
   }
 
   byId(id: number): SubscriptionRow | undefined {
-    return this.byIdStmt.get(id);
+    return this.withAddons(this.byIdStmt.get(id));
   }
 
-  byPlan(planId: number): SubscriptionRow[] {
-    return this.byPlanStmt.all(planId);
+  /** Rows for bulk re-evaluation of a plan's subscriptions. */
+  bulkByPlan(planId: number): BulkRow[] {
+    return this.bulk({ sql: 's.plan_id = ?', params: [planId] });
   }
 
-  byAddon(planId: number): SubscriptionRow[] {
-    return this.byAddonStmt.all(planId);
+  /** Rows for bulk re-evaluation of the subscriptions that carry an add-on. */
+  bulkByAddon(planId: number): BulkRow[] {
+    return this.bulk({ sql: 's.id IN (SELECT subscription_id FROM subscription_addons WHERE plan_id = ?)', params: [planId] });
   }
 
-  byHost(hostId: number): SubscriptionRow[] {
-    return this.byHostStmt.all(hostId);
+  /** Rows for bulk re-evaluation of a host's subscriptions. */
+  bulkByHost(hostId: number): BulkRow[] {
+    return this.bulk({ sql: 's.host_id = ?', params: [hostId] });
+  }
+
+  countByHost(hostId: number): number {
+    return this.countByHostStmt.get(hostId)!.n;
   }
 
   byCustomer(customerId: number): SubscriptionRow[] {
-    return this.byCustomerStmt.all(customerId);
+    return this.rows({ sql: 's.customer_id = ?', params: [customerId] });
   }
 
   /** Subscriptions past their expiry date and not yet suspended for it. */
   expiredAt(nowIso: string): SubscriptionRow[] {
-    return this.expiredStmt.all(nowIso);
+    return this.rows({
+      sql: "s.expires_at IS NOT NULL AND s.expires_at <= ? AND instr(s.suspension_reasons, 'expired') = 0",
+      params: [nowIso],
+    });
   }
 
   list(filter: SubscriptionFilter = {}): SubscriptionRow[] {
-    const where: string[] = [];
+    const parts: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, v: unknown) => {
-      where.push(sql);
+      parts.push(sql);
       params.push(v);
     };
     if (filter.customerId !== undefined) add('s.customer_id = ?', filter.customerId);
     if (filter.planId !== undefined) add('s.plan_id = ?', filter.planId);
     if (filter.hostId !== undefined) add('s.host_id = ?', filter.hostId);
     if (filter.syncStatus !== undefined) add('s.sync_status = ?', filter.syncStatus);
-    const sql = `${SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY s.name`;
-    return this.db.prepare<unknown[], SubscriptionRow>(sql).all(...params);
+    return this.rows({ sql: parts.length ? parts.join(' AND ') : '1', params }, 's.name');
   }
 
-  insert(d: Omit<SubscriptionData, 'id' | 'appliedGeneration' | 'applyError' | 'createdAt'>, now: string): number {
-    const { id } = this.insertStmt.get(this.params(d, now))!;
+  insert(d: Omit<SubscriptionData, 'id' | 'appliedGeneration' | 'applyError' | 'createdAt'>, sets: ValueSets, now: string): number {
+    const { id } = this.insertStmt.get(this.params(d, sets, now))!;
     for (const addonId of d.addonIds) this.addAddonStmt.run(id, addonId);
     return id;
   }
 
   /** Writes every mutable column of `d` (add-ons are written with addAddon/removeAddon). */
-  save(d: SubscriptionData, now: string): void {
-    this.saveStmt.run({ ...this.params(d, now), id: d.id });
+  save(d: SubscriptionData, sets: ValueSets, now: string): void {
+    this.saveStmt.run({ ...this.params(d, sets, now), id: d.id });
   }
 
   writeEvaluation(w: EvaluationWrite, now: string): void {
-    this.evalStmt.run(w.subscriberValues, w.providedValues, w.conflicts, w.syncStatus, w.generation, w.revision, now, w.id);
+    this.evalStmt.run(w.subscriberValues, w.providedSet, w.conflicts, w.syncStatus, w.generation, w.revision, now, w.id);
   }
 
   addAddon(subscriptionId: number, planId: number): void {
@@ -233,7 +259,40 @@ export class SubscriptionStore {
     this.deleteStmt.run(id);
   }
 
-  private params(d: Omit<SubscriptionData, 'id' | 'appliedGeneration' | 'applyError' | 'createdAt'>, now: string) {
+  private withAddons(row: SubscriptionRow | undefined): SubscriptionRow | undefined {
+    if (row) {
+      const ids = this.addonsOfStmt.all(row.id).map((r) => r.pid);
+      row.addon_ids = ids.length ? ids.join(',') : null;
+    }
+    return row;
+  }
+
+  /** Add-on ids of the subscriptions matching `where`, in one query, as comma-separated text. */
+  private addonsWhere(where: Where): Map<number, string> {
+    const map = new Map<number, string>();
+    const rows = this.db.prepare<unknown[], { sid: number; pid: number }>(`${ADDONS_SELECT} WHERE ${where.sql} ORDER BY 1, 2`).all(...where.params);
+    for (const r of rows) {
+      const prev = map.get(r.sid);
+      map.set(r.sid, prev === undefined ? String(r.pid) : `${prev},${r.pid}`);
+    }
+    return map;
+  }
+
+  private rows(where: Where, orderBy = 's.id'): SubscriptionRow[] {
+    const rows = this.db.prepare<unknown[], SubscriptionRow>(`${SELECT} WHERE ${where.sql} ORDER BY ${orderBy}`).all(...where.params);
+    const addons = this.addonsWhere(where);
+    for (const r of rows) r.addon_ids = addons.get(r.id) ?? null;
+    return rows;
+  }
+
+  private bulk(where: Where): BulkRow[] {
+    const rows = this.db.prepare<unknown[], BulkRow>(`${BULK_SELECT} WHERE ${where.sql} ORDER BY s.id`).all(...where.params);
+    const addons = this.addonsWhere(where);
+    for (const r of rows) r.addon_ids = addons.get(r.id) ?? null;
+    return rows;
+  }
+
+  private params(d: Omit<SubscriptionData, 'id' | 'appliedGeneration' | 'applyError' | 'createdAt'>, sets: ValueSets, now: string) {
     return {
       name: d.name,
       customerId: d.customerId,
@@ -242,7 +301,7 @@ export class SubscriptionStore {
       locked: d.locked ? 1 : 0,
       ownValues: d.ownValues === null ? null : JSON.stringify(d.ownValues),
       subscriberValues: JSON.stringify(d.subscriberValues),
-      providedValues: JSON.stringify(d.providedValues),
+      providedSet: sets.idFor(JSON.stringify(d.providedValues)),
       conflicts: JSON.stringify(d.conflicts),
       syncStatus: d.syncStatus,
       reasons: formatReasons(d.suspensionReasons),

@@ -1,6 +1,6 @@
 /** What every use case works with: the store's tables, a clock, and one transaction per call. */
 import type { Db } from '../store/db.js';
-import { CustomerStore, HostStore, PlanStore, SubscriptionStore } from '../store/index.js';
+import { CustomerStore, HostStore, PlanStore, SubscriptionStore, ValueSetStore } from '../store/index.js';
 
 export interface Clock {
   now(): Date;
@@ -13,6 +13,7 @@ export class Context {
   readonly customers: CustomerStore;
   readonly hosts: HostStore;
   readonly subscriptions: SubscriptionStore;
+  readonly valueSets: ValueSetStore;
 
   constructor(
     readonly db: Db,
@@ -22,6 +23,7 @@ export class Context {
     this.customers = new CustomerStore(db);
     this.hosts = new HostStore(db);
     this.subscriptions = new SubscriptionStore(db);
+    this.valueSets = new ValueSetStore(db);
   }
 
   /** Runs `fn` in one SQLite transaction: all of its writes land, or none. */

@@ -63,9 +63,9 @@ export function reportCapabilities(ctx: Context, hostName: string, report: Capab
     }
     ctx.hosts.setReport(existing.id, json, ctx.nowIso());
     if (existing.reportJson === json) {
-      return { host: hostView(ctx.hosts.byId(existing.id)!, ctx.subscriptions.byHost(existing.id).length), created: false, changed: false, outcomes: [] };
+      return { host: hostView(ctx.hosts.byId(existing.id)!, ctx.subscriptions.countByHost(existing.id)), created: false, changed: false, outcomes: [] };
     }
-    const rows = ctx.subscriptions.byHost(existing.id);
+    const rows = ctx.subscriptions.bulkByHost(existing.id);
     const { outcomes } = reevaluateRows(ctx, rows, new RevisionBumper(ctx), { skipLocked: false });
     return { host: hostView(ctx.hosts.byId(existing.id)!, rows.length), created: false, changed: true, outcomes };
   });
@@ -73,11 +73,11 @@ export function reportCapabilities(ctx: Context, hostName: string, report: Capab
 
 export function getHost(ctx: Context, name: string): HostView {
   const h = findHost(ctx, name, 'name');
-  return hostView(h, ctx.subscriptions.byHost(h.id).length);
+  return hostView(h, ctx.subscriptions.countByHost(h.id));
 }
 
 export function listHosts(ctx: Context): HostView[] {
-  return ctx.hosts.list().map((h) => hostView(h, ctx.subscriptions.byHost(h.id).length));
+  return ctx.hosts.list().map((h) => hostView(h, ctx.subscriptions.countByHost(h.id)));
 }
 
 /** Sets a host's state (maintenance on/off, unknown, incompatible). */
@@ -94,7 +94,7 @@ export function setHostState(ctx: Context, name: string, state: HostState): Host
 export function removeHost(ctx: Context, name: string): void {
   ctx.tx(() => {
     const h = findHost(ctx, name, 'name');
-    const n = ctx.subscriptions.byHost(h.id).length;
+    const n = ctx.subscriptions.countByHost(h.id);
     if (n > 0) throw new FailedPreconditionError(`host '${h.name}' still carries ${n} subscription(s)`);
     ctx.hosts.delete(h.id);
   });

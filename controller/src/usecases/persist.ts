@@ -1,6 +1,6 @@
 /** Re-evaluating one subscription's data in place, and saving it with generation/revision bumps. */
 import type { Evaluation } from '../domain/index.js';
-import { formatReasons, type SubscriptionData, type SubscriptionRow } from '../store/index.js';
+import { formatReasons, type SubscriptionData, type SubscriptionRow, type ValueSets } from '../store/index.js';
 import { RevisionBumper, type Context } from './context.js';
 import { evaluateData, Lookups } from './reevaluate.js';
 
@@ -18,12 +18,18 @@ export function refresh(ctx: Context, d: SubscriptionData, lookups = new Lookups
  * Saves `d`. When what the agent realizes changed (provided values, suspension) the subscription
  * gets a new generation and its host a new revision.
  */
-export function save(ctx: Context, before: SubscriptionRow, d: SubscriptionData, bumper = new RevisionBumper(ctx)): void {
+export function save(
+  ctx: Context,
+  before: SubscriptionRow,
+  d: SubscriptionData,
+  bumper = new RevisionBumper(ctx),
+  sets: ValueSets = ctx.valueSets.batch(),
+): void {
   const pushed =
     JSON.stringify(d.providedValues) !== before.provided_values || formatReasons(d.suspensionReasons) !== before.suspension_reasons;
   if (pushed) {
     d.generation = before.generation + 1;
     d.revision = bumper.revisionFor(d.hostId);
   }
-  ctx.subscriptions.save(d, ctx.nowIso());
+  ctx.subscriptions.save(d, sets, ctx.nowIso());
 }

@@ -73,7 +73,7 @@ export function updatePlan(ctx: Context, name: string, input: UpdatePlanInput): 
     const values = { ...plan.values, ...set };
     for (const key of unset) delete values[key];
     const updated = ctx.plans.update(plan.id, values, ctx.nowIso());
-    const rows = plan.kind === 'addon' ? ctx.subscriptions.byAddon(plan.id) : ctx.subscriptions.byPlan(plan.id);
+    const rows = plan.kind === 'addon' ? ctx.subscriptions.bulkByAddon(plan.id) : ctx.subscriptions.bulkByPlan(plan.id);
     const { outcomes, skipped } = reevaluateRows(ctx, rows, new RevisionBumper(ctx), { skipLocked: true });
     let synced = 0;
     let pushed = 0;

@@ -6,7 +6,7 @@
  */
 import type { CapabilityReport, Values } from '@hostplane/shared';
 import { evaluateSubscription, type Conflict, type Evaluation, type SyncStatus } from '../domain/index.js';
-import { JsonCache, parseAddonIds, type SubscriptionData, type SubscriptionRow } from '../store/index.js';
+import { JsonCache, parseAddonIds, type BulkRow, type SubscriptionData } from '../store/index.js';
 import type { Context, RevisionBumper } from './context.js';
 
 export interface Outcome {
@@ -19,7 +19,7 @@ export interface Outcome {
 
 interface Computed {
   evaluation: Evaluation;
-  providedJson: string;
+  providedSet: number;
   conflictsJson: string;
   subscriberJson: string;
 }
@@ -69,11 +69,12 @@ export function evaluateData(d: SubscriptionData, lookups: Lookups): Evaluation 
  */
 export function reevaluateRows(
   ctx: Context,
-  rows: readonly SubscriptionRow[],
+  rows: readonly BulkRow[],
   bumper: RevisionBumper,
   options: { skipLocked: boolean; lookups?: Lookups },
 ): { outcomes: Outcome[]; skipped: string[] } {
   const lookups = options.lookups ?? new Lookups(ctx);
+  const sets = ctx.valueSets.batch();
   const values = new JsonCache<Values>();
   const memo = new Map<string, Computed>();
   const outcomes: Outcome[] = [];
@@ -84,7 +85,7 @@ export function reevaluateRows(
       skipped.push(row.name);
       continue;
     }
-    const key = `${row.host_id}|${row.plan_id}|${row.addon_ids}|${row.locked}|${row.own_values}|${row.subscriber_values}|${row.provided_values}`;
+    const key = `${row.host_id}|${row.plan_id}|${row.addon_ids}|${row.locked}|${row.provided_set}|${row.subscriber_values}|${row.own_values}`;
     let c = memo.get(key);
     if (!c) {
       const evaluation = evaluateSubscription(
@@ -94,19 +95,19 @@ export function reevaluateRows(
           ownValues: row.own_values === null ? null : values.parse(row.own_values),
           locked: row.locked === 1,
           subscriberValues: values.parse(row.subscriber_values),
-          currentProvided: values.parse(row.provided_values),
+          currentProvided: values.parse(sets.json(row.provided_set)),
         },
         lookups.report(row.host_id),
       );
       c = {
         evaluation,
-        providedJson: JSON.stringify(evaluation.providedValues),
+        providedSet: sets.idFor(JSON.stringify(evaluation.providedValues)),
         conflictsJson: JSON.stringify(evaluation.conflicts),
         subscriberJson: JSON.stringify(evaluation.subscriberValues),
       };
       memo.set(key, c);
     }
-    const pushed = c.providedJson !== row.provided_values;
+    const pushed = c.providedSet !== row.provided_set;
     const changed =
       pushed || c.conflictsJson !== row.conflicts || c.evaluation.syncStatus !== row.sync_status || c.subscriberJson !== row.subscriber_values;
     if (changed) {
@@ -114,7 +115,7 @@ export function reevaluateRows(
         {
           id: row.id,
           subscriberValues: c.subscriberJson,
-          providedValues: c.providedJson,
+          providedSet: c.providedSet,
           conflicts: c.conflictsJson,
           syncStatus: c.evaluation.syncStatus,
           generation: pushed ? row.generation + 1 : row.generation,

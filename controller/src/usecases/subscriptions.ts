@@ -131,7 +131,7 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
     };
     refresh(ctx, d);
     d.revision = new RevisionBumper(ctx).revisionFor(host.id);
-    const id = ctx.subscriptions.insert(d, now.toISOString());
+    const id = ctx.subscriptions.insert(d, ctx.valueSets.batch(), now.toISOString());
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(id)!);
   });
 }
