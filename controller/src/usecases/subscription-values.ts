@@ -80,7 +80,7 @@ export function customizeSubscription(ctx: Context, name: string, input: Customi
       if (!PROPERTIES.has(key)) throw new InvalidArgumentError(key, `unknown property '${key}'`);
     }
     if (Object.keys(set).length === 0 && unset.length === 0) {
-      throw new InvalidArgumentError('set', 'nothing to change: give at least one key=value');
+      throw new InvalidArgumentError('set', 'set: nothing to change: give at least one key=value');
     }
     const followsOwn = d.planId === null || d.locked;
     if (input.asCustomer) {
