@@ -5,3 +5,4 @@ export * from './customers.js';
 export * from './hosts.js';
 export * from './subscriptions.js';
 export * from './value-sets.js';
+export * from './tokens.js';

@@ -78,4 +78,25 @@ export const MIGRATIONS: readonly string[] = [
   ) WITHOUT ROWID;
   CREATE INDEX subscription_addons_plan ON subscription_addons (plan_id);
   `,
+  // 2: API tokens and host join tokens; secrets are stored as SHA-256 hashes only.
+  `
+  CREATE TABLE api_tokens (
+    id           INTEGER PRIMARY KEY,
+    name         TEXT NOT NULL UNIQUE,
+    role         TEXT NOT NULL CHECK (role IN ('admin', 'reseller', 'customer')),
+    subject      TEXT,
+    hash         TEXT NOT NULL UNIQUE,
+    created_at   TEXT NOT NULL,
+    last_used_at TEXT
+  );
+
+  CREATE TABLE join_tokens (
+    id         TEXT PRIMARY KEY,
+    hash       TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL,
+    used_at    TEXT,
+    host       TEXT
+  );
+  `,
 ];

@@ -114,6 +114,10 @@ export interface SubscriptionFilter {
   planId?: number;
   hostId?: number;
   syncStatus?: SyncStatus;
+  state?: 'active' | 'suspended';
+  /** Keyset paging: only names after this one. */
+  afterName?: string;
+  limit?: number;
 }
 
 /** The columns written by a bulk re-evaluation. */
@@ -225,7 +229,10 @@ export class SubscriptionStore {
     if (filter.planId !== undefined) add('s.plan_id = ?', filter.planId);
     if (filter.hostId !== undefined) add('s.host_id = ?', filter.hostId);
     if (filter.syncStatus !== undefined) add('s.sync_status = ?', filter.syncStatus);
-    return this.rows({ sql: parts.length ? parts.join(' AND ') : '1', params }, 's.name');
+    if (filter.state !== undefined) parts.push(filter.state === 'active' ? "s.suspension_reasons = ''" : "s.suspension_reasons <> ''");
+    if (filter.afterName !== undefined) add('s.name > ?', filter.afterName);
+    const limit = filter.limit !== undefined ? ` LIMIT ${Math.max(1, Math.floor(filter.limit))}` : '';
+    return this.rows({ sql: parts.length ? parts.join(' AND ') : '1', params }, `s.name${limit}`);
   }
 
   insert(d: Omit<SubscriptionData, 'id' | 'appliedGeneration' | 'applyError' | 'createdAt'>, sets: ValueSets, now: string): number {

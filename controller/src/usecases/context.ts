@@ -1,6 +1,6 @@
 /** What every use case works with: the store's tables, a clock, and one transaction per call. */
 import type { Db } from '../store/db.js';
-import { CustomerStore, HostStore, PlanStore, SubscriptionStore, ValueSetStore } from '../store/index.js';
+import { CustomerStore, HostStore, PlanStore, SubscriptionStore, TokenStore, ValueSetStore } from '../store/index.js';
 
 export interface Clock {
   now(): Date;
@@ -14,6 +14,7 @@ export class Context {
   readonly hosts: HostStore;
   readonly subscriptions: SubscriptionStore;
   readonly valueSets: ValueSetStore;
+  readonly tokens: TokenStore;
 
   constructor(
     readonly db: Db,
@@ -24,6 +25,7 @@ export class Context {
     this.hosts = new HostStore(db);
     this.subscriptions = new SubscriptionStore(db);
     this.valueSets = new ValueSetStore(db);
+    this.tokens = new TokenStore(db);
   }
 
   /** Runs `fn` in one SQLite transaction: all of its writes land, or none. */

@@ -8,3 +8,4 @@ export * from './subscription-values.js';
 export * from './subscription-plans.js';
 export * from './subscription-state.js';
 export * from './hosts.js';
+export * from './tokens.js';

@@ -146,6 +146,10 @@ export interface SubscriptionListFilter {
   host?: string;
   syncStatus?: SyncStatus;
   state?: SubscriptionState;
+  /** At most this many (default all). */
+  limit?: number;
+  /** Continue after this subscription name (keyset paging). */
+  after?: string;
 }
 
 export function listSubscriptions(ctx: Context, filter: SubscriptionListFilter = {}): SubscriptionView[] {
@@ -154,9 +158,12 @@ export function listSubscriptions(ctx: Context, filter: SubscriptionListFilter =
     planId: filter.plan ? findPlan(ctx, filter.plan).id : undefined,
     hostId: filter.host ? findHost(ctx, filter.host).id : undefined,
     syncStatus: filter.syncStatus,
+    state: filter.state,
+    afterName: filter.after,
+    limit: filter.limit,
   });
   const views = new SubscriptionViews(ctx);
-  return rows.map((r) => views.view(r)).filter((v) => filter.state === undefined || v.state === filter.state);
+  return rows.map((r) => views.view(r));
 }
 
 export function deleteSubscription(ctx: Context, name: string): void {

@@ -1,0 +1,34 @@
+/** Admin RPCs for customers: proto ↔ core, nothing else. */
+import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
+import { CustomerState } from '@hostplane/proto/hostplane/v1/customer.js';
+import { customerToProto } from '../convert.js';
+import { unary, type ApiDeps } from '../unary.js';
+
+type Names = 'createCustomer' | 'getCustomer' | 'listCustomers' | 'suspendCustomer' | 'activateCustomer' | 'deleteCustomer';
+
+export function customerHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
+  const { core } = deps;
+  return {
+    createCustomer: unary(deps, 'CreateCustomer', (req) => ({
+      customer: customerToProto(core.createCustomer({ login: req.login, displayName: req.displayName, email: req.email })),
+    })),
+    getCustomer: unary(deps, 'GetCustomer', (req) => ({ customer: customerToProto(core.getCustomer(req.login)) })),
+    listCustomers: unary(deps, 'ListCustomers', (req) => {
+      const state =
+        req.state === CustomerState.CUSTOMER_STATE_ACTIVE ? 'active' : req.state === CustomerState.CUSTOMER_STATE_SUSPENDED ? 'suspended' : undefined;
+      return { customers: core.listCustomers().filter((c) => !state || c.state === state).map(customerToProto) };
+    }),
+    suspendCustomer: unary(deps, 'SuspendCustomer', (req) => {
+      const c = core.suspendCustomer(req.login);
+      return { customer: customerToProto(c), suspendedSubscriptionCount: c.subscriptions };
+    }),
+    activateCustomer: unary(deps, 'ActivateCustomer', (req) => {
+      const c = core.activateCustomer(req.login);
+      return { customer: customerToProto(c), activatedSubscriptionCount: c.subscriptions };
+    }),
+    deleteCustomer: unary(deps, 'DeleteCustomer', (req) => {
+      core.deleteCustomer(req.login);
+      return {};
+    }),
+  };
+}

@@ -1,0 +1,57 @@
+/** Admin RPCs for hosts and join tokens: proto ↔ core, nothing else. */
+import { FailedPreconditionError } from '@hostplane/shared';
+import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
+import type { JoinToken } from '@hostplane/proto/hostplane/v1/host.js';
+import type { JoinTokenRecord } from '../../store/index.js';
+import { createJoinToken, listJoinTokens } from '../../usecases/index.js';
+import { hostStateFromProto, hostToProto } from '../convert.js';
+import { unary, type ApiDeps } from '../unary.js';
+
+type Names = 'createJoinToken' | 'listJoinTokens' | 'listHosts' | 'getHost' | 'detectHost' | 'setHostMaintenance' | 'removeHost';
+
+function joinTokenToProto(t: JoinTokenRecord): JoinToken {
+  return {
+    id: t.id,
+    createdAt: new Date(t.createdAt),
+    expiresAt: new Date(t.expiresAt),
+    usedAt: t.usedAt ? new Date(t.usedAt) : undefined,
+    host: t.host ?? '',
+  };
+}
+
+export function hostHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
+  const { core } = deps;
+  const connected = (name: string) => deps.agents?.isConnected(name) ?? false;
+  return {
+    createJoinToken: unary(deps, 'CreateJoinToken', (req) => {
+      const { token, record } = core.ctx.tx(() => createJoinToken(core.ctx, req.ttlSeconds));
+      deps.log.info({ component: 'admin-api', joinToken: record.id, expiresAt: record.expiresAt }, 'join token created');
+      return { token, joinToken: joinTokenToProto(record) };
+    }),
+    listJoinTokens: unary(deps, 'ListJoinTokens', (req) => ({ joinTokens: listJoinTokens(core.ctx, req.includeSpent).map(joinTokenToProto) })),
+    listHosts: unary(deps, 'ListHosts', (req) => {
+      const state = hostStateFromProto(req.state);
+      return { hosts: core.listHosts().filter((h) => !state || h.state === state).map((h) => hostToProto(h, connected(h.name))) };
+    }),
+    getHost: unary(deps, 'GetHost', (req) => {
+      const h = core.getHost(req.name);
+      return { host: hostToProto(h, connected(h.name)) };
+    }),
+    detectHost: unary(deps, 'DetectHost', async (req) => {
+      const h = core.getHost(req.name);
+      if (!deps.agents || !deps.agents.isConnected(h.name)) {
+        throw new FailedPreconditionError(`host '${h.name}' has no connected agent: detection runs on the agent`);
+      }
+      const changed = await deps.agents.detect(h.name);
+      return { host: hostToProto(core.getHost(h.name), true), changed };
+    }),
+    setHostMaintenance: unary(deps, 'SetHostMaintenance', (req) => {
+      const h = core.setHostState(req.name, req.maintenance ? 'maintenance' : 'ready');
+      return { host: hostToProto(h, connected(h.name)) };
+    }),
+    removeHost: unary(deps, 'RemoveHost', (req) => {
+      core.removeHost(req.name);
+      return {};
+    }),
+  };
+}

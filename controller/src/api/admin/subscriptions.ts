@@ -1,0 +1,103 @@
+/** Admin RPCs for subscriptions: proto ↔ core, nothing else. */
+import { InvalidArgumentError } from '@hostplane/shared';
+import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
+import { SubscriptionState, SubscriptionView as ProtoView } from '@hostplane/proto/hostplane/v1/subscription.js';
+import { conflictsFingerprint } from '../../domain/index.js';
+import type { SubscriptionView } from '../../usecases/index.js';
+import { conflictToProto, subscriptionToProto, syncStatusFromProto, valuesFromProto } from '../convert.js';
+import { unary, type ApiDeps } from '../unary.js';
+
+type Names =
+  | 'createSubscription'
+  | 'getSubscription'
+  | 'listSubscriptions'
+  | 'syncSubscription'
+  | 'acceptAvailableValues'
+  | 'customizeSubscription'
+  | 'unlockSubscription'
+  | 'switchSubscriptionPlan'
+  | 'detachSubscription'
+  | 'addSubscriptionAddon'
+  | 'removeSubscriptionAddon'
+  | 'suspendSubscription'
+  | 'activateSubscription'
+  | 'renewSubscription'
+  | 'deleteSubscription';
+
+const DEFAULT_PAGE = 1000;
+const MAX_PAGE = 5000;
+
+const one = (s: SubscriptionView) => ({ subscription: subscriptionToProto(s, conflictsFingerprint(s.conflicts)) });
+
+function decodePageToken(token: string): string | undefined {
+  if (!token) return undefined;
+  const name = Buffer.from(token, 'base64url').toString('utf8');
+  if (!name || Buffer.from(name, 'utf8').toString('base64url') !== token) throw new InvalidArgumentError('pageToken', 'pageToken: not a token from a previous page');
+  return name;
+}
+
+export function subscriptionHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
+  const { core } = deps;
+  return {
+    createSubscription: unary(deps, 'CreateSubscription', (req) =>
+      one(
+        core.createSubscription({
+          name: req.name,
+          customer: req.customer,
+          plan: req.plan || undefined,
+          custom: req.custom,
+          addons: req.addons,
+          host: req.host || undefined,
+          expiresAt: req.expiresAt?.toISOString(),
+          values: valuesFromProto(req.values),
+        }),
+      ),
+    ),
+    getSubscription: unary(deps, 'GetSubscription', (req) => one(core.getSubscription(req.name))),
+    listSubscriptions: unary(deps, 'ListSubscriptions', (req) => {
+      if (req.pageSize < 0) throw new InvalidArgumentError('pageSize', `pageSize: ${req.pageSize} is negative`);
+      const size = Math.min(req.pageSize || DEFAULT_PAGE, MAX_PAGE);
+      const state =
+        req.state === SubscriptionState.SUBSCRIPTION_STATE_ACTIVE ? 'active' : req.state === SubscriptionState.SUBSCRIPTION_STATE_SUSPENDED ? 'suspended' : undefined;
+      const items = core.listSubscriptions({
+        customer: req.customer || undefined,
+        plan: req.plan || undefined,
+        host: req.host || undefined,
+        syncStatus: syncStatusFromProto(req.syncStatus),
+        state,
+        after: decodePageToken(req.pageToken),
+        limit: size + 1,
+      });
+      const page = items.slice(0, size);
+      const full = req.view === ProtoView.SUBSCRIPTION_VIEW_FULL;
+      return {
+        subscriptions: page.map((s) => subscriptionToProto(s, conflictsFingerprint(s.conflicts), full)),
+        nextPageToken: items.length > size ? Buffer.from(page.at(-1)!.name, 'utf8').toString('base64url') : '',
+      };
+    }),
+    syncSubscription: unary(deps, 'SyncSubscription', (req) => {
+      const report = core.syncSubscription(req.name);
+      const s = core.getSubscription(report.name);
+      return { subscription: subscriptionToProto(s, report.fingerprint), conflicts: report.conflicts.map(conflictToProto), fingerprint: report.fingerprint };
+    }),
+    acceptAvailableValues: unary(deps, 'AcceptAvailableValues', (req) => one(core.acceptConflicts(req.name, req.fingerprint))),
+    customizeSubscription: unary(deps, 'CustomizeSubscription', (req) =>
+      one(core.customizeSubscription(req.name, { set: valuesFromProto(req.set), unset: req.unset, asCustomer: req.asCustomer })),
+    ),
+    unlockSubscription: unary(deps, 'UnlockSubscription', (req) => one(core.unlockSubscription(req.name))),
+    switchSubscriptionPlan: unary(deps, 'SwitchSubscriptionPlan', (req) => one(core.switchPlan(req.name, req.plan))),
+    detachSubscription: unary(deps, 'DetachSubscription', (req) => one(core.detachSubscription(req.name))),
+    addSubscriptionAddon: unary(deps, 'AddSubscriptionAddon', (req) => one(core.addAddon(req.name, req.addon))),
+    removeSubscriptionAddon: unary(deps, 'RemoveSubscriptionAddon', (req) => one(core.removeAddon(req.name, req.addon))),
+    suspendSubscription: unary(deps, 'SuspendSubscription', (req) => one(core.suspendSubscription(req.name))),
+    activateSubscription: unary(deps, 'ActivateSubscription', (req) => one(core.activateSubscription(req.name))),
+    renewSubscription: unary(deps, 'RenewSubscription', (req) => {
+      if (!req.expiresAt) throw new InvalidArgumentError('expiresAt', 'expiresAt is required');
+      return one(core.renewSubscription(req.name, req.expiresAt.toISOString()));
+    }),
+    deleteSubscription: unary(deps, 'DeleteSubscription', (req) => {
+      core.deleteSubscription(req.name);
+      return {};
+    }),
+  };
+}

@@ -1,0 +1,130 @@
+/**
+ * `hostplane-controller`: wires the store, the gRPC server and (later) the scheduler, and shuts down
+ * gracefully on SIGTERM/SIGINT.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isHostplaneError } from '@hostplane/shared';
+import { startGrpcServer } from './api/server.js';
+import { compileConfig, configFromEnv, configFromFile, type ConfigInput, type ControllerConfig } from './config.js';
+import { ControllerCore } from './core.js';
+import { createLogger } from './logger.js';
+import { ensureAdminToken, newSecret } from './usecases/index.js';
+
+const USAGE = `Usage: hostplane-controller [options]
+
+Runs the hostplane controller: the embedded SQLite store and the gRPC Admin and Agent APIs.
+
+Options:
+  --data-dir DIR     where the SQLite store lives (default ./data; env HOSTPLANE_DATA_DIR)
+  --listen HOST:PORT gRPC listen address (default 127.0.0.1:50051; env HOSTPLANE_LISTEN)
+  --tls-cert FILE    PEM certificate chain (env HOSTPLANE_TLS_CERT)
+  --tls-key FILE     PEM private key (env HOSTPLANE_TLS_KEY)
+  --insecure         allow a non-loopback address without TLS
+  --config FILE      JSON file with any of: dataDir, listen, tlsCert, tlsKey, insecure, logLevel
+  --log-level LEVEL  fatal, error, warn, info, debug, trace or silent (default info)
+  -h, --help         this help
+
+Authentication: HOSTPLANE_ADMIN_TOKEN (at least 16 characters) installs that admin token. Without
+it, a token is generated once into DATA_DIR/admin-token (mode 0600); point the CLI at it with
+  export HOSTPLANE_TOKEN=$(cat DATA_DIR/admin-token)
+
+Example:
+  hostplane-controller --data-dir /var/lib/hostplane --listen 0.0.0.0:50051 \\
+    --tls-cert /etc/hostplane/tls.crt --tls-key /etc/hostplane/tls.key
+`;
+
+function parseFlags(argv: string[]): { input: ConfigInput; configFile?: string; help: boolean } {
+  const { values } = parseArgs({
+    args: argv,
+    strict: true,
+    options: {
+      'data-dir': { type: 'string' },
+      listen: { type: 'string' },
+      'tls-cert': { type: 'string' },
+      'tls-key': { type: 'string' },
+      insecure: { type: 'boolean' },
+      config: { type: 'string' },
+      'log-level': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  return {
+    input: {
+      dataDir: values['data-dir'],
+      listen: values.listen,
+      tlsCert: values['tls-cert'],
+      tlsKey: values['tls-key'],
+      insecure: values.insecure,
+      logLevel: values['log-level'],
+    },
+    configFile: values.config,
+    help: values.help ?? false,
+  };
+}
+
+/** The admin token: from the environment, else the one in the data dir, else a new one written there. */
+function adminSecret(config: ControllerConfig, env: NodeJS.ProcessEnv): { secret: string; file?: string } {
+  if (env.HOSTPLANE_ADMIN_TOKEN) return { secret: env.HOSTPLANE_ADMIN_TOKEN };
+  const file = join(config.dataDir, 'admin-token');
+  if (existsSync(file)) return { secret: readFileSync(file, 'utf8').trim(), file };
+  const secret = newSecret('hpa');
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return { secret, file };
+}
+
+export async function main(argv = process.argv.slice(2), env = process.env): Promise<void> {
+  let config: ControllerConfig;
+  try {
+    const flags = parseFlags(argv);
+    if (flags.help) {
+      process.stdout.write(USAGE);
+      return;
+    }
+    config = compileConfig(flags.configFile ? configFromFile(flags.configFile) : {}, configFromEnv(env), flags.input);
+  } catch (err) {
+    process.stderr.write(`hostplane-controller: ${(err as Error).message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  const log = createLogger({ level: config.logLevel });
+  mkdirSync(config.dataDir, { recursive: true });
+  const core = ControllerCore.open(join(config.dataDir, 'hostplane.db'));
+  let tokenFile: string | undefined;
+  try {
+    const admin = adminSecret(config, env);
+    tokenFile = admin.file;
+    core.ctx.tx(() => ensureAdminToken(core.ctx, admin.secret));
+  } catch (err) {
+    process.stderr.write(`hostplane-controller: ${isHostplaneError(err) ? err.message : String(err)}\n`);
+    core.close();
+    process.exitCode = 2;
+    return;
+  }
+  const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
+  const running = await startGrpcServer({ core, log }, { listen: config.listen, tls });
+  const host = config.listen.slice(0, config.listen.lastIndexOf(':'));
+  const address = `${host}:${running.port}`;
+  log.info({ component: 'controller', address, port: running.port, tls: Boolean(tls), dataDir: config.dataDir, tokenFile }, 'listening');
+  if (process.stderr.isTTY) {
+    process.stderr.write(
+      `\nhostplane controller listening on ${address}\nPoint the CLI at it:\n  export HOSTPLANE_CONTROLLER=${address}\n` +
+        (tokenFile ? `  export HOSTPLANE_TOKEN=$(cat ${tokenFile})\n` : '  export HOSTPLANE_TOKEN=<the HOSTPLANE_ADMIN_TOKEN you set>\n') +
+        '  npx hostplane plan list\n\n',
+    );
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ component: 'controller', signal }, 'shutting down');
+    await running.shutdown(5000);
+    core.close();
+    log.info({ component: 'controller' }, 'stopped');
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+}

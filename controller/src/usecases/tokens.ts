@@ -1,0 +1,56 @@
+/** Bearer-token authentication of the Admin API, and the join tokens that enroll hosts. */
+import { randomBytes } from 'node:crypto';
+import { InvalidArgumentError, UnauthenticatedError } from '@hostplane/shared';
+import { hashSecret, type JoinTokenRecord, type Role } from '../store/index.js';
+import type { Context } from './context.js';
+
+export interface Principal {
+  readonly role: Role;
+  /** Who: the token's name (e.g. `bootstrap-admin`). */
+  readonly name: string;
+  /** For reseller and customer tokens, the login they act for. */
+  readonly subject: string | null;
+}
+
+/** A new random secret: 32 bytes, base64url, with a readable prefix. */
+export function newSecret(prefix: string): string {
+  return `${prefix}_${randomBytes(32).toString('base64url')}`;
+}
+
+export const MIN_TOKEN_LENGTH = 16;
+
+/** Installs (or replaces) the named admin token; the secret itself is never stored. */
+export function ensureAdminToken(ctx: Context, secret: string, name = 'bootstrap-admin'): void {
+  if (secret.length < MIN_TOKEN_LENGTH) {
+    throw new InvalidArgumentError('HOSTPLANE_ADMIN_TOKEN', `HOSTPLANE_ADMIN_TOKEN must be at least ${MIN_TOKEN_LENGTH} characters`);
+  }
+  ctx.tokens.putApiToken(name, 'admin', null, hashSecret(secret), ctx.nowIso());
+}
+
+/** The principal of a bearer token; UNAUTHENTICATED when missing or unknown. */
+export function authenticate(ctx: Context, secret: string | undefined): Principal {
+  if (!secret) throw new UnauthenticatedError('missing bearer token: send "authorization: Bearer <token>"');
+  const token = ctx.tokens.apiTokenByHash(hashSecret(secret));
+  if (!token) throw new UnauthenticatedError('invalid bearer token');
+  return { role: token.role, name: token.name, subject: token.subject };
+}
+
+export const DEFAULT_JOIN_TTL_SECONDS = 3600;
+const MAX_JOIN_TTL_SECONDS = 7 * 86_400;
+
+/** A short-lived, single-use join token. The secret is returned once and only its hash is kept. */
+export function createJoinToken(ctx: Context, ttlSeconds = DEFAULT_JOIN_TTL_SECONDS): { token: string; record: JoinTokenRecord } {
+  const ttl = ttlSeconds || DEFAULT_JOIN_TTL_SECONDS;
+  if (!Number.isInteger(ttl) || ttl < 60 || ttl > MAX_JOIN_TTL_SECONDS) {
+    throw new InvalidArgumentError('ttlSeconds', `ttlSeconds: ${ttlSeconds} is not between 60 and ${MAX_JOIN_TTL_SECONDS}`);
+  }
+  const token = newSecret('hpj');
+  const now = ctx.clock.now();
+  const id = hashSecret(token).slice(0, 12);
+  const record = ctx.tokens.insertJoinToken(id, hashSecret(token), now.toISOString(), new Date(now.getTime() + ttl * 1000).toISOString());
+  return { token, record };
+}
+
+export function listJoinTokens(ctx: Context, includeSpent = false): JoinTokenRecord[] {
+  return ctx.tokens.listJoinTokens(includeSpent, ctx.nowIso());
+}
