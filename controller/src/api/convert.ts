@@ -195,8 +195,8 @@ export function hostToProto(h: HostView, connected = false): Host {
     capabilities: reportToProto(h.report),
     revision: String(h.revision),
     observedRevision: String(h.observedRevision),
-    agentVersion: '',
-    protocolVersion: 0,
+    agentVersion: h.agentVersion ?? '',
+    protocolVersion: h.protocolVersion ?? 0,
     subscriptionCount: h.subscriptions,
     createdAt: undefined,
   };

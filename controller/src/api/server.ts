@@ -6,9 +6,12 @@ import { Server, ServerCredentials, type UntypedServiceImplementation } from '@g
 import { HealthImplementation } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
 import { AdminService } from '@hostplane/proto/hostplane/v1/admin.js';
+import { AgentService } from '@hostplane/proto/hostplane/v1/agent.js';
+import type { ControllerCore } from '../core.js';
+import type { Logger } from '../logger.js';
 import { adminService } from './admin-service.js';
+import { AgentSessions } from './agent-sessions.js';
 import { loadPackageDefinition } from './protos.js';
-import type { ApiDeps } from './unary.js';
 
 export interface TlsFiles {
   readonly cert: Buffer;
@@ -19,23 +22,24 @@ export interface GrpcServerOptions {
   /** `HOST:PORT`; port 0 picks a free one. */
   readonly listen: string;
   readonly tls?: TlsFiles;
-  /** More services to serve on the same port (the Agent service). */
-  readonly extraServices?: { definition: Parameters<Server['addService']>[0]; implementation: UntypedServiceImplementation }[];
 }
 
 export interface RunningServer {
   readonly server: Server;
   readonly port: number;
   readonly health: HealthImplementation;
+  readonly agents: AgentSessions;
   /** Stops accepting calls, lets running ones finish for up to `graceMs`, then forces. */
   shutdown(graceMs?: number): Promise<void>;
 }
 
-export async function startGrpcServer(deps: ApiDeps, options: GrpcServerOptions): Promise<RunningServer> {
-  const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024 });
-  server.addService(AdminService, adminService(deps) as unknown as UntypedServiceImplementation);
-  for (const s of options.extraServices ?? []) server.addService(s.definition, s.implementation);
-  const health = new HealthImplementation({ '': 'SERVING', 'hostplane.v1.Admin': 'SERVING' });
+/** Serves the Admin and Agent services, health and reflection for `core` on `options.listen`. */
+export async function startGrpcServer(deps: { core: ControllerCore; log: Logger }, options: GrpcServerOptions): Promise<RunningServer> {
+  const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024, 'grpc.keepalive_permit_without_calls': 1 });
+  const agents = new AgentSessions(deps.core, deps.log);
+  server.addService(AdminService, adminService({ ...deps, agents }) as unknown as UntypedServiceImplementation);
+  server.addService(AgentService, agents.service() as unknown as UntypedServiceImplementation);
+  const health = new HealthImplementation({ '': 'SERVING', 'hostplane.v1.Admin': 'SERVING', 'hostplane.v1.Agent': 'SERVING' });
   health.addToServer(server);
   new ReflectionService(loadPackageDefinition()).addToServer(server);
 
@@ -49,9 +53,11 @@ export async function startGrpcServer(deps: ApiDeps, options: GrpcServerOptions)
     server,
     port,
     health,
+    agents,
     shutdown: (graceMs = 5000) =>
       new Promise<void>((resolve) => {
         health.setStatus('', 'NOT_SERVING');
+        agents.closeAll();
         const timer = setTimeout(() => {
           server.forceShutdown();
           resolve();

@@ -12,6 +12,10 @@ export interface HostRecord {
   readonly lastHeartbeatAt: string | null;
   readonly revision: number;
   readonly observedRevision: number;
+  readonly agentVersion: string | null;
+  readonly protocolVersion: number | null;
+  /** The host enrolled an agent (it has a credential). */
+  readonly enrolled: boolean;
   readonly createdAt: string;
 }
 
@@ -23,6 +27,9 @@ interface HostRow {
   last_heartbeat_at: string | null;
   revision: number;
   observed_revision: number;
+  credential_hash: string | null;
+  agent_version: string | null;
+  protocol_version: number | null;
   created_at: string;
 }
 
@@ -35,6 +42,9 @@ const toRecord = (r: HostRow): HostRecord => ({
   lastHeartbeatAt: r.last_heartbeat_at,
   revision: r.revision,
   observedRevision: r.observed_revision,
+  agentVersion: r.agent_version,
+  protocolVersion: r.protocol_version,
+  enrolled: r.credential_hash !== null,
   createdAt: r.created_at,
 });
 
@@ -48,6 +58,11 @@ export class HostStore {
   private readonly bumpStmt;
   private readonly allocatedStmt;
   private readonly deleteStmt;
+  private readonly byCredentialStmt;
+  private readonly setCredentialStmt;
+  private readonly setAgentStmt;
+  private readonly setObservedStmt;
+  private readonly heartbeatStmt;
 
   constructor(db: Db) {
     this.byNameStmt = db.prepare<[string], HostRow>('SELECT * FROM hosts WHERE name = ?');
@@ -60,6 +75,11 @@ export class HostStore {
     this.setStateStmt = db.prepare<[HostState, number]>('UPDATE hosts SET state = ? WHERE id = ?');
     this.bumpStmt = db.prepare<[number], { revision: number }>('UPDATE hosts SET revision = revision + 1 WHERE id = ? RETURNING revision');
     this.deleteStmt = db.prepare<[number]>('DELETE FROM hosts WHERE id = ?');
+    this.byCredentialStmt = db.prepare<[string], HostRow>('SELECT * FROM hosts WHERE credential_hash = ?');
+    this.setCredentialStmt = db.prepare<[string, number]>('UPDATE hosts SET credential_hash = ? WHERE id = ?');
+    this.setAgentStmt = db.prepare<[string, number, number]>('UPDATE hosts SET agent_version = ?, protocol_version = ? WHERE id = ?');
+    this.setObservedStmt = db.prepare<[number, number]>('UPDATE hosts SET observed_revision = ? WHERE id = ?');
+    this.heartbeatStmt = db.prepare<[string, number]>('UPDATE hosts SET last_heartbeat_at = ? WHERE id = ?');
     this.allocatedStmt = db.prepare<[], { host_id: number; bytes: number }>(
       `SELECT s.host_id, sum(v.disk_bytes) AS bytes FROM subscriptions s JOIN value_sets v ON v.id = s.provided_set
         WHERE v.disk_bytes IS NOT NULL GROUP BY s.host_id`,
@@ -95,6 +115,27 @@ export class HostStore {
 
   delete(id: number): void {
     this.deleteStmt.run(id);
+  }
+
+  byCredentialHash(hash: string): HostRecord | undefined {
+    const r = this.byCredentialStmt.get(hash);
+    return r && toRecord(r);
+  }
+
+  setCredentialHash(id: number, hash: string): void {
+    this.setCredentialStmt.run(hash, id);
+  }
+
+  setAgentInfo(id: number, agentVersion: string, protocolVersion: number): void {
+    this.setAgentStmt.run(agentVersion, protocolVersion, id);
+  }
+
+  setObservedRevision(id: number, revision: number): void {
+    this.setObservedStmt.run(revision, id);
+  }
+
+  touchHeartbeat(id: number, now: string): void {
+    this.heartbeatStmt.run(now, id);
   }
 
   /** Increments the host's desired-state revision and returns the new value. */

@@ -99,4 +99,18 @@ export const MIGRATIONS: readonly string[] = [
     host       TEXT
   );
   `,
+  // 3: agents: host credentials (hashed), agent facts, and removals kept for the agents' deltas.
+  `
+  ALTER TABLE hosts ADD COLUMN credential_hash TEXT;
+  ALTER TABLE hosts ADD COLUMN agent_version TEXT;
+  ALTER TABLE hosts ADD COLUMN protocol_version INTEGER;
+  CREATE UNIQUE INDEX hosts_credential ON hosts (credential_hash) WHERE credential_hash IS NOT NULL;
+
+  CREATE TABLE host_removals (
+    host_id  INTEGER NOT NULL REFERENCES hosts (id) ON DELETE CASCADE,
+    name     TEXT NOT NULL,
+    revision INTEGER NOT NULL,
+    PRIMARY KEY (host_id, name)
+  ) WITHOUT ROWID;
+  `,
 ];

@@ -133,6 +133,14 @@ export interface EvaluationWrite {
 
 type Where = { sql: string; params: unknown[] };
 
+/** One subscription of a host's desired state, as pushed to its agent. */
+export interface DesiredRow {
+  name: string;
+  generation: number;
+  suspension_reasons: string;
+  provided_set: number;
+}
+
 export class SubscriptionStore {
   private readonly db: Db;
   private readonly byNameStmt;
@@ -146,6 +154,11 @@ export class SubscriptionStore {
   private readonly clearAddonsStmt;
   private readonly deleteStmt;
   private readonly countByHostStmt;
+  private readonly desiredStmt;
+  private readonly removalsStmt;
+  private readonly recordRemovalStmt;
+  private readonly clearRemovalStmt;
+  private readonly applyResultStmt;
 
   constructor(db: Db) {
     this.db = db;
@@ -177,6 +190,20 @@ export class SubscriptionStore {
     this.clearAddonsStmt = db.prepare<[number]>('DELETE FROM subscription_addons WHERE subscription_id = ?');
     this.deleteStmt = db.prepare<[number]>('DELETE FROM subscriptions WHERE id = ?');
     this.countByHostStmt = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM subscriptions WHERE host_id = ?');
+    this.desiredStmt = db.prepare<[number, number], DesiredRow>(
+      `SELECT s.name, s.generation, s.suspension_reasons, s.provided_set FROM subscriptions s
+        WHERE s.host_id = ? AND s.revision > ? ORDER BY s.name`,
+    );
+    this.removalsStmt = db.prepare<[number, number], { name: string }>(
+      'SELECT name FROM host_removals WHERE host_id = ? AND revision > ? ORDER BY name',
+    );
+    this.recordRemovalStmt = db.prepare<[number, string, number]>(
+      'INSERT INTO host_removals (host_id, name, revision) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET revision = excluded.revision',
+    );
+    this.clearRemovalStmt = db.prepare<[string]>('DELETE FROM host_removals WHERE name = ?');
+    this.applyResultStmt = db.prepare<[number, string | null, number, string]>(
+      'UPDATE subscriptions SET applied_generation = ?, apply_error = ? WHERE host_id = ? AND name = ?',
+    );
   }
 
   byName(name: string): SubscriptionRow | undefined {
@@ -200,6 +227,31 @@ export class SubscriptionStore {
   /** Rows for bulk re-evaluation of a host's subscriptions. */
   bulkByHost(hostId: number): BulkRow[] {
     return this.bulk({ sql: 's.host_id = ?', params: [hostId] });
+  }
+
+  /** What a host's agent must realize: subscriptions changed after `afterRevision` (0: all). */
+  desiredForHost(hostId: number, afterRevision: number): DesiredRow[] {
+    return this.desiredStmt.all(hostId, afterRevision);
+  }
+
+  /** Names removed from a host after `afterRevision`. */
+  removalsForHost(hostId: number, afterRevision: number): string[] {
+    return this.removalsStmt.all(hostId, afterRevision).map((r) => r.name);
+  }
+
+  /** Remembers that `name` left the host at `revision`, for the agent's next delta. */
+  recordRemoval(hostId: number, name: string, revision: number): void {
+    this.recordRemovalStmt.run(hostId, name, revision);
+  }
+
+  /** A name used again is no longer a removal anywhere. */
+  clearRemoval(name: string): void {
+    this.clearRemovalStmt.run(name);
+  }
+
+  /** Records what the agent applied for one of its subscriptions. */
+  recordApplyResult(hostId: number, name: string, appliedGeneration: number, error: string | null): void {
+    this.applyResultStmt.run(appliedGeneration, error, hostId, name);
   }
 
   countByHost(hostId: number): number {

@@ -28,9 +28,44 @@ export class Context {
     this.tokens = new TokenStore(db);
   }
 
-  /** Runs `fn` in one SQLite transaction: all of its writes land, or none. */
+  private depth = 0;
+  private pendingHosts = new Set<number>();
+  private readonly hostListeners = new Set<(hostIds: ReadonlySet<number>) => void>();
+
+  /**
+   * Runs `fn` in one SQLite transaction: all of its writes land, or none. Transactions nest (as
+   * savepoints); listeners hear of changed hosts once the outermost one has committed.
+   */
   tx<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    this.depth++;
+    let result: T;
+    try {
+      result = this.db.transaction(fn)();
+    } catch (err) {
+      this.depth--;
+      // An inner savepoint's changes roll back with it, but a change already recorded by a
+      // sibling savepoint may be kept: over-notifying is harmless (agents get an empty delta).
+      if (this.depth === 0) this.pendingHosts = new Set();
+      throw err;
+    }
+    this.depth--;
+    if (this.depth === 0 && this.pendingHosts.size > 0) {
+      const changed = this.pendingHosts;
+      this.pendingHosts = new Set();
+      for (const listener of this.hostListeners) listener(changed);
+    }
+    return result;
+  }
+
+  /** Called within a transaction when a host's desired state changed (its revision was bumped). */
+  hostChanged(hostId: number): void {
+    this.pendingHosts.add(hostId);
+  }
+
+  /** Subscribes to committed changes of hosts' desired state; returns the unsubscribe function. */
+  onHostsChanged(listener: (hostIds: ReadonlySet<number>) => void): () => void {
+    this.hostListeners.add(listener);
+    return () => this.hostListeners.delete(listener);
   }
 
   nowIso(): string {
@@ -51,6 +86,7 @@ export class RevisionBumper {
     if (rev === undefined) {
       rev = this.ctx.hosts.bumpRevision(hostId);
       this.bumped.set(hostId, rev);
+      this.ctx.hostChanged(hostId);
     }
     return rev;
   }

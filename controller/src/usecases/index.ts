@@ -9,3 +9,4 @@ export * from './subscription-plans.js';
 export * from './subscription-state.js';
 export * from './hosts.js';
 export * from './tokens.js';
+export * from './agents.js';

@@ -131,6 +131,7 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
     };
     refresh(ctx, d);
     d.revision = new RevisionBumper(ctx).revisionFor(host.id);
+    ctx.subscriptions.clearRemoval(name);
     const id = ctx.subscriptions.insert(d, ctx.valueSets.batch(), now.toISOString());
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(id)!);
   });
@@ -170,6 +171,6 @@ export function deleteSubscription(ctx: Context, name: string): void {
   ctx.tx(() => {
     const row = findSubscription(ctx, name);
     ctx.subscriptions.delete(row.id);
-    new RevisionBumper(ctx).revisionFor(row.host_id);
+    ctx.subscriptions.recordRemoval(row.host_id, row.name, new RevisionBumper(ctx).revisionFor(row.host_id));
   });
 }

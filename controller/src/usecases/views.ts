@@ -31,6 +31,8 @@ export interface HostView {
   readonly lastHeartbeatAt: string | null;
   readonly revision: number;
   readonly observedRevision: number;
+  readonly agentVersion: string | null;
+  readonly protocolVersion: number | null;
   readonly subscriptions: number;
 }
 
@@ -78,6 +80,8 @@ export function hostView(h: HostRecord, subscriptions: number): HostView {
     lastHeartbeatAt: h.lastHeartbeatAt,
     revision: h.revision,
     observedRevision: h.observedRevision,
+    agentVersion: h.agentVersion,
+    protocolVersion: h.protocolVersion,
     subscriptions,
   };
 }

@@ -1,0 +1,239 @@
+/**
+ * The Agent service: enrollment, and one long-lived Connect stream per agent. On connect the
+ * controller pushes the host's full desired state (snapshot), then deltas whenever a committed
+ * transaction changed the host's revision; the agent acknowledges revisions and reports its
+ * capabilities and heartbeats. Level-triggered: a reconnecting agent gets a fresh snapshot.
+ */
+import { randomUUID } from 'node:crypto';
+import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { FailedPreconditionError, PermissionDeniedError, type Values } from '@hostplane/shared';
+import type { AgentServer, ConnectRequest, ConnectResponse, DesiredSubscription } from '@hostplane/proto/hostplane/v1/agent.js';
+import { SubscriptionState } from '@hostplane/proto/hostplane/v1/subscription.js';
+import type { Value as ProtoValue } from '@hostplane/proto/hostplane/v1/values.js';
+import type { ControllerCore } from '../core.js';
+import type { Logger } from '../logger.js';
+import * as uc from '../usecases/index.js';
+import { reportFromProto, valuesToProto } from './convert.js';
+import { toGrpcError } from './errors.js';
+import { bearerToken, type AgentDirectory } from './unary.js';
+
+const DETECT_TIMEOUT_MS = 15_000;
+
+type Stream = ServerDuplexStream<ConnectRequest, ConnectResponse>;
+
+class Session {
+  sentRevision = 0;
+  compatible = false;
+  helloDone = false;
+  private dirty = false;
+  readonly pendingDetects = new Map<string, { resolve: (changed: boolean) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+
+  constructor(
+    readonly hostId: number,
+    readonly hostName: string,
+    readonly stream: Stream,
+    private readonly owner: AgentSessions,
+  ) {}
+
+  /** Schedules a push of what changed; many commits in one tick make one delta. */
+  markDirty(): void {
+    if (this.dirty || !this.helloDone || !this.compatible) return;
+    this.dirty = true;
+    setImmediate(() => {
+      this.dirty = false;
+      this.push();
+    });
+  }
+
+  push(snapshot = false): void {
+    if (!this.compatible || this.stream.cancelled || this.stream.destroyed) return;
+    const state = uc.desiredState(this.owner.core.ctx, this.hostId, snapshot ? 0 : this.sentRevision);
+    if (!snapshot && state.revision <= this.sentRevision && state.upserts.length === 0 && state.removals.length === 0) return;
+    const convert = new Map<string, { [key: string]: ProtoValue }>();
+    const upserts: DesiredSubscription[] = state.upserts.map((u) => {
+      let values = convert.get(u.valuesJson);
+      if (!values) {
+        values = valuesToProto(JSON.parse(u.valuesJson) as Values);
+        convert.set(u.valuesJson, values);
+      }
+      return {
+        name: u.name,
+        generation: String(u.generation),
+        state: u.state === 'active' ? SubscriptionState.SUBSCRIPTION_STATE_ACTIVE : SubscriptionState.SUBSCRIPTION_STATE_SUSPENDED,
+        values,
+      };
+    });
+    const revision = String(state.revision);
+    this.stream.write(
+      snapshot
+        ? { payload: { $case: 'snapshot', value: { revision, subscriptions: upserts } } }
+        : { payload: { $case: 'delta', value: { revision, upserts, removals: state.removals } } },
+    );
+    this.sentRevision = state.revision;
+    this.owner.log.debug({ component: 'agent-session', host: this.hostName, revision: state.revision, upserts: upserts.length, snapshot }, 'pushed');
+  }
+
+  detect(): Promise<boolean> {
+    const requestId = randomUUID();
+    return new Promise<boolean>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingDetects.delete(requestId);
+        reject(new FailedPreconditionError(`the agent of host '${this.hostName}' did not answer the detect request within ${DETECT_TIMEOUT_MS / 1000} s`));
+      }, DETECT_TIMEOUT_MS);
+      this.pendingDetects.set(requestId, { resolve, reject, timer });
+      this.stream.write({ payload: { $case: 'detect', value: { requestId } } });
+    });
+  }
+
+  close(reason: string): void {
+    for (const [id, p] of this.pendingDetects) {
+      clearTimeout(p.timer);
+      p.reject(new FailedPreconditionError(`the agent of host '${this.hostName}' disconnected (${reason})`));
+      this.pendingDetects.delete(id);
+    }
+  }
+}
+
+export class AgentSessions implements AgentDirectory {
+  private readonly byHost = new Map<number, Session>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    readonly core: ControllerCore,
+    readonly log: Logger,
+  ) {
+    this.unsubscribe = core.ctx.onHostsChanged((ids) => {
+      for (const id of ids) this.byHost.get(id)?.markDirty();
+    });
+  }
+
+  get connectedCount(): number {
+    return this.byHost.size;
+  }
+
+  isConnected(host: string): boolean {
+    for (const s of this.byHost.values()) if (s.hostName === host) return true;
+    return false;
+  }
+
+  async detect(host: string): Promise<boolean> {
+    for (const s of this.byHost.values()) if (s.hostName === host) return s.detect();
+    throw new FailedPreconditionError(`host '${host}' has no connected agent: detection runs on the agent`);
+  }
+
+  /** Ends every session (controller shutdown). */
+  closeAll(): void {
+    this.unsubscribe();
+    for (const s of this.byHost.values()) {
+      s.close('controller shutting down');
+      s.stream.end();
+    }
+    this.byHost.clear();
+  }
+
+  service(): AgentServer {
+    const { core, log } = this;
+    return {
+      enroll: (call, callback) => {
+        try {
+          const res = uc.enrollHost(core.ctx, call.request.joinToken, call.request.hostName);
+          log.info({ component: 'agent-api', host: res.hostName }, 'host enrolled');
+          callback(null, res);
+        } catch (err) {
+          const e = toGrpcError(err, log, 'Enroll');
+          log.info({ component: 'agent-api', code: e.code }, e.details);
+          callback(e);
+        }
+      },
+      connect: (stream) => this.connect(stream),
+    };
+  }
+
+  private connect(stream: Stream): void {
+    let session: Session;
+    try {
+      const host = uc.authenticateAgent(this.core.ctx, bearerToken(stream.metadata));
+      session = new Session(host.id, host.name, stream, this);
+    } catch (err) {
+      stream.emit('error', toGrpcError(err, this.log, 'Connect'));
+      return;
+    }
+    const log = this.log.child({ component: 'agent-session', host: session.hostName });
+    const fail = (err: unknown) => {
+      stream.emit('error', toGrpcError(err, log, 'Connect'));
+      this.drop(session, 'error');
+    };
+    stream.on('data', (msg: ConnectRequest) => {
+      try {
+        this.onMessage(session, msg, log);
+      } catch (err) {
+        fail(err);
+      }
+    });
+    stream.on('end', () => {
+      this.drop(session, 'ended');
+      stream.end();
+    });
+    stream.on('cancelled', () => this.drop(session, 'cancelled'));
+    stream.on('error', () => this.drop(session, 'stream error'));
+  }
+
+  private onMessage(session: Session, msg: ConnectRequest, log: Logger): void {
+    const payload = msg.payload;
+    if (!payload) return;
+    if (!session.helloDone && payload.$case !== 'hello') throw new FailedPreconditionError('the first message of a session must be hello');
+    switch (payload.$case) {
+      case 'hello': {
+        const hello = payload.value;
+        if (hello.hostName !== session.hostName) {
+          throw new PermissionDeniedError(`this credential belongs to host '${session.hostName}', not '${hello.hostName}'`);
+        }
+        session.compatible = uc.agentHello(this.core.ctx, session.hostId, hello.agentVersion, hello.protocolVersion);
+        session.helloDone = true;
+        const previous = this.byHost.get(session.hostId);
+        if (previous && previous !== session) {
+          previous.close('replaced by a new session');
+          previous.stream.end();
+        }
+        this.byHost.set(session.hostId, session);
+        log.info({ agentVersion: hello.agentVersion, protocolVersion: hello.protocolVersion, compatible: session.compatible }, 'agent connected');
+        session.push(true);
+        return;
+      }
+      case 'capabilities': {
+        const result = uc.reportCapabilities(this.core.ctx, session.hostName, reportFromProto(payload.value.report));
+        if (result.changed) log.info({ resynced: result.outcomes.length }, 'capabilities changed');
+        const pending = session.pendingDetects.get(payload.value.requestId);
+        if (pending) {
+          clearTimeout(pending.timer);
+          session.pendingDetects.delete(payload.value.requestId);
+          pending.resolve(result.changed);
+        }
+        return;
+      }
+      case 'heartbeat':
+        uc.recordHeartbeat(this.core.ctx, session.hostId);
+        return;
+      case 'ack': {
+        const ack = payload.value;
+        uc.recordAck(
+          this.core.ctx,
+          session.hostId,
+          Number(ack.observedRevision),
+          ack.results.map((r) => ({ name: r.name, appliedGeneration: Number(r.appliedGeneration), error: r.error })),
+        );
+        const failed = ack.results.filter((r) => r.error);
+        if (failed.length) log.warn({ revision: ack.observedRevision, failed: failed.map((f) => ({ subscription: f.name, error: f.error })) }, 'apply failed');
+        return;
+      }
+    }
+  }
+
+  private drop(session: Session, reason: string): void {
+    session.close(reason);
+    if (this.byHost.get(session.hostId) === session) {
+      this.byHost.delete(session.hostId);
+      this.log.info({ component: 'agent-session', host: session.hostName, reason }, 'agent disconnected');
+    }
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * The controller's side of the agents: enrollment with a join token, the host credential, hellos and
+ * heartbeats, the desired state to push (snapshot or delta since a revision), and acknowledgements.
+ */
+import { AlreadyExistsError, UnauthenticatedError, validateHostName } from '@hostplane/shared';
+import { stateOf } from '../domain/index.js';
+import { hashSecret, parseReasons, type HostRecord } from '../store/index.js';
+import type { Context } from './context.js';
+import { newSecret } from './tokens.js';
+
+/** The agent protocol versions this controller speaks. */
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
+
+/** Exchanges a single-use join token for the host's credential (shown once, stored hashed). */
+export function enrollHost(ctx: Context, joinToken: string, hostName: string): { hostName: string; credential: string } {
+  return ctx.tx(() => {
+    const now = ctx.clock.now();
+    const token = joinToken ? ctx.tokens.joinTokenByHash(hashSecret(joinToken)) : undefined;
+    if (!token) throw new UnauthenticatedError('join token is not valid');
+    if (token.usedAt) throw new UnauthenticatedError(`join token ${token.id} was already used (by ${token.host})`);
+    if (token.expiresAt <= now.toISOString()) throw new UnauthenticatedError(`join token ${token.id} expired at ${token.expiresAt}`);
+    const name = validateHostName(hostName ?? '', 'hostName');
+    let host = ctx.hosts.byName(name);
+    if (host?.enrolled) throw new AlreadyExistsError('host', name, `host '${name}' is already enrolled: remove it first to enroll it again`);
+    host ??= ctx.hosts.insert(name, 'ready', null, now.toISOString());
+    const credential = newSecret('hpc');
+    ctx.hosts.setCredentialHash(host.id, hashSecret(credential));
+    ctx.tokens.spendJoinToken(token.id, name, now.toISOString());
+    return { hostName: name, credential };
+  });
+}
+
+/** The host whose agent holds this credential. */
+export function authenticateAgent(ctx: Context, credential: string | undefined): HostRecord {
+  const host = credential ? ctx.hosts.byCredentialHash(hashSecret(credential)) : undefined;
+  if (!host) throw new UnauthenticatedError('invalid host credential: enroll the agent with a join token');
+  return host;
+}
+
+/**
+ * Records the agent's hello. An unsupported protocol makes the host `incompatible` (pushes held);
+ * a compatible agent brings an incompatible or unknown host back to `ready`. Returns compatibility.
+ */
+export function agentHello(ctx: Context, hostId: number, agentVersion: string, protocolVersion: number): boolean {
+  return ctx.tx(() => {
+    const host = ctx.hosts.byId(hostId)!;
+    ctx.hosts.setAgentInfo(hostId, agentVersion, protocolVersion);
+    ctx.hosts.touchHeartbeat(hostId, ctx.nowIso());
+    const compatible = SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion);
+    if (!compatible) ctx.hosts.setState(hostId, 'incompatible');
+    else if (host.state === 'incompatible' || host.state === 'unknown') ctx.hosts.setState(hostId, 'ready');
+    return compatible;
+  });
+}
+
+/** A heartbeat: the host is alive; an `unknown` host is `ready` again. */
+export function recordHeartbeat(ctx: Context, hostId: number): void {
+  ctx.tx(() => {
+    ctx.hosts.touchHeartbeat(hostId, ctx.nowIso());
+    if (ctx.hosts.byId(hostId)?.state === 'unknown') ctx.hosts.setState(hostId, 'ready');
+  });
+}
+
+export interface DesiredItem {
+  readonly name: string;
+  readonly generation: number;
+  readonly state: 'active' | 'suspended';
+  /** Provided values as JSON text (a value set; many items share the same text). */
+  readonly valuesJson: string;
+}
+
+export interface DesiredState {
+  readonly revision: number;
+  readonly upserts: DesiredItem[];
+  readonly removals: string[];
+}
+
+/** The host's desired state: everything (afterRevision 0), or what changed after a revision. */
+export function desiredState(ctx: Context, hostId: number, afterRevision = 0): DesiredState {
+  return ctx.tx(() => {
+    const host = ctx.hosts.byId(hostId);
+    if (!host) return { revision: 0, upserts: [], removals: [] };
+    const sets = ctx.valueSets.batch();
+    const upserts = ctx.subscriptions.desiredForHost(hostId, afterRevision).map((r) => ({
+      name: r.name,
+      generation: r.generation,
+      state: stateOf(parseReasons(r.suspension_reasons)),
+      valuesJson: sets.json(r.provided_set),
+    }));
+    const removals = afterRevision > 0 ? ctx.subscriptions.removalsForHost(hostId, afterRevision) : [];
+    return { revision: host.revision, upserts, removals };
+  });
+}
+
+export interface ApplyResult {
+  readonly name: string;
+  readonly appliedGeneration: number;
+  readonly error: string;
+}
+
+/** The agent applied `observedRevision`; per-subscription outcomes are recorded. */
+export function recordAck(ctx: Context, hostId: number, observedRevision: number, results: readonly ApplyResult[]): void {
+  ctx.tx(() => {
+    ctx.hosts.setObservedRevision(hostId, observedRevision);
+    ctx.hosts.touchHeartbeat(hostId, ctx.nowIso());
+    for (const r of results) ctx.subscriptions.recordApplyResult(hostId, r.name, r.appliedGeneration, r.error || null);
+  });
+}

@@ -1,0 +1,190 @@
+/**
+ * The Agent service through a real gRPC server: enrollment with single-use join tokens, and the
+ * Connect stream (snapshot, deltas, acks, detect) driven by an in-process client.
+ */
+import { credentials, Metadata, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentClient, type ConnectRequest, type ConnectResponse } from '@hostplane/proto/hostplane/v1/agent.js';
+import { HostState } from '@hostplane/proto/hostplane/v1/host.js';
+import { PlanKind } from '@hostplane/proto/hostplane/v1/plan.js';
+import { SubscriptionState } from '@hostplane/proto/hostplane/v1/subscription.js';
+import { reportToProto, valueToProto } from '../../controller/src/api/convert.js';
+import { MIVA, STANDARD, report } from '../helpers/core.js';
+import { startTestApi, type TestApi } from '../helpers/api.js';
+
+let api: TestApi;
+let agentClient: AgentClient;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  agentClient = new AgentClient(api.address, credentials.createInsecure());
+  await api.call(api.client.createCustomer, { login: 'alice', displayName: '', email: 'alice@example.org' });
+  await api.call(api.client.createPlan, { name: 'Basic', kind: PlanKind.PLAN_KIND_SERVICE, values: { 'hosting.php': valueToProto(true) } });
+});
+afterAll(async () => {
+  agentClient.close();
+  await api.stop();
+});
+
+function enroll(joinToken: string, hostName: string) {
+  return new Promise<{ hostName: string; credential: string }>((resolve, reject) =>
+    agentClient.enroll({ joinToken, hostName }, (err, res) => (err ? reject(err) : resolve(res))),
+  );
+}
+
+/** An agent's stream with a queue of received messages. */
+class FakeAgent {
+  readonly received: ConnectResponse[] = [];
+  readonly stream: ClientDuplexStream<ConnectRequest, ConnectResponse>;
+  error: ServiceError | undefined;
+  private waiters: (() => void)[] = [];
+
+  constructor(credential: string) {
+    const md = new Metadata();
+    md.set('authorization', `Bearer ${credential}`);
+    this.stream = agentClient.connect(md);
+    this.stream.on('data', (m: ConnectResponse) => {
+      this.received.push(m);
+      this.waiters.splice(0).forEach((w) => w());
+    });
+    this.stream.on('error', (e: ServiceError) => {
+      this.error = e;
+      this.waiters.splice(0).forEach((w) => w());
+    });
+  }
+
+  send(payload: ConnectRequest['payload']): void {
+    this.stream.write({ payload });
+  }
+
+  async next(): Promise<ConnectResponse> {
+    const deadline = Date.now() + 5000;
+    while (this.received.length === 0) {
+      if (this.error) throw this.error;
+      if (Date.now() > deadline) throw new Error('no message within 5 s');
+      await new Promise<void>((r) => {
+        this.waiters.push(r);
+        setTimeout(r, 200);
+      });
+    }
+    return this.received.shift()!;
+  }
+
+  async failure(): Promise<ServiceError> {
+    const deadline = Date.now() + 5000;
+    while (!this.error && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (!this.error) throw new Error('the stream did not fail');
+    return this.error;
+  }
+
+  close(): void {
+    this.stream.end();
+  }
+}
+
+describe('enrollment', () => {
+  it('exchanges a join token once for a host credential', async () => {
+    const { token } = await api.call(api.client.createJoinToken, { ttlSeconds: 600 });
+    const res = await enroll(token, 'Web1.Example.NET');
+    expect(res.hostName).toBe('web1.example.net');
+    expect(res.credential).toMatch(/^hpc_/);
+    expect(api.dump()).not.toContain(res.credential);
+    const again = await enroll(token, 'web2.example.net').catch((e: ServiceError) => e);
+    expect(again).toMatchObject({ code: status.UNAUTHENTICATED, details: expect.stringContaining('already used') });
+    const tokens = await api.call(api.client.listJoinTokens, { includeSpent: true });
+    expect(tokens.joinTokens.find((t) => t.host === 'web1.example.net')?.usedAt).toBeInstanceOf(Date);
+  });
+
+  it('refuses an unknown or expired token, and a host already enrolled', async () => {
+    expect(await enroll('hpj_nope', 'x.example.net').catch((e: ServiceError) => e.code)).toBe(status.UNAUTHENTICATED);
+    const { token } = await api.call(api.client.createJoinToken, { ttlSeconds: 60 });
+    api.clock.advance(61_000);
+    expect(await enroll(token, 'x.example.net').catch((e: ServiceError) => e.details)).toContain('expired');
+    const fresh = await api.call(api.client.createJoinToken, { ttlSeconds: 600 });
+    expect(await enroll(fresh.token, 'web1.example.net').catch((e: ServiceError) => e.code)).toBe(status.ALREADY_EXISTS);
+  });
+});
+
+describe('the Connect stream', () => {
+  let credential: string;
+
+  beforeAll(async () => {
+    const { token } = await api.call(api.client.createJoinToken, { ttlSeconds: 600 });
+    credential = (await enroll(token, 'web2.example.net')).credential;
+  });
+
+  it('refuses a bad credential and a hello for another host', async () => {
+    const bad = new FakeAgent('hpc_wrong');
+    bad.send({ $case: 'hello', value: { hostName: 'web2.example.net', agentVersion: '0.1.0', protocolVersion: 1, observedRevision: '0' } });
+    expect((await bad.failure()).code).toBe(status.UNAUTHENTICATED);
+    const liar = new FakeAgent(credential);
+    liar.send({ $case: 'hello', value: { hostName: 'web1.example.net', agentVersion: '0.1.0', protocolVersion: 1, observedRevision: '0' } });
+    expect((await liar.failure()).code).toBe(status.PERMISSION_DENIED);
+  });
+
+  it('snapshot on connect, deltas on change, acks recorded, removals pushed, detect answered', async () => {
+    const agent = new FakeAgent(credential);
+    agent.send({ $case: 'hello', value: { hostName: 'web2.example.net', agentVersion: '0.1.0', protocolVersion: 1, observedRevision: '0' } });
+    const snap = await agent.next();
+    expect(snap.payload?.$case).toBe('snapshot');
+    agent.send({ $case: 'capabilities', value: { report: reportToProto(report(STANDARD)), requestId: '' } });
+    await expect.poll(() => api.core.getHost('web2.example.net').report?.components.length).toBe(STANDARD.length);
+
+    await api.call(api.client.createSubscription, { name: 'shop.example', customer: 'alice', plan: 'Basic', custom: false, addons: [], host: 'web2.example.net', values: {} });
+    const delta = await agent.next();
+    expect(delta.payload?.$case).toBe('delta');
+    const d = delta.payload!.$case === 'delta' ? delta.payload.value : undefined;
+    expect(d!.upserts).toHaveLength(1);
+    expect(d!.upserts[0]).toMatchObject({ name: 'shop.example', generation: '1', state: SubscriptionState.SUBSCRIPTION_STATE_ACTIVE });
+    expect(d!.upserts[0]!.values['hosting.php_version']).toEqual(valueToProto('8.2'));
+
+    agent.send({ $case: 'ack', value: { observedRevision: d!.revision, results: [{ name: 'shop.example', appliedGeneration: '1', error: '' }] } });
+    await expect.poll(() => api.core.getSubscription('shop.example').appliedGeneration).toBe(1);
+    expect(api.core.getHost('web2.example.net').observedRevision).toBe(Number(d!.revision));
+
+    await api.call(api.client.suspendSubscription, { name: 'shop.example' });
+    const suspended = await agent.next();
+    expect(suspended.payload?.$case === 'delta' && suspended.payload.value.upserts[0]?.state).toBe(SubscriptionState.SUBSCRIPTION_STATE_SUSPENDED);
+
+    await api.call(api.client.deleteSubscription, { name: 'shop.example' });
+    const removal = await agent.next();
+    expect(removal.payload?.$case === 'delta' && removal.payload.value.removals).toEqual(['shop.example']);
+
+    // detect: the Admin call waits for the agent's answer
+    const detecting = api.call(api.client.detectHost, { name: 'web2.example.net' });
+    const cmd = await agent.next();
+    expect(cmd.payload?.$case).toBe('detect');
+    const requestId = cmd.payload!.$case === 'detect' ? cmd.payload.value.requestId : '';
+    agent.send({ $case: 'capabilities', value: { report: reportToProto(report([...STANDARD, MIVA])), requestId } });
+    const detected = await detecting;
+    expect(detected.changed).toBe(true);
+    expect(detected.host!.connected).toBe(true);
+    expect(detected.host!.capabilities!.components.map((c) => c.name)).toContain('mivavm');
+    agent.close();
+    await expect.poll(() => api.running.agents.isConnected('web2.example.net')).toBe(false);
+  });
+
+  it('a reconnecting agent gets a full snapshot of what it missed', async () => {
+    await api.call(api.client.createSubscription, { name: 'missed.example', customer: 'alice', plan: 'Basic', custom: false, addons: [], host: 'web2.example.net', values: {} });
+    const agent = new FakeAgent(credential);
+    agent.send({ $case: 'hello', value: { hostName: 'web2.example.net', agentVersion: '0.1.0', protocolVersion: 1, observedRevision: '3' } });
+    const snap = await agent.next();
+    expect(snap.payload?.$case === 'snapshot' && snap.payload.value.subscriptions.map((s) => s.name)).toEqual(['missed.example']);
+    agent.close();
+  });
+
+  it('an unsupported protocol makes the host incompatible and holds pushes', async () => {
+    const agent = new FakeAgent(credential);
+    agent.send({ $case: 'hello', value: { hostName: 'web2.example.net', agentVersion: '9.0.0', protocolVersion: 99, observedRevision: '0' } });
+    await expect.poll(async () => (await api.call(api.client.getHost, { name: 'web2.example.net' })).host!.state).toBe(HostState.HOST_STATE_INCOMPATIBLE);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(agent.received).toEqual([]);
+    agent.close();
+    // a compatible agent brings it back
+    const ok = new FakeAgent(credential);
+    ok.send({ $case: 'hello', value: { hostName: 'web2.example.net', agentVersion: '0.1.0', protocolVersion: 1, observedRevision: '0' } });
+    expect((await ok.next()).payload?.$case).toBe('snapshot');
+    expect(api.core.getHost('web2.example.net').state).toBe('ready');
+    ok.close();
+  });
+});
