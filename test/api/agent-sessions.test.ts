@@ -133,7 +133,7 @@ describe('the Connect stream', () => {
     await api.call(api.client.createSubscription, { name: 'shop.example', customer: 'alice', plan: 'Basic', custom: false, addons: [], host: 'web2.example.net', values: {} });
     const delta = await agent.next();
     expect(delta.payload?.$case).toBe('delta');
-    const d = delta.payload!.$case === 'delta' ? delta.payload.value : undefined;
+    const d = delta.payload?.$case === 'delta' ? delta.payload.value : undefined;
     expect(d!.upserts).toHaveLength(1);
     expect(d!.upserts[0]).toMatchObject({ name: 'shop.example', generation: '1', state: SubscriptionState.SUBSCRIPTION_STATE_ACTIVE });
     expect(d!.upserts[0]!.values['hosting.php_version']).toEqual(valueToProto('8.2'));
@@ -154,7 +154,7 @@ describe('the Connect stream', () => {
     const detecting = api.call(api.client.detectHost, { name: 'web2.example.net' });
     const cmd = await agent.next();
     expect(cmd.payload?.$case).toBe('detect');
-    const requestId = cmd.payload!.$case === 'detect' ? cmd.payload.value.requestId : '';
+    const requestId = cmd.payload?.$case === 'detect' ? cmd.payload.value.requestId : '';
     agent.send({ $case: 'capabilities', value: { report: reportToProto(report([...STANDARD, MIVA])), requestId } });
     const detected = await detecting;
     expect(detected.changed).toBe(true);
