@@ -1,0 +1,76 @@
+/**
+ * One detection cycle: every detector runs concurrently (each guarded by a deadline and retries),
+ * and their findings become one capability report in canonical form. A detector that fails or
+ * overruns contributes nothing and is passed to `onError`; the cycle itself does not fail.
+ *
+ * Cost on the 2-core reference machine: dominated by the slowest probe (a PHP or Node start-up,
+ * ~30–60 ms) and systeminformation's `df` (~50 ms), since everything runs at once; see the
+ * measurement in test/agent/detect/detect-capabilities.test.ts. SPEC §8 asks for under 1 s.
+ */
+import type { CapabilityReport } from '@hostplane/shared';
+import { InvalidArgumentError } from '@hostplane/shared';
+import type { Detector, Finding } from './detector.js';
+import { createDetectEnv } from './env.js';
+import { guard } from './guard.js';
+import { probeDirs } from './probe-path.js';
+import { DETECTORS } from './registry.js';
+import { assembleReport } from './report.js';
+import { DEFAULT_RESERVE, validateReserve, type DiskReserve } from './reserve.js';
+import { DEFAULT_PROBE_LIMITS } from './run-probe.js';
+
+export interface DetectOptions {
+  /** The directory holding the webspaces (`--vhosts-root`); its filesystem's capacity is reported. */
+  readonly vhostsRoot: string;
+  /**
+   * Directories searched for component executables (`--probe-path`): when given, only these
+   * (absolute) directories; an empty list finds no components. Default: the usual sbin/bin
+   * directories plus the vendor directories (Plesk/Remi/cPanel PHP, PostgreSQL, CGI dirs).
+   */
+  readonly probePath?: readonly string[];
+  /** Disk space withheld from the allocatable bytes: `{ percent }` of the total or `{ bytes }`. Default 5 %. */
+  readonly reserve?: DiskReserve;
+  /** Deadline for each probe (one executable run); it and its children are killed then. Default 3000. */
+  readonly probeTimeoutMs?: number;
+  /** Bound on the captured output of each probe stream. Default 64 KiB. */
+  readonly maxOutputBytes?: number;
+  /** Deadline for one detector attempt. Default: probe deadline + 2 s. */
+  readonly detectorTimeoutMs?: number;
+  /** Further attempts of a detector that threw. Default 1. */
+  readonly retries?: number;
+  /** The detectors to run. Default: all of the registry. */
+  readonly detectors?: readonly Detector[];
+  /** Told about each detector that failed or overran (its finding is then empty). */
+  readonly onError?: (detector: string, error: unknown) => void;
+}
+
+export async function detectCapabilities(options: DetectOptions): Promise<CapabilityReport> {
+  if (typeof options.vhostsRoot !== 'string' || options.vhostsRoot === '') {
+    throw new InvalidArgumentError('vhostsRoot', 'vhostsRoot: a directory is required');
+  }
+  const reserve = validateReserve(options.reserve ?? DEFAULT_RESERVE);
+  const timeoutMs = positive('probeTimeoutMs', options.probeTimeoutMs, DEFAULT_PROBE_LIMITS.timeoutMs);
+  const maxBufferBytes = positive('maxOutputBytes', options.maxOutputBytes, DEFAULT_PROBE_LIMITS.maxBufferBytes);
+  const detectorTimeoutMs = positive('detectorTimeoutMs', options.detectorTimeoutMs, timeoutMs + 2000);
+  const retries = options.retries ?? 1;
+
+  const env = createDetectEnv({
+    dirs: await probeDirs(options.probePath),
+    vhostsRoot: options.vhostsRoot,
+    reserve,
+    limits: { timeoutMs, maxBufferBytes },
+  });
+  const detectors = (options.detectors ?? DETECTORS).map((d) => guard(d, { timeoutMs: detectorTimeoutMs, retries }));
+  const settled = await Promise.allSettled(detectors.map((d) => d.detect(env)));
+  const findings: Finding[] = [];
+  settled.forEach((result, i) => {
+    if (result.status === 'fulfilled') findings.push(result.value);
+    else options.onError?.(detectors[i]!.name, result.reason);
+  });
+  return assembleReport(findings);
+}
+
+function positive(field: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(field, `${field}: must be a positive number, not ${String(value)}`);
+  return value;
+}

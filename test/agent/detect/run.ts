@@ -1,0 +1,20 @@
+/** Shared by the detection tests: one detection over fixture directories only. */
+import type { CapabilityReport } from '@hostplane/shared';
+import { COMPONENT_DETECTORS, detectCapabilities, type DetectOptions, type Detector } from '../../../agent/src/index.js';
+
+/** Components detected in exactly `dirs` (no disk/OS facts), with errors collected. */
+export async function detectComponents(
+  dirs: readonly string[],
+  options: Partial<DetectOptions> & { detectors?: readonly Detector[] } = {},
+): Promise<CapabilityReport['components']> {
+  const errors: unknown[] = [];
+  const report = await detectCapabilities({
+    vhostsRoot: dirs[0] ?? '/',
+    probePath: dirs,
+    detectors: COMPONENT_DETECTORS,
+    onError: (name, err) => errors.push({ name, err }),
+    ...options,
+  });
+  if (errors.length > 0 && !options.onError) throw new Error(`detectors failed: ${JSON.stringify(errors)}`);
+  return report.components;
+}
