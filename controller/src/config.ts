@@ -17,11 +17,27 @@ export interface ControllerConfig {
   /** Allow a non-loopback listen address without TLS. */
   readonly insecure: boolean;
   readonly logLevel: string;
+  /** NATS server URL: events are published to JetStream when set. */
+  readonly nats?: string;
+  /** `HOST:PORT` of the Prometheus `/metrics` endpoint; `off` disables it. */
+  readonly metricsListen: string;
+  /** A host silent for longer than this becomes `unknown`. */
+  readonly livenessGraceSeconds: number;
+  /** Delivered events are kept this long. */
+  readonly eventRetentionDays: number;
 }
 
 export type ConfigInput = Partial<Record<keyof ControllerConfig, unknown>>;
 
-export const DEFAULTS: ControllerConfig = { dataDir: './data', listen: '127.0.0.1:50051', insecure: false, logLevel: 'info' };
+export const DEFAULTS: ControllerConfig = {
+  dataDir: './data',
+  listen: '127.0.0.1:50051',
+  insecure: false,
+  logLevel: 'info',
+  metricsListen: '127.0.0.1:9464',
+  livenessGraceSeconds: 90,
+  eventRetentionDays: 7,
+};
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -33,6 +49,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   if (env.HOSTPLANE_TLS_KEY) out.tlsKey = env.HOSTPLANE_TLS_KEY;
   if (env.HOSTPLANE_INSECURE) out.insecure = env.HOSTPLANE_INSECURE === '1' || env.HOSTPLANE_INSECURE === 'true';
   if (env.HOSTPLANE_LOG_LEVEL) out.logLevel = env.HOSTPLANE_LOG_LEVEL;
+  if (env.HOSTPLANE_NATS_URL) out.nats = env.HOSTPLANE_NATS_URL;
+  if (env.HOSTPLANE_METRICS_LISTEN) out.metricsListen = env.HOSTPLANE_METRICS_LISTEN;
   return out;
 }
 
@@ -47,7 +65,7 @@ export function configFromFile(path: string): ConfigInput {
     throw new InvalidArgumentError('config', `config: ${path} must hold a JSON object`);
   }
   for (const key of Object.keys(parsed)) {
-    if (!(key in DEFAULTS) && key !== 'tlsCert' && key !== 'tlsKey') throw new InvalidArgumentError(key, `config: unknown field '${key}' in ${path}`);
+    if (!(key in DEFAULTS) && key !== 'tlsCert' && key !== 'tlsKey' && key !== 'nats') throw new InvalidArgumentError(key, `config: unknown field '${key}' in ${path}`);
   }
   return parsed as ConfigInput;
 }
@@ -71,6 +89,12 @@ function str(field: string, v: unknown): string {
   return v;
 }
 
+function positive(field: string, v: unknown): number {
+  const n = typeof v === 'string' ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(field, `${field}: expected a number > 0, got ${String(v)}`);
+  return n;
+}
+
 /** Merges the stages (later wins) and validates the result. */
 export function compileConfig(...stages: ConfigInput[]): ControllerConfig {
   const merged: ConfigInput = { ...DEFAULTS };
@@ -92,5 +116,18 @@ export function compileConfig(...stages: ConfigInput[]): ControllerConfig {
       `listen: ${listen} is not a loopback address; refusing to serve without TLS (give --tls-cert and --tls-key, or --insecure)`,
     );
   }
-  return { dataDir, listen, tlsCert, tlsKey, insecure: merged.insecure, logLevel };
+  const nats = merged.nats === undefined ? undefined : str('nats', merged.nats);
+  if (nats !== undefined && !/^(nats|tls|ws|wss):\/\/[^\s]+$|^[^\s:/]+:\d+$/.test(nats)) {
+    throw new InvalidArgumentError('nats', `nats: '${nats}' is not a NATS URL such as nats://127.0.0.1:4222`);
+  }
+  const metricsListen = str('metricsListen', merged.metricsListen);
+  if (metricsListen !== 'off') {
+    const m = parseListen(metricsListen);
+    if (!isLoopback(m.host) && !merged.insecure) {
+      throw new InvalidArgumentError('metricsListen', `metricsListen: ${metricsListen} is not a loopback address (give --insecure to expose metrics)`);
+    }
+  }
+  const livenessGraceSeconds = positive('livenessGraceSeconds', merged.livenessGraceSeconds);
+  const eventRetentionDays = positive('eventRetentionDays', merged.eventRetentionDays);
+  return { dataDir, listen, tlsCert, tlsKey, insecure: merged.insecure, logLevel, nats, metricsListen, livenessGraceSeconds, eventRetentionDays };
 }

@@ -9,6 +9,8 @@ import * as uc from './usecases/index.js';
 
 export class ControllerCore {
   readonly ctx: uc.Context;
+  /** Told how long each synchronization took (metrics). */
+  syncObserver?: (operation: string, seconds: number) => void;
 
   constructor(db: Db, clock: uc.Clock = uc.systemClock) {
     this.ctx = new uc.Context(db, clock);
@@ -23,11 +25,20 @@ export class ControllerCore {
     this.ctx.db.close();
   }
 
+  private timed<T>(operation: string, fn: () => T): T {
+    const started = performance.now();
+    try {
+      return fn();
+    } finally {
+      this.syncObserver?.(operation, (performance.now() - started) / 1000);
+    }
+  }
+
   // Plans
   createPlan = (input: uc.CreatePlanInput) => uc.createPlan(this.ctx, input);
   getPlan = (name: string) => uc.getPlan(this.ctx, name);
   listPlans = (kind?: string) => uc.listPlans(this.ctx, kind);
-  updatePlan = (name: string, input: uc.UpdatePlanInput) => uc.updatePlan(this.ctx, name, input);
+  updatePlan = (name: string, input: uc.UpdatePlanInput) => this.timed('plan-update', () => uc.updatePlan(this.ctx, name, input));
   deletePlan = (name: string) => uc.deletePlan(this.ctx, name);
 
   // Customers
@@ -57,7 +68,7 @@ export class ControllerCore {
   expireDue = () => uc.expireDue(this.ctx);
 
   // Hosts
-  reportCapabilities = (host: string, report: CapabilityReport) => uc.reportCapabilities(this.ctx, host, report);
+  reportCapabilities = (host: string, report: CapabilityReport) => this.timed('capabilities', () => uc.reportCapabilities(this.ctx, host, report));
   getHost = (name: string) => uc.getHost(this.ctx, name);
   listHosts = () => uc.listHosts(this.ctx);
   setHostState = (name: string, state: HostState) => uc.setHostState(this.ctx, name, state);

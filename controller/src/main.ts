@@ -6,8 +6,13 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isHostplaneError } from '@hostplane/shared';
-import { startGrpcServer } from './api/server.js';
-import { compileConfig, configFromEnv, configFromFile, type ConfigInput, type ControllerConfig } from './config.js';
+import type { Server } from 'node:http';
+import { startGrpcServer, type RunningServer } from './api/server.js';
+import { compileConfig, configFromEnv, configFromFile, parseListen, type ConfigInput, type ControllerConfig } from './config.js';
+import { NatsPublisher } from './events/nats-publisher.js';
+import type { JobSettings } from './jobs.js';
+import { ControllerMetrics } from './metrics.js';
+import { Scheduler } from './scheduler.js';
 import { ControllerCore } from './core.js';
 import { createLogger } from './logger.js';
 import { ensureAdminToken, newSecret } from './usecases/index.js';
@@ -22,8 +27,13 @@ Options:
   --tls-cert FILE    PEM certificate chain (env HOSTPLANE_TLS_CERT)
   --tls-key FILE     PEM private key (env HOSTPLANE_TLS_KEY)
   --insecure         allow a non-loopback address without TLS
-  --config FILE      JSON file with any of: dataDir, listen, tlsCert, tlsKey, insecure, logLevel
+  --config FILE      JSON file with any of: dataDir, listen, tlsCert, tlsKey, insecure, logLevel,
+                     nats, metricsListen, livenessGraceSeconds, eventRetentionDays
   --log-level LEVEL  fatal, error, warn, info, debug, trace or silent (default info)
+  --nats URL         publish events to NATS JetStream (stream HOSTPLANE_EVENTS; env HOSTPLANE_NATS_URL)
+  --metrics-listen HOST:PORT
+                     Prometheus /metrics endpoint (default 127.0.0.1:9464; 'off' disables;
+                     env HOSTPLANE_METRICS_LISTEN)
   -h, --help         this help
 
 Authentication: HOSTPLANE_ADMIN_TOKEN (at least 16 characters) installs that admin token. Without
@@ -47,6 +57,8 @@ function parseFlags(argv: string[]): { input: ConfigInput; configFile?: string; 
       insecure: { type: 'boolean' },
       config: { type: 'string' },
       'log-level': { type: 'string' },
+      nats: { type: 'string' },
+      'metrics-listen': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -58,6 +70,8 @@ function parseFlags(argv: string[]): { input: ConfigInput; configFile?: string; 
       tlsKey: values['tls-key'],
       insecure: values.insecure,
       logLevel: values['log-level'],
+      nats: values.nats,
+      metricsListen: values['metrics-listen'],
     },
     configFile: values.config,
     help: values.help ?? false,
@@ -104,7 +118,36 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     return;
   }
   const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
-  const running = await startGrpcServer({ core, log }, { listen: config.listen, tls });
+  const jobSettings: JobSettings = {
+    livenessGraceMs: config.livenessGraceSeconds * 1000,
+    eventRetentionMs: config.eventRetentionDays * 86_400_000,
+    publishing: Boolean(config.nats),
+  };
+  let metrics: ControllerMetrics | undefined;
+  let running: RunningServer;
+  try {
+    running = await startGrpcServer(
+      { core, log, jobSettings, onRpcError: (method, code) => metrics?.rpcErrors.inc({ method, code: String(code) }) },
+      { listen: config.listen, tls },
+    );
+  } catch (err) {
+    process.stderr.write(`hostplane-controller: cannot listen on ${config.listen}: ${(err as Error).message}\n`);
+    core.close();
+    process.exitCode = 1;
+    return;
+  }
+  metrics = new ControllerMetrics(core, () => running.agents.connectedCount);
+  let metricsServer: Server | undefined;
+  if (config.metricsListen !== 'off') {
+    const m = parseListen(config.metricsListen);
+    const bound = await metrics.listen(m.host, m.port);
+    metricsServer = bound.server;
+    log.info({ component: 'metrics', address: `${m.host}:${bound.port}` }, 'serving /metrics');
+  }
+  const scheduler = new Scheduler({ core, settings: jobSettings, resendSnapshots: () => running.agents.resendSnapshots() }, log);
+  scheduler.start();
+  const publisher = config.nats ? new NatsPublisher(core, config.nats, log) : undefined;
+  publisher?.start();
   const host = config.listen.slice(0, config.listen.lastIndexOf(':'));
   const address = `${host}:${running.port}`;
   log.info({ component: 'controller', address, port: running.port, tls: Boolean(tls), dataDir: config.dataDir, tokenFile }, 'listening');
@@ -121,7 +164,10 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     if (stopping) return;
     stopping = true;
     log.info({ component: 'controller', signal }, 'shutting down');
+    await scheduler.stop();
     await running.shutdown(5000);
+    await publisher?.stop();
+    metricsServer?.close();
     core.close();
     log.info({ component: 'controller' }, 'stopped');
   };

@@ -121,6 +121,10 @@ export class AgentSessions implements AgentDirectory {
     throw new FailedPreconditionError(`host '${host}' has no connected agent: detection runs on the agent`);
   }
 
+  resendSnapshots(): void {
+    for (const s of this.byHost.values()) if (s.helloDone) s.push(true);
+  }
+
   /** Ends every session (controller shutdown). */
   closeAll(): void {
     this.unsubscribe();
@@ -201,7 +205,7 @@ export class AgentSessions implements AgentDirectory {
         return;
       }
       case 'capabilities': {
-        const result = uc.reportCapabilities(this.core.ctx, session.hostName, reportFromProto(payload.value.report));
+        const result = this.core.reportCapabilities(session.hostName, reportFromProto(payload.value.report));
         if (result.changed) log.info({ resynced: result.outcomes.length }, 'capabilities changed');
         const pending = session.pendingDetects.get(payload.value.requestId);
         if (pending) {

@@ -8,6 +8,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { AdminService } from '@hostplane/proto/hostplane/v1/admin.js';
 import { AgentService } from '@hostplane/proto/hostplane/v1/agent.js';
 import type { ControllerCore } from '../core.js';
+import type { JobSettings } from '../jobs.js';
 import type { Logger } from '../logger.js';
 import { adminService } from './admin-service.js';
 import { AgentSessions } from './agent-sessions.js';
@@ -34,7 +35,10 @@ export interface RunningServer {
 }
 
 /** Serves the Admin and Agent services, health and reflection for `core` on `options.listen`. */
-export async function startGrpcServer(deps: { core: ControllerCore; log: Logger }, options: GrpcServerOptions): Promise<RunningServer> {
+export async function startGrpcServer(
+  deps: { core: ControllerCore; log: Logger; jobSettings?: JobSettings; onRpcError?: (method: string, code: number) => void },
+  options: GrpcServerOptions,
+): Promise<RunningServer> {
   const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024, 'grpc.keepalive_permit_without_calls': 1 });
   const agents = new AgentSessions(deps.core, deps.log);
   server.addService(AdminService, adminService({ ...deps, agents }) as unknown as UntypedServiceImplementation);

@@ -5,6 +5,7 @@
 import type { handleUnaryCall, Metadata, ServerUnaryCall } from '@grpc/grpc-js';
 import { PermissionDeniedError } from '@hostplane/shared';
 import type { ControllerCore } from '../core.js';
+import type { JobSettings } from '../jobs.js';
 import type { Logger } from '../logger.js';
 import { authenticate, type Principal } from '../usecases/index.js';
 import { toGrpcError } from './errors.js';
@@ -14,12 +15,17 @@ export interface AgentDirectory {
   isConnected(host: string): boolean;
   /** Asks the host's agent to detect now; resolves with whether its report changed. */
   detect(host: string): Promise<boolean>;
+  /** Sends every connected agent a fresh snapshot. */
+  resendSnapshots(): void;
 }
 
 export interface ApiDeps {
   readonly core: ControllerCore;
   readonly log: Logger;
   readonly agents?: AgentDirectory;
+  readonly jobSettings?: JobSettings;
+  /** Told of every RPC that ended in an error (metrics). */
+  readonly onRpcError?: (method: string, code: number) => void;
 }
 
 export function bearerToken(metadata: Metadata): string | undefined {
@@ -47,12 +53,14 @@ export function unary<Req, Res>(
     let principal: Principal | undefined;
     const fail = (err: unknown) => {
       const e = toGrpcError(err, log, method);
+      deps.onRpcError?.(method, e.code);
       log.info({ actor: principal?.name, code: e.code, ms: Math.round(performance.now() - started) }, e.details);
       callback(e);
     };
     try {
       principal = principalOf(deps, call);
-      Promise.resolve(fn(call.request, principal, call)).then((res) => {
+      const p = principal;
+      Promise.resolve(deps.core.ctx.as({ name: p.name }, () => fn(call.request, p, call))).then((res) => {
         log.debug({ actor: principal?.name, ms: Math.round(performance.now() - started) }, 'ok');
         callback(null, res);
       }, fail);

@@ -6,3 +6,4 @@ export * from './hosts.js';
 export * from './subscriptions.js';
 export * from './value-sets.js';
 export * from './tokens.js';
+export * from './events.js';

@@ -113,4 +113,19 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (host_id, name)
   ) WITHOUT ROWID;
   `,
+  // 4: the event outbox: every state change, written in the same transaction as the change.
+  `
+  CREATE TABLE events (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    type         TEXT NOT NULL,
+    entity_name  TEXT NOT NULL,
+    time         TEXT NOT NULL,
+    actor        TEXT NOT NULL,
+    on_behalf_of TEXT,
+    data         TEXT NOT NULL DEFAULT '{}',
+    published_at TEXT
+  );
+  CREATE INDEX events_unpublished ON events (id) WHERE published_at IS NULL;
+  CREATE INDEX events_type ON events (type, id);
+  `,
 ];

@@ -48,6 +48,7 @@ export type BulkRow = Pick<
   | 'provided_set'
   | 'conflicts'
   | 'sync_status'
+  | 'suspension_reasons'
   | 'generation'
   | 'revision'
   | 'addon_ids'
@@ -106,7 +107,7 @@ export function toData(r: SubscriptionRow): SubscriptionData {
 
 const SELECT = 'SELECT s.*, v.json AS provided_values FROM subscriptions s JOIN value_sets v ON v.id = s.provided_set';
 const BULK_SELECT = `SELECT s.id, s.name, s.host_id, s.plan_id, s.locked, s.own_values, s.subscriber_values, s.provided_set,
-  s.conflicts, s.sync_status, s.generation, s.revision FROM subscriptions s`;
+  s.conflicts, s.sync_status, s.suspension_reasons, s.generation, s.revision FROM subscriptions s`;
 const ADDONS_SELECT = 'SELECT a.subscription_id AS sid, a.plan_id AS pid FROM subscription_addons a JOIN subscriptions s ON s.id = a.subscription_id';
 
 export interface SubscriptionFilter {
@@ -252,6 +253,16 @@ export class SubscriptionStore {
   /** Records what the agent applied for one of its subscriptions. */
   recordApplyResult(hostId: number, name: string, appliedGeneration: number, error: string | null): void {
     this.applyResultStmt.run(appliedGeneration, error, hostId, name);
+  }
+
+  /** Subscriptions counted by sync status and state (for metrics). */
+  countsByStatus(): { sync_status: SyncStatus; state: 'active' | 'suspended'; n: number }[] {
+    return this.db
+      .prepare<[], { sync_status: SyncStatus; state: 'active' | 'suspended'; n: number }>(
+        `SELECT sync_status, CASE WHEN suspension_reasons = '' THEN 'active' ELSE 'suspended' END AS state, count(*) AS n
+           FROM subscriptions GROUP BY 1, 2`,
+      )
+      .all();
   }
 
   countByHost(hostId: number): number {

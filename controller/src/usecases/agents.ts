@@ -26,6 +26,7 @@ export function enrollHost(ctx: Context, joinToken: string, hostName: string): {
     const credential = newSecret('hpc');
     ctx.hosts.setCredentialHash(host.id, hashSecret(credential));
     ctx.tokens.spendJoinToken(token.id, name, now.toISOString());
+    ctx.record('host.enrolled', name, { joinToken: token.id });
     return { hostName: name, credential };
   });
 }
@@ -47,8 +48,11 @@ export function agentHello(ctx: Context, hostId: number, agentVersion: string, p
     ctx.hosts.setAgentInfo(hostId, agentVersion, protocolVersion);
     ctx.hosts.touchHeartbeat(hostId, ctx.nowIso());
     const compatible = SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion);
-    if (!compatible) ctx.hosts.setState(hostId, 'incompatible');
-    else if (host.state === 'incompatible' || host.state === 'unknown') ctx.hosts.setState(hostId, 'ready');
+    const next = !compatible ? 'incompatible' : host.state === 'incompatible' || host.state === 'unknown' ? 'ready' : host.state;
+    if (next !== host.state) {
+      ctx.hosts.setState(hostId, next);
+      ctx.record('host.state_changed', host.name, { from: host.state, to: next, agentVersion, protocolVersion });
+    }
     return compatible;
   });
 }
@@ -57,7 +61,11 @@ export function agentHello(ctx: Context, hostId: number, agentVersion: string, p
 export function recordHeartbeat(ctx: Context, hostId: number): void {
   ctx.tx(() => {
     ctx.hosts.touchHeartbeat(hostId, ctx.nowIso());
-    if (ctx.hosts.byId(hostId)?.state === 'unknown') ctx.hosts.setState(hostId, 'ready');
+    const host = ctx.hosts.byId(hostId);
+    if (host?.state === 'unknown') {
+      ctx.hosts.setState(hostId, 'ready');
+      ctx.record('host.state_changed', host.name, { from: 'unknown', to: 'ready' });
+    }
   });
 }
 

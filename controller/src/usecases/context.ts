@@ -1,12 +1,20 @@
 /** What every use case works with: the store's tables, a clock, and one transaction per call. */
 import type { Db } from '../store/db.js';
-import { CustomerStore, HostStore, PlanStore, SubscriptionStore, TokenStore, ValueSetStore } from '../store/index.js';
+import { CustomerStore, EventStore, HostStore, PlanStore, SubscriptionStore, TokenStore, ValueSetStore } from '../store/index.js';
 
 export interface Clock {
   now(): Date;
 }
 
 export const systemClock: Clock = { now: () => new Date() };
+
+/** The identity recorded with events: who acted, and for whom (`--as-customer`). */
+export interface Actor {
+  readonly name: string;
+  readonly onBehalfOf?: string;
+}
+
+export const SYSTEM: Actor = { name: 'system' };
 
 export class Context {
   readonly plans: PlanStore;
@@ -15,6 +23,9 @@ export class Context {
   readonly subscriptions: SubscriptionStore;
   readonly valueSets: ValueSetStore;
   readonly tokens: TokenStore;
+  readonly events: EventStore;
+  /** Who is acting: set around each call by the API (`as`); `system` for jobs and agents. */
+  actor: Actor = SYSTEM;
 
   constructor(
     readonly db: Db,
@@ -26,10 +37,13 @@ export class Context {
     this.subscriptions = new SubscriptionStore(db);
     this.valueSets = new ValueSetStore(db);
     this.tokens = new TokenStore(db);
+    this.events = new EventStore(db);
   }
 
   private depth = 0;
   private pendingHosts = new Set<number>();
+  private pendingEvents = false;
+  private readonly eventListeners = new Set<() => void>();
   private readonly hostListeners = new Set<(hostIds: ReadonlySet<number>) => void>();
 
   /**
@@ -45,16 +59,46 @@ export class Context {
       this.depth--;
       // An inner savepoint's changes roll back with it, but a change already recorded by a
       // sibling savepoint may be kept: over-notifying is harmless (agents get an empty delta).
-      if (this.depth === 0) this.pendingHosts = new Set();
+      if (this.depth === 0) {
+        this.pendingHosts = new Set();
+        this.pendingEvents = false;
+      }
       throw err;
     }
     this.depth--;
+    if (this.depth === 0 && this.pendingEvents) {
+      this.pendingEvents = false;
+      for (const listener of this.eventListeners) listener();
+    }
     if (this.depth === 0 && this.pendingHosts.size > 0) {
       const changed = this.pendingHosts;
       this.pendingHosts = new Set();
       for (const listener of this.hostListeners) listener(changed);
     }
     return result;
+  }
+
+  /** Runs `fn` with `actor` recorded as the author of its events. */
+  as<T>(actor: Actor, fn: () => T): T {
+    const previous = this.actor;
+    this.actor = actor;
+    try {
+      return fn();
+    } finally {
+      this.actor = previous;
+    }
+  }
+
+  /** Records an event in the current transaction (the outbox). */
+  record(type: string, entityName: string, data: Record<string, unknown> = {}, onBehalfOf?: string): void {
+    this.events.insert(type, entityName, this.nowIso(), this.actor.name, onBehalfOf ?? this.actor.onBehalfOf ?? null, data);
+    this.pendingEvents = true;
+  }
+
+  /** Subscribes to committed events; returns the unsubscribe function. */
+  onEvents(listener: () => void): () => void {
+    this.eventListeners.add(listener);
+    return () => this.eventListeners.delete(listener);
   }
 
   /** Called within a transaction when a host's desired state changed (its revision was bumped). */

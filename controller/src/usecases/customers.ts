@@ -20,7 +20,9 @@ export function createCustomer(ctx: Context, input: CreateCustomerInput): Custom
     const displayName = (input.displayName ?? '').trim() || login;
     if (displayName.length > 200) throw new InvalidArgumentError('displayName', 'displayName: at most 200 characters');
     if (ctx.customers.byLogin(login)) throw new AlreadyExistsError('customer', login);
-    return customerView(ctx.customers.insert(login, displayName, email, ctx.nowIso()), 0);
+    const customer = ctx.customers.insert(login, displayName, email, ctx.nowIso());
+    ctx.record('customer.created', login);
+    return customerView(customer, 0);
   });
 }
 
@@ -37,6 +39,7 @@ function setCustomerSuspended(ctx: Context, login: string, suspended: boolean): 
   return ctx.tx(() => {
     const c = findCustomer(ctx, login, 'login');
     ctx.customers.setState(c.id, suspended ? 'suspended' : 'active');
+    if (c.state !== (suspended ? 'suspended' : 'active')) ctx.record(suspended ? 'customer.suspended' : 'customer.activated', c.login);
     const bumper = new RevisionBumper(ctx);
     const rows = ctx.subscriptions.byCustomer(c.id);
     for (const row of rows) {
@@ -65,5 +68,6 @@ export function deleteCustomer(ctx: Context, login: string): void {
     const n = ctx.customers.subscriptionCount(c.id);
     if (n > 0) throw new FailedPreconditionError(`customer '${c.login}' still has ${n} subscription(s): delete them first`);
     ctx.customers.delete(c.id);
+    ctx.record('customer.deleted', c.login);
   });
 }

@@ -59,12 +59,14 @@ export function reportCapabilities(ctx: Context, hostName: string, report: Capab
     const existing = ctx.hosts.byName(name);
     if (!existing) {
       const host = ctx.hosts.insert(name, 'ready', canonical, ctx.nowIso());
+      ctx.record('host.capabilities_changed', name, { components: canonical.components.map((c) => c.name), disk: canonical.disk ?? null });
       return { host: hostView(host, 0), created: true, changed: true, outcomes: [] };
     }
     ctx.hosts.setReport(existing.id, json, ctx.nowIso());
     if (existing.reportJson === json) {
       return { host: hostView(ctx.hosts.byId(existing.id)!, ctx.subscriptions.countByHost(existing.id)), created: false, changed: false, outcomes: [] };
     }
+    ctx.record('host.capabilities_changed', name, { components: canonical.components.map((c) => c.name), disk: canonical.disk ?? null });
     const rows = ctx.subscriptions.bulkByHost(existing.id);
     const { outcomes } = reevaluateRows(ctx, rows, new RevisionBumper(ctx), { skipLocked: false });
     return { host: hostView(ctx.hosts.byId(existing.id)!, rows.length), created: false, changed: true, outcomes };
@@ -86,6 +88,7 @@ export function setHostState(ctx: Context, name: string, state: HostState): Host
     if (!HOST_STATES.includes(state)) throw new InvalidArgumentError('state', `state: '${state}' is not one of ${HOST_STATES.join(', ')}`);
     const h = findHost(ctx, name, 'name');
     ctx.hosts.setState(h.id, state);
+    if (h.state !== state) ctx.record('host.state_changed', h.name, { from: h.state, to: state });
     return getHost(ctx, h.name);
   });
 }
@@ -97,5 +100,6 @@ export function removeHost(ctx: Context, name: string): void {
     const n = ctx.subscriptions.countByHost(h.id);
     if (n > 0) throw new FailedPreconditionError(`host '${h.name}' still carries ${n} subscription(s)`);
     ctx.hosts.delete(h.id);
+    ctx.record('host.removed', h.name);
   });
 }

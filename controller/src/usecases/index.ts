@@ -10,3 +10,5 @@ export * from './subscription-state.js';
 export * from './hosts.js';
 export * from './tokens.js';
 export * from './agents.js';
+export * from './events.js';
+export * from './maintenance.js';

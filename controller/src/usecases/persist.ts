@@ -1,6 +1,7 @@
 /** Re-evaluating one subscription's data in place, and saving it with generation/revision bumps. */
 import type { Evaluation } from '../domain/index.js';
-import { formatReasons, type SubscriptionData, type SubscriptionRow, type ValueSets } from '../store/index.js';
+import { formatReasons, parseReasons, type SubscriptionData, type SubscriptionRow, type ValueSets } from '../store/index.js';
+import { recordTransitions } from './events.js';
 import { RevisionBumper, type Context } from './context.js';
 import { evaluateData, Lookups } from './reevaluate.js';
 
@@ -32,4 +33,11 @@ export function save(
     d.revision = bumper.revisionFor(d.hostId);
   }
   ctx.subscriptions.save(d, sets, ctx.nowIso());
+  recordTransitions(
+    ctx,
+    d.name,
+    { syncStatus: before.sync_status, conflictsJson: before.conflicts, reasons: parseReasons(before.suspension_reasons) },
+    { syncStatus: d.syncStatus, conflictsJson: JSON.stringify(d.conflicts), reasons: d.suspensionReasons },
+    d.conflicts,
+  );
 }

@@ -24,7 +24,9 @@ export function createPlan(ctx: Context, input: CreatePlanInput): PlanView {
     const kind = parseKind(input.kind);
     const values = parseValues(input.values ?? {}, kind === 'addon' ? 'addon' : 'plan');
     if (ctx.plans.byName(name)) throw new AlreadyExistsError('plan', name);
-    return planView(ctx.plans.insert(name, kind, values, ctx.nowIso()), 0);
+    const plan = ctx.plans.insert(name, kind, values, ctx.nowIso());
+    ctx.record('plan.created', name, { kind, version: plan.version });
+    return planView(plan, 0);
   });
 }
 
@@ -83,6 +85,14 @@ export function updatePlan(ctx: Context, name: string, input: UpdatePlanInput): 
       if (o.syncStatus === 'synced') synced++;
       else unsynced.push({ name: o.name, conflicts: o.conflicts });
     }
+    ctx.record('plan.updated', plan.name, {
+      version: updated.version,
+      set: Object.keys(set),
+      unset,
+      synced,
+      unsynced: unsynced.length,
+      skippedLocked: skipped.length,
+    });
     return { plan: planView(updated, rows.length), synced, unsynced, skippedLocked: skipped, pushed };
   });
 }
@@ -94,5 +104,6 @@ export function deletePlan(ctx: Context, name: string): void {
     const n = ctx.plans.usageCount(plan.id);
     if (n > 0) throw new FailedPreconditionError(`plan '${plan.name}' is used by ${n} subscription(s): switch or detach them first`);
     ctx.plans.delete(plan.id);
+    ctx.record('plan.deleted', plan.name, { kind: plan.kind });
   });
 }

@@ -6,8 +6,9 @@
  */
 import type { CapabilityReport, Values } from '@hostplane/shared';
 import { evaluateSubscription, type Conflict, type Evaluation, type SyncStatus } from '../domain/index.js';
-import { JsonCache, parseAddonIds, type BulkRow, type SubscriptionData } from '../store/index.js';
+import { JsonCache, parseAddonIds, parseReasons, type BulkRow, type SubscriptionData } from '../store/index.js';
 import type { Context, RevisionBumper } from './context.js';
+import { recordTransitions } from './events.js';
 
 export interface Outcome {
   readonly name: string;
@@ -111,6 +112,16 @@ export function reevaluateRows(
     const changed =
       pushed || c.conflictsJson !== row.conflicts || c.evaluation.syncStatus !== row.sync_status || c.subscriberJson !== row.subscriber_values;
     if (changed) {
+      if (c.evaluation.syncStatus !== row.sync_status || c.conflictsJson !== row.conflicts) {
+        const reasons = parseReasons(row.suspension_reasons);
+        recordTransitions(
+          ctx,
+          row.name,
+          { syncStatus: row.sync_status, conflictsJson: row.conflicts, reasons },
+          { syncStatus: c.evaluation.syncStatus, conflictsJson: c.conflictsJson, reasons },
+          c.evaluation.conflicts,
+        );
+      }
       ctx.subscriptions.writeEvaluation(
         {
           id: row.id,

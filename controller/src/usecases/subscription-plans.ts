@@ -16,6 +16,7 @@ export function switchPlan(ctx: Context, name: string, planName: string): Subscr
     d.locked = false;
     d.ownValues = null;
     refresh(ctx, d);
+    ctx.record('subscription.updated', d.name, { operation: 'switch-plan', plan: plan.name });
     save(ctx, before, d);
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
   });
@@ -34,6 +35,7 @@ export function detachSubscription(ctx: Context, name: string): SubscriptionView
     d.addonIds = [];
     ctx.subscriptions.clearAddons(d.id);
     refresh(ctx, d);
+    ctx.record('subscription.updated', d.name, { operation: 'detach' });
     save(ctx, before, d);
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
   });
@@ -53,6 +55,7 @@ export function addAddon(ctx: Context, name: string, addonName: string): Subscri
     d.addonIds = [...d.addonIds, addon.id].sort((a, b) => a - b);
     ctx.subscriptions.addAddon(d.id, addon.id);
     refresh(ctx, d);
+    ctx.record('subscription.updated', d.name, { operation: 'add-addon', addon: addon.name });
     save(ctx, before, d);
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
   });
@@ -69,6 +72,7 @@ export function removeAddon(ctx: Context, name: string, addonName: string): Subs
     d.addonIds = d.addonIds.filter((id) => id !== addon.id);
     ctx.subscriptions.removeAddon(d.id, addon.id);
     refresh(ctx, d);
+    ctx.record('subscription.updated', d.name, { operation: 'remove-addon', addon: addon.name });
     save(ctx, before, d);
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
   });

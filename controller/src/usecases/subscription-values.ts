@@ -52,6 +52,7 @@ export function acceptConflicts(ctx: Context, name: string, fingerprint: string)
     d.ownValues = own;
     d.locked = d.planId !== null;
     refresh(ctx, d);
+    ctx.record('subscription.updated', d.name, { operation: 'accept', properties: d.conflicts.map((c) => c.property) });
     save(ctx, before, d);
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
   });
@@ -106,6 +107,8 @@ export function customizeSubscription(ctx: Context, name: string, input: Customi
       d.locked = d.planId !== null;
     }
     refresh(ctx, d);
+    const onBehalfOf = input.asCustomer ? ctx.customers.byId(d.customerId)?.login : undefined;
+    ctx.record('subscription.updated', d.name, { operation: input.asCustomer ? 'customize-as-customer' : 'customize', set: Object.keys(set), unset }, onBehalfOf);
     save(ctx, before, d);
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
   });

@@ -133,6 +133,16 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
     d.revision = new RevisionBumper(ctx).revisionFor(host.id);
     ctx.subscriptions.clearRemoval(name);
     const id = ctx.subscriptions.insert(d, ctx.valueSets.batch(), now.toISOString());
+    ctx.record('subscription.created', name, {
+      customer: customer.login,
+      plan: plan?.name ?? null,
+      addons: addons.map((a) => a.name),
+      host: host.name,
+      syncStatus: d.syncStatus,
+      conflicts: d.conflicts,
+    });
+    if (d.syncStatus === 'unsynced') ctx.record('subscription.unsynced', name, { conflicts: d.conflicts });
+    if (reasons.length > 0) ctx.record('subscription.suspended', name, { reasons });
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(id)!);
   });
 }
@@ -172,5 +182,6 @@ export function deleteSubscription(ctx: Context, name: string): void {
     const row = findSubscription(ctx, name);
     ctx.subscriptions.delete(row.id);
     ctx.subscriptions.recordRemoval(row.host_id, row.name, new RevisionBumper(ctx).revisionFor(row.host_id));
+    ctx.record('subscription.deleted', row.name);
   });
 }

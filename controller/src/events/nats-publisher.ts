@@ -1,0 +1,132 @@
+/**
+ * Publishes the event outbox to NATS JetStream: stream `HOSTPLANE_EVENTS`, subjects
+ * `hostplane.events.<entity>.<change>`, message id = event id, so JetStream drops a duplicate sent
+ * again after a crash or a lost ack. Events go in id order and are marked delivered only after the
+ * server's ack; while NATS is down the controller keeps working and the backlog drains on return.
+ */
+import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import type { ControllerCore } from '../core.js';
+import type { Logger } from '../logger.js';
+import type { EventRecord } from '../store/index.js';
+
+export const STREAM = 'HOSTPLANE_EVENTS';
+export const SUBJECT_PREFIX = 'hostplane.events';
+const BATCH = 256;
+const DUPLICATE_WINDOW_MS = 10 * 60_000;
+
+export function subjectOf(e: Pick<EventRecord, 'type'>): string {
+  return `${SUBJECT_PREFIX}.${e.type}`;
+}
+
+/** The JSON body of a published event. */
+export function eventBody(e: EventRecord): string {
+  const [entity] = e.type.split('.');
+  return JSON.stringify({
+    id: e.id,
+    type: e.type,
+    entity,
+    entityName: e.entityName,
+    time: e.time,
+    actor: e.actor,
+    onBehalfOf: e.onBehalfOf,
+    data: e.data,
+  });
+}
+
+export class NatsPublisher {
+  private running = false;
+  private wake: (() => void) | null = null;
+  private nc: NatsConnection | null = null;
+  private loop: Promise<void> | null = null;
+  private unsubscribe: (() => void) | null = null;
+  /** Events delivered since start (for logs and tests). */
+  delivered = 0;
+
+  constructor(
+    private readonly core: ControllerCore,
+    private readonly url: string,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.core.ctx.onEvents(() => this.poke());
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.unsubscribe?.();
+    this.poke();
+    await this.nc?.close().catch(() => undefined);
+    await this.loop;
+  }
+
+  private poke(): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.wake = null;
+        resolve();
+      }, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  private async run(): Promise<void> {
+    let backoff = 500;
+    while (this.running) {
+      try {
+        const js = await this.ready();
+        backoff = 500;
+        await this.drain(js);
+        if (this.running) await this.sleep(1000);
+      } catch (err) {
+        if (!this.running) break;
+        this.log.warn({ component: 'nats', url: this.url, err: (err as Error).message, backlog: this.core.ctx.events.backlog() }, 'NATS unavailable; events stay in the outbox');
+        await this.nc?.close().catch(() => undefined);
+        this.nc = null;
+        await this.sleep(backoff);
+        backoff = Math.min(backoff * 2, 10_000);
+      }
+    }
+  }
+
+  private async ready(): Promise<JetStreamClient> {
+    if (!this.nc || this.nc.isClosed()) {
+      this.nc = await connect({ servers: this.url, name: 'hostplane-controller', reconnect: false, timeout: 2000 });
+      const jsm = await jetstreamManager(this.nc);
+      try {
+        await jsm.streams.info(STREAM);
+      } catch {
+        await jsm.streams.add({ name: STREAM, subjects: [`${SUBJECT_PREFIX}.>`], duplicate_window: nanos(DUPLICATE_WINDOW_MS) });
+      }
+      this.log.info({ component: 'nats', url: this.url, stream: STREAM }, 'publishing events to NATS JetStream');
+    }
+    return jetstream(this.nc, { timeout: 5000 });
+  }
+
+  private async drain(js: JetStreamClient): Promise<void> {
+    const events = this.core.ctx.events;
+    for (;;) {
+      if (!this.running) return;
+      const batch = events.unpublished(BATCH);
+      if (batch.length === 0) return;
+      for (const e of batch) {
+        await js.publish(subjectOf(e), eventBody(e), { msgID: String(e.id) });
+        events.markPublished(e.id, this.core.ctx.nowIso());
+        this.delivered++;
+      }
+    }
+  }
+}
