@@ -3,3 +3,4 @@ export * from './catalogue/properties.js';
 export * from './catalogue/components.js';
 export * from './catalogue/parse.js';
 export * from './names.js';
+export * from './wire/values.js';

@@ -1,64 +1,21 @@
-/** Translation between the domain's plain objects and the proto messages of `hostplane.v1`. Nothing else. */
-import { UNLIMITED, type CapabilityReport, type Value, type Values } from '@hostplane/shared';
-import type { Conflict as ProtoConflict, Value as ProtoValue } from '@hostplane/proto/hostplane/v1/values.js';
+/**
+ * Translation between the domain's plain objects and the proto messages of `hostplane.v1`. Nothing
+ * else. Values, conflicts and capability reports are translated by `@hostplane/shared` (the agent
+ * and the CLI use the same functions).
+ */
+export { conflictToProto, reportFromProto, reportToProto, valueFromProto, valuesFromProto, valueToProto, valuesToProto } from '@hostplane/shared';
+import { conflictToProto, reportToProto, valuesToProto } from '@hostplane/shared';
 import { PlanKind, type Plan } from '@hostplane/proto/hostplane/v1/plan.js';
 import { CustomerState, type Customer } from '@hostplane/proto/hostplane/v1/customer.js';
 import { HostState, type Host } from '@hostplane/proto/hostplane/v1/host.js';
-import type { CapabilityReport as ProtoReport } from '@hostplane/proto/hostplane/v1/capability.js';
 import {
   SubscriptionState,
   SuspensionReason,
   SyncStatus,
   type Subscription,
 } from '@hostplane/proto/hostplane/v1/subscription.js';
-import type { Conflict, HostState as DomainHostState, PlanKind as DomainPlanKind, SuspensionReason as DomainReason, SyncStatus as DomainSync } from '../domain/index.js';
+import type { HostState as DomainHostState, PlanKind as DomainPlanKind, SuspensionReason as DomainReason, SyncStatus as DomainSync } from '../domain/index.js';
 import type { CustomerView, HostView, PlanView, SubscriptionView } from '../usecases/index.js';
-
-export function valueToProto(v: Value): ProtoValue {
-  if (v === UNLIMITED) return { kind: { $case: 'unlimited', value: true } };
-  if (typeof v === 'number') return { kind: { $case: 'intValue', value: String(v) } };
-  if (typeof v === 'boolean') return { kind: { $case: 'boolValue', value: v } };
-  return { kind: { $case: 'stringValue', value: v } };
-}
-
-/** A proto value as raw input for the catalogue's parser (which validates it against the key). */
-export function valueFromProto(v: ProtoValue | undefined): unknown {
-  const kind = v?.kind;
-  if (!kind) return undefined;
-  switch (kind.$case) {
-    case 'unlimited':
-      return UNLIMITED;
-    case 'intValue': {
-      const n = Number(kind.value);
-      return Number.isSafeInteger(n) ? n : kind.value;
-    }
-    case 'boolValue':
-      return kind.value;
-    case 'stringValue':
-      return kind.value;
-  }
-}
-
-export function valuesToProto(values: Readonly<Values> | null | undefined): { [key: string]: ProtoValue } {
-  const out: { [key: string]: ProtoValue } = {};
-  if (values) for (const [k, v] of Object.entries(values)) out[k] = valueToProto(v);
-  return out;
-}
-
-export function valuesFromProto(values: { [key: string]: ProtoValue } | undefined): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(values ?? {})) out[k] = valueFromProto(v);
-  return out;
-}
-
-export function conflictToProto(c: Conflict): ProtoConflict {
-  return {
-    property: c.property,
-    planValue: c.planValue === null ? undefined : valueToProto(c.planValue),
-    availableValue: c.availableValue === null ? undefined : valueToProto(c.availableValue),
-    reason: c.reason,
-  };
-}
 
 const PLAN_KINDS: Record<DomainPlanKind, PlanKind> = {
   service: PlanKind.PLAN_KIND_SERVICE,
@@ -145,45 +102,6 @@ const HOST_STATES: Record<DomainHostState, HostState> = {
 
 export function hostStateFromProto(s: HostState): DomainHostState | undefined {
   return (Object.entries(HOST_STATES) as [DomainHostState, HostState][]).find(([, v]) => v === s)?.[0];
-}
-
-export function reportToProto(r: CapabilityReport | null): ProtoReport | undefined {
-  if (!r) return undefined;
-  return {
-    components: r.components.map((c) => ({ name: c.name, version: c.version ?? '', path: c.path ?? '' })),
-    disk: r.disk && {
-      mount: r.disk.mount ?? '',
-      totalBytes: String(r.disk.totalBytes),
-      freeBytes: String(r.disk.freeBytes),
-      allocatableBytes: String(r.disk.allocatableBytes),
-    },
-    os: r.os && { platform: r.os.platform, distro: r.os.distro ?? '', release: r.os.release ?? '', kernel: r.os.kernel ?? '', arch: '' },
-    cpu: r.cpu && { cores: r.cpu.cores, model: r.cpu.model ?? '' },
-    memory: r.memory && { totalBytes: String(r.memory.totalBytes) },
-  };
-}
-
-export function reportFromProto(r: ProtoReport | undefined): CapabilityReport {
-  return {
-    components: (r?.components ?? []).map((c) => ({
-      name: c.name as CapabilityReport['components'][number]['name'],
-      ...(c.version ? { version: c.version } : {}),
-      ...(c.path ? { path: c.path } : {}),
-    })),
-    ...(r?.disk
-      ? {
-          disk: {
-            ...(r.disk.mount ? { mount: r.disk.mount } : {}),
-            totalBytes: Number(r.disk.totalBytes),
-            freeBytes: Number(r.disk.freeBytes),
-            allocatableBytes: Number(r.disk.allocatableBytes),
-          },
-        }
-      : {}),
-    ...(r?.os ? { os: { platform: r.os.platform, distro: r.os.distro, release: r.os.release, kernel: r.os.kernel } } : {}),
-    ...(r?.cpu ? { cpu: { cores: r.cpu.cores, model: r.cpu.model } } : {}),
-    ...(r?.memory ? { memory: { totalBytes: Number(r.memory.totalBytes) } } : {}),
-  };
 }
 
 export function hostToProto(h: HostView, connected = false): Host {
