@@ -1,0 +1,107 @@
+/**
+ * The nginx server block of a subscription: its webspace served under its name and `www.` name,
+ * logs in the webspace, PHP passed to its own php-fpm pool; or, when suspended, the fixed
+ * "suspended" page with status 503 instead of the site. Pure: the same spec gives the same text.
+ */
+import { certificatePaths, docrootDir, logsDir, pagesDir, phpSocketPath, SUSPENDED_PAGE, type Layout } from '../layout.js';
+import type { SiteSpec } from './site.js';
+
+export interface NginxContext {
+  readonly layout: Layout;
+  /** Whether the subscription's certificate and key are installed (`hosting.ssl`). */
+  readonly hasCertificate: boolean;
+}
+
+const I = '    ';
+
+export function renderNginxSite(spec: SiteSpec, ctx: NginxContext): string {
+  const { name } = spec;
+  const lines: string[] = [
+    `# Managed by hostplane-agent for ${name}; changes here are overwritten.`,
+    'server {',
+    `${I}listen 80;`,
+    `${I}listen [::]:80;`,
+    ...sslLines(spec, ctx),
+    `${I}server_name ${serverNames(name).join(' ')};`,
+    '',
+    ...(spec.suspended ? suspendedBody(spec, ctx) : siteBody(spec, ctx)),
+    '}',
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** The name and its `www.` alias (a name that already starts with `www.` gets no second one). */
+export function serverNames(name: string): string[] {
+  return name.startsWith('www.') ? [name] : [name, `www.${name}`];
+}
+
+function sslLines(spec: SiteSpec, ctx: NginxContext): string[] {
+  if (!spec.ssl) return [];
+  const cert = certificatePaths(ctx.layout, spec.name);
+  if (!ctx.hasCertificate) {
+    return [`${I}# hosting.ssl: no certificate at ${cert.certificate} yet; HTTPS is served once it is installed.`];
+  }
+  return [`${I}listen 443 ssl;`, `${I}listen [::]:443 ssl;`, `${I}ssl_certificate ${cert.certificate};`, `${I}ssl_certificate_key ${cert.key};`];
+}
+
+function logLines(spec: SiteSpec, ctx: NginxContext): string[] {
+  const logs = logsDir(ctx.layout, spec.name);
+  return [`${I}access_log ${logs}/access.log;`, `${I}error_log ${logs}/error.log;`];
+}
+
+function suspendedBody(spec: SiteSpec, ctx: NginxContext): string[] {
+  return [
+    `${I}# Suspended: every request is answered with the "suspended" page and status 503.`,
+    `${I}root ${pagesDir(ctx.layout)};`,
+    '',
+    ...logLines(spec, ctx),
+    '',
+    `${I}error_page 503 /${SUSPENDED_PAGE};`,
+    `${I}location = /${SUSPENDED_PAGE} {`,
+    `${I}${I}internal;`,
+    `${I}}`,
+    '',
+    `${I}location / {`,
+    `${I}${I}return 503;`,
+    `${I}}`,
+  ];
+}
+
+function siteBody(spec: SiteSpec, ctx: NginxContext): string[] {
+  const fpm = spec.php?.handler === 'fpm';
+  return [
+    `${I}root ${docrootDir(ctx.layout, spec.name)};`,
+    `${I}index ${fpm ? 'index.php ' : ''}index.html index.htm;`,
+    ...(spec.ssi ? [`${I}ssi on;`] : []),
+    '',
+    ...logLines(spec, ctx),
+    '',
+    `${I}location / {`,
+    `${I}${I}try_files $uri $uri/ =404;`,
+    `${I}}`,
+    '',
+    `${I}# Hidden files (.git, .env, .htpasswd) are never served; ACME challenges are.`,
+    `${I}location ~ /\\.(?!well-known/) {`,
+    `${I}${I}deny all;`,
+    `${I}}`,
+    '',
+    ...phpLocation(spec),
+  ];
+}
+
+function phpLocation(spec: SiteSpec): string[] {
+  if (spec.php?.handler === 'fpm') {
+    return [
+      `${I}location ~ \\.php$ {`,
+      `${I}${I}try_files $uri =404;`,
+      `${I}${I}include fastcgi_params;`,
+      `${I}${I}fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;`,
+      `${I}${I}fastcgi_pass unix:${phpSocketPath(spec.name)};`,
+      `${I}}`,
+    ];
+  }
+  const why = spec.php
+    ? `PHP ${spec.php.version} with the ${spec.php.handler} handler is not run by nginx`
+    : 'PHP is off';
+  return [`${I}# ${why}: PHP sources are not served as text.`, `${I}location ~ \\.php$ {`, `${I}${I}deny all;`, `${I}}`];
+}

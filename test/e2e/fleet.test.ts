@@ -1,0 +1,170 @@
+/**
+ * The seed's scenario across real servers (issue 4): a real controller process, two real agent
+ * processes whose probe paths hold fixture executables printing real banners, driven by the real
+ * `hostplane` CLI.
+ */
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeProbeDir } from '../agent/fixtures.js';
+import { agentDirs, cli, cliJson, eventually, startAgent, startController, type AgentDirs, type ControllerProc, type Proc } from '../helpers/processes.js';
+
+interface SubJson {
+  name: string;
+  displayName: string;
+  host: string;
+  syncStatus: string;
+  state: string;
+  conflicts: { property: string; planValue: unknown; availableValue: unknown }[];
+  providedValues: Record<string, unknown>;
+  generation: number;
+  appliedGeneration: number;
+  applyError?: string | null;
+}
+
+let ctl: ControllerProc;
+let web1: AgentDirs;
+let web2: AgentDirs;
+const agents: Proc[] = [];
+
+const sub = (name: string) => cliJson<SubJson>(ctl.address, ['sub', 'show', name]);
+const applied = async (name: string) => {
+  const s = await sub(name);
+  return s.appliedGeneration === s.generation ? s : undefined;
+};
+
+async function token(): Promise<string> {
+  return (await cliJson<{ token: string }>(ctl.address, ['host', 'token', 'create'])).token;
+}
+
+beforeAll(async () => {
+  ctl = await startController();
+  web1 = await agentDirs(['nginx', { name: 'php', version: '8.2.12' }, { name: 'php-fpm', version: '8.2.12' }, 'postfix']);
+  web2 = await agentDirs(['nginx', { name: 'php', version: '8.2.12' }, { name: 'php-fpm', version: '8.2.12' }, 'postfix', 'mivavm']);
+  agents.push(startAgent(ctl.address, 'web1.test', web1, await token()));
+  agents.push(startAgent(ctl.address, 'web2.test', web2, await token()));
+  await eventually(async () => {
+    const { hosts } = await cliJson<{ hosts: { name: string; connected: boolean; state: string }[] }>(ctl.address, ['host', 'list']);
+    return hosts.length === 2 && hosts.every((h) => h.connected && h.state === 'ready');
+  }, 20_000, 'two connected agents');
+  expect((await cli(ctl.address, ['plan', 'create', 'Miva', '--set', 'hosting.php=true', '--set', 'hosting.miva=true', '--set', 'php.memory_limit=128M'])).code).toBe(0);
+  expect((await cli(ctl.address, ['customer', 'create', 'alice', '--email', 'alice@example.org'])).code).toBe(0);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all(agents.map((a) => a.stop()));
+  await ctl?.stop();
+});
+
+describe('a plan asks for Miva; the server lacks it', () => {
+  it('is unsynced with a conflict report, then synced by itself once Miva is installed', async () => {
+    const created = await cliJson<SubJson>(ctl.address, ['sub', 'create', 'shop.example', '--customer', 'alice', '--plan', 'Miva', '--host', 'web1.test']);
+    expect(created.syncStatus).toBe('unsynced');
+    const report = await cliJson<{ conflicts: SubJson['conflicts'] }>(ctl.address, ['sub', 'sync', 'shop.example']);
+    expect(report.conflicts).toEqual([expect.objectContaining({ property: 'hosting.miva', planValue: true, availableValue: false })]);
+    // the webspace exists anyway: the provided values are realized
+    await eventually(() => applied('shop.example'), 15_000, 'shop.example applied');
+    expect(existsSync(join(web1.vhostsRoot, 'shop.example', 'httpdocs'))).toBe(true);
+
+    // the operator installs Miva on web1; the agent notices at the next detection
+    await writeProbeDir(web1.probeDir, ['mivavm']);
+    const detect = await cli(ctl.address, ['host', 'detect', 'web1.test']);
+    expect(detect.code).toBe(0);
+    const after = await sub('shop.example');
+    expect(after.syncStatus).toBe('synced');
+    expect(after.conflicts).toEqual([]);
+    expect(after.providedValues['hosting.miva']).toBe(true);
+  });
+});
+
+describe('placement and propagation', () => {
+  it('places on the host that provides everything', async () => {
+    // web1 has Miva now too: disable it there again to make the choice visible
+    await cli(ctl.address, ['host', 'maintenance', 'web1.test', 'on']);
+    const s = await cliJson<SubJson>(ctl.address, ['sub', 'create', 'placed.example', '--customer', 'alice', '--plan', 'Miva']);
+    expect(s.host).toBe('web2.test');
+    expect(s.syncStatus).toBe('synced');
+    await cli(ctl.address, ['host', 'maintenance', 'web1.test', 'off']);
+  });
+
+  it('a plan change reaches the agents (pool file rewritten)', async () => {
+    const pool = join(web2.configDir, 'php', '8.2', 'fpm', 'pool.d', 'placed.example.conf');
+    await eventually(() => existsSync(pool), 15_000, 'pool file');
+    expect(readFileSync(pool, 'utf8')).toContain('128M');
+    const update = await cli(ctl.address, ['plan', 'update', 'Miva', '--set', 'php.memory_limit=512M']);
+    expect(update.code).toBe(0);
+    await eventually(() => readFileSync(pool, 'utf8').includes('512M'), 15_000, 'pool file with 512M');
+    await eventually(() => applied('placed.example'), 15_000, 'placed.example applied');
+  });
+
+  it('suspension renders the suspended server block; activation restores the site', async () => {
+    const conf = join(web2.configDir, 'nginx', 'placed.example.conf');
+    const site = readFileSync(conf, 'utf8');
+    await cli(ctl.address, ['sub', 'suspend', 'placed.example']);
+    await eventually(() => readFileSync(conf, 'utf8') !== site, 15_000, 'suspended block');
+    expect(readFileSync(conf, 'utf8')).toMatch(/suspended/i);
+    await cli(ctl.address, ['sub', 'activate', 'placed.example']);
+    await eventually(() => readFileSync(conf, 'utf8') === site, 15_000, 'site block again');
+  });
+
+  it('deletion removes the configs and moves the webspace aside', async () => {
+    const conf = join(web2.configDir, 'nginx', 'placed.example.conf');
+    expect((await cli(ctl.address, ['sub', 'delete', 'placed.example'])).code).toBe(0);
+    await eventually(() => !existsSync(conf), 15_000, 'config removed');
+    expect(existsSync(join(web2.vhostsRoot, 'placed.example'))).toBe(false);
+    expect(readdirSync(join(web2.vhostsRoot, '.removed')).some((d) => d.startsWith('placed.example'))).toBe(true);
+  });
+
+  it('an agent that cannot apply one subscription reports that one only', async () => {
+    // a file where the webspace directory should go makes this one subscription fail on web2
+    mkdirSync(web2.vhostsRoot, { recursive: true });
+    writeFileSync(join(web2.vhostsRoot, 'broken.example'), 'not a directory');
+    await cli(ctl.address, ['sub', 'create', 'broken.example', '--customer', 'alice', '--plan', 'Miva', '--host', 'web2.test']);
+    await cli(ctl.address, ['sub', 'create', 'fine.example', '--customer', 'alice', '--plan', 'Miva', '--host', 'web2.test']);
+    const fine = await eventually(() => applied('fine.example'), 15_000, 'fine.example applied');
+    expect(fine.applyError ?? null).toBeNull();
+    const broken = await eventually(async () => {
+      const s = await sub('broken.example');
+      return s.applyError ? s : undefined;
+    }, 15_000, 'broken.example apply error');
+    expect(broken.appliedGeneration).toBe(0);
+    expect(broken.applyError).toBeTruthy();
+  });
+});
+
+describe('enrollment and restarts', () => {
+  it('a join token works once', async () => {
+    const t = await token();
+    const dirs = await agentDirs(['nginx']);
+    const first = startAgent(ctl.address, 'web3.test', dirs, t);
+    agents.push(first);
+    await first.waitFor((l) => l.includes('enrolled'));
+    const other = await agentDirs(['nginx']);
+    const second = startAgent(ctl.address, 'web4.test', other, t);
+    expect(await second.exited).not.toBe(0);
+    expect(second.lines.join('\n')).toMatch(/already used/);
+  });
+
+  it('an agent killed and restarted converges from its stored credential', async () => {
+    const a = agents[0]!;
+    await a.stop('SIGKILL');
+    await cli(ctl.address, ['sub', 'create', 'while-down.example', '--customer', 'alice', '--plan', 'Miva', '--host', 'web1.test']);
+    const again = startAgent(ctl.address, 'web1.test', web1); // no join token this time
+    agents[0] = again;
+    await eventually(() => applied('while-down.example'), 20_000, 'while-down.example applied after restart');
+    expect(existsSync(join(web1.vhostsRoot, 'while-down.example', 'httpdocs'))).toBe(true);
+  });
+
+  it('a restarted controller sees every agent reconnect and catch up', async () => {
+    const { dataDir, address } = ctl;
+    await ctl.stop();
+    ctl = await startController({ dataDir, port: Number(address.split(':')[1]) });
+    await eventually(async () => {
+      const { hosts } = await cliJson<{ hosts: { name: string; connected: boolean }[] }>(ctl.address, ['host', 'list']);
+      return hosts.filter((h) => h.connected).length >= 2;
+    }, 45_000, 'agents reconnected');
+    await cli(ctl.address, ['plan', 'update', 'Miva', '--set', 'php.memory_limit=640M']);
+    const pool = join(web1.configDir, 'php', '8.2', 'fpm', 'pool.d', 'while-down.example.conf');
+    await eventually(() => existsSync(pool) && readFileSync(pool, 'utf8').includes('640M'), 20_000, 'pool updated after controller restart');
+  }, 90_000);
+});
