@@ -1,0 +1,158 @@
+/**
+ * The connection to a controller's Admin API: where it is (`--controller`, `HOSTPLANE_CONTROLLER`,
+ * default 127.0.0.1:50051), how to trust it (TLS with `--ca` / `HOSTPLANE_CA`, else plaintext for
+ * the loopback default), who we are (`HOSTPLANE_TOKEN` as `authorization: Bearer …` metadata), and
+ * unary calls as promises with a deadline, whose failures come back as CliErrors (errors.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { credentials, Metadata, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { AdminClient, AdminService } from '@hostplane/proto/hostplane/v1/admin.js';
+import type { Event, WatchEventsRequest } from '@hostplane/proto/hostplane/v1/event.js';
+import { CliError, EXIT, fromServiceError, toCliError, type CallContext } from './errors.js';
+import { withProgress, type ProgressTarget } from './progress.js';
+
+export const DEFAULT_CONTROLLER = '127.0.0.1:50051';
+export const DEFAULT_TIMEOUT_SECONDS = 30;
+
+type Service = typeof AdminService;
+/** The Admin RPCs with a single response (every one but WatchEvents). */
+export type UnaryMethod = { [K in keyof Service]: Service[K]['responseStream'] extends false ? K : never }[keyof Service];
+export type RequestOf<K extends keyof Service> = Parameters<Service[K]['requestSerialize']>[0];
+export type ResponseOf<K extends keyof Service> = ReturnType<Service[K]['responseDeserialize']>;
+
+/** Connection settings, compiled from flags over environment over defaults. */
+export interface ConnectionOptions {
+  readonly address: string;
+  readonly token: string | undefined;
+  /** PEM file of the CA that signed the controller's certificate; TLS when set. */
+  readonly caFile: string | undefined;
+  /** Deadline of every call, in seconds, when given by `--timeout`; else each verb's default. */
+  readonly timeoutSeconds: number | undefined;
+}
+
+/** The global flags that shape the connection. */
+export interface ConnectionFlags {
+  readonly controller?: string | undefined;
+  readonly ca?: string | undefined;
+  readonly timeout?: number | undefined;
+}
+
+export function resolveConnection(flags: ConnectionFlags, env: Readonly<Record<string, string | undefined>>): ConnectionOptions {
+  const nonEmpty = (v: string | undefined) => (v !== undefined && v.trim() !== '' ? v.trim() : undefined);
+  return {
+    address: nonEmpty(flags.controller) ?? nonEmpty(env['HOSTPLANE_CONTROLLER']) ?? DEFAULT_CONTROLLER,
+    token: nonEmpty(env['HOSTPLANE_TOKEN']),
+    caFile: nonEmpty(flags.ca) ?? nonEmpty(env['HOSTPLANE_CA']),
+    timeoutSeconds: flags.timeout,
+  };
+}
+
+function channelCredentials(caFile: string | undefined): ChannelCredentials {
+  if (caFile === undefined) return credentials.createInsecure();
+  let ca: Buffer;
+  try {
+    ca = readFileSync(caFile);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new CliError(`cannot read the CA certificate ${caFile} given by --ca or HOSTPLANE_CA (${reason})`, EXIT.usage);
+  }
+  return credentials.createSsl(ca);
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  /** This verb's deadline in seconds (`--timeout` wins); DEFAULT_TIMEOUT_SECONDS when absent. */
+  readonly timeoutSeconds?: number;
+  /** Shown on a TTY stderr while the call runs, e.g. `Updating plan Gold`. */
+  readonly progress?: string;
+  /** Per-verb sentences for some status codes (errors.ts). */
+  readonly overrides?: CallContext['overrides'];
+}
+
+/** A connected Admin API client. Close it when done, or the process stays alive. */
+export class AdminApi {
+  readonly #client: AdminClient;
+
+  constructor(
+    readonly options: ConnectionOptions,
+    private readonly progressTarget?: ProgressTarget,
+  ) {
+    this.#client = new AdminClient(options.address, channelCredentials(options.caFile));
+  }
+
+  #metadata(): Metadata {
+    const md = new Metadata();
+    if (this.options.token !== undefined) md.set('authorization', `Bearer ${this.options.token}`);
+    return md;
+  }
+
+  #context(opts: CallOptions, timeoutSeconds?: number): CallContext {
+    return {
+      address: this.options.address,
+      hasToken: this.options.token !== undefined,
+      tls: this.options.caFile !== undefined,
+      timeoutSeconds,
+      overrides: opts.overrides,
+    };
+  }
+
+  /** One unary RPC; rejects with a CliError carrying the sentence and exit code. */
+  call<K extends UnaryMethod>(method: K, request: RequestOf<K>, opts: CallOptions = {}): Promise<ResponseOf<K>> {
+    const def = AdminService[method] as unknown as {
+      path: string;
+      requestSerialize: (value: RequestOf<K>) => Buffer;
+      responseDeserialize: (value: Buffer) => ResponseOf<K>;
+    };
+    const timeoutSeconds = this.options.timeoutSeconds ?? opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    const pending = new Promise<ResponseOf<K>>((resolve, reject) => {
+      this.#client.makeUnaryRequest(
+        def.path,
+        def.requestSerialize,
+        def.responseDeserialize,
+        request,
+        this.#metadata(),
+        { deadline: new Date(Date.now() + timeoutSeconds * 1000) },
+        (err: ServiceError | null, response?: ResponseOf<K>) => {
+          if (err) reject(fromServiceError(err, this.#context(opts, timeoutSeconds)));
+          else if (response === undefined) reject(new CliError('the controller sent an empty response'));
+          else resolve(response);
+        },
+      );
+    });
+    if (opts.progress !== undefined && this.progressTarget) return withProgress(this.progressTarget, opts.progress, pending);
+    return pending;
+  }
+
+  /**
+   * The event stream (WatchEvents), without a deadline, as an async iterable of events. Aborting
+   * `signal` cancels the call and ends the iteration quietly; a failure throws a CliError.
+   */
+  async *watchEvents(request: WatchEventsRequest, signal?: AbortSignal): AsyncGenerator<Event> {
+    const def = AdminService.watchEvents;
+    const stream: ClientReadableStream<{ event?: Event }> = this.#client.makeServerStreamRequest(
+      def.path,
+      def.requestSerialize,
+      def.responseDeserialize,
+      request,
+      this.#metadata(),
+      {},
+    );
+    const cancel = () => stream.cancel();
+    signal?.addEventListener('abort', cancel, { once: true });
+    try {
+      for await (const message of stream as AsyncIterable<{ event?: Event }>) {
+        if (message.event) yield message.event;
+      }
+    } catch (err) {
+      if (signal?.aborted) return;
+      throw toCliError(err, this.#context({}));
+    } finally {
+      signal?.removeEventListener('abort', cancel);
+      stream.cancel();
+    }
+  }
+
+  close(): void {
+    this.#client.close();
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * `hostplane events [--follow] [--after ID] [--type T]…`: the recorded state changes. Without
+ * `--follow`, one page of stored events (ListEvents); with it, the stream (WatchEvents) until
+ * interrupted, one line per event (with `--json`, one JSON object per line).
+ */
+import type { Command } from 'commander';
+import { ListEventsRequest, WatchEventsRequest, type Event } from '@hostplane/proto/hostplane/v1/event.js';
+import { verb, type Context, type VerbOptions } from '../context.js';
+import { CliError } from '../errors.js';
+import { humanTime, renderJsonLine, renderList } from '../output.js';
+import { collect, parseInt64, parsePositiveInt } from '../options.js';
+import { eventJson } from '../shapes.js';
+
+interface EventsOptions extends VerbOptions {
+  follow?: boolean;
+  after?: string;
+  type?: string[];
+  limit?: number;
+}
+
+const actorText = (e: Event) => (e.onBehalfOf ? `${e.actor} for ${e.onBehalfOf}` : e.actor);
+
+/** One event on one line, for `--follow`: `#42  2025-06-01 14:03:12Z  subscription.created  example.com  admin`. */
+export function eventLine(e: Event): string {
+  return `#${e.id}  ${humanTime(e.time)}  ${e.type}  ${e.entityName}  ${actorText(e)}\n`;
+}
+
+async function follow(ctx: Context, cmd: Command, opts: EventsOptions): Promise<void> {
+  const request = WatchEventsRequest.fromPartial({ afterId: opts.after, types: opts.type ?? [] });
+  let last = opts.after;
+  try {
+    for await (const event of ctx.api(cmd).watchEvents(request, ctx.signal)) {
+      last = event.id;
+      ctx.io.stdout.write(opts.json ? renderJsonLine(eventJson(event)) : eventLine(event));
+    }
+  } catch (err) {
+    if (err instanceof CliError && last !== undefined) {
+      throw new CliError(`${err.message}; resume with --after ${last}`, err.exitCode, { cause: err });
+    }
+    throw err;
+  }
+}
+
+export function registerEvents(program: Command, ctx: Context): void {
+  verb(program, 'events', 'show recorded events (state changes), or follow them as they happen', [
+    'hostplane events',
+    'hostplane events --after 120 --type subscription.unsynced --type host',
+    'hostplane events --follow --json',
+  ])
+    .option('-f, --follow', 'keep streaming new events until interrupted (with --json: one object per line)')
+    .option('--after <id>', 'only events after this id (with --follow, replay from there, then stream)', parseInt64)
+    .option('--type <type>', 'only events of this type (subscription.synced) or entity (subscription); repeatable', collect)
+    .option('--limit <n>', "without --follow: at most this many events (default: the controller's)", parsePositiveInt)
+    .action(async (opts: EventsOptions, cmd: Command) => {
+      if (opts.follow) return follow(ctx, cmd, opts);
+      const request = ListEventsRequest.fromPartial({ afterId: opts.after ?? '0', types: opts.type ?? [], limit: opts.limit ?? 0 });
+      const { events } = await ctx.api(cmd).call('listEvents', request);
+      ctx.emit(opts.json, { events: events.map(eventJson) }, () =>
+        renderList(
+          ['id', 'time', 'type', 'entity', 'actor'],
+          events.map((e) => [e.id, humanTime(e.time), e.type, e.entityName, actorText(e)]),
+          'No events.',
+        ),
+      );
+    });
+}

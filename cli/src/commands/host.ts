@@ -1,0 +1,170 @@
+/**
+ * `hostplane host token create|list` (join tokens for enrolling agents) and
+ * `hostplane host list|show|detect|maintenance|remove` (the fleet).
+ */
+import { Argument, Option, type Command } from 'commander';
+import { formatSize } from '@hostplane/shared';
+import {
+  CreateJoinTokenRequest,
+  DetectHostRequest,
+  GetHostRequest,
+  HostState,
+  ListHostsRequest,
+  ListJoinTokensRequest,
+  RemoveHostRequest,
+  SetHostMaintenanceRequest,
+  type Host,
+} from '@hostplane/proto/hostplane/v1/host.js';
+import { group, verb, type Context, type VerbOptions } from '../context.js';
+import { present } from '../errors.js';
+import { ago, humanTime, renderFields, renderList, renderTable } from '../output.js';
+import { parseTtl } from '../options.js';
+import { hostJson, hostStateWord, joinTokenJson, syncLag } from '../shapes.js';
+
+/** DetectHost waits for the agent to run detection and report. */
+const DETECT_TIMEOUT_SECONDS = 60;
+const STATES = {
+  ready: HostState.HOST_STATE_READY,
+  unknown: HostState.HOST_STATE_UNKNOWN,
+  maintenance: HostState.HOST_STATE_MAINTENANCE,
+  incompatible: HostState.HOST_STATE_INCOMPATIBLE,
+} as const;
+
+const bytes = (text: string | undefined) => (text === undefined ? '-' : Number.isSafeInteger(Number(text)) ? formatSize(Number(text)) : text);
+
+export function renderHost(h: Host, now = new Date()): string {
+  let out = renderFields([
+    ['Host', h.name],
+    ['State', hostStateWord(h.state)],
+    ['Connected', h.connected ? 'yes' : 'no'],
+    ['Last heartbeat', h.lastHeartbeatAt ? `${humanTime(h.lastHeartbeatAt)} (${ago(h.lastHeartbeatAt, now)})` : 'never'],
+    ['Agent', h.agentVersion ? `${h.agentVersion} (protocol ${h.protocolVersion})` : '-'],
+    ['Revision', `${h.revision} (observed ${h.observedRevision}, lag ${syncLag(h)})`],
+    ['Subscriptions', String(h.subscriptionCount)],
+    ['Enrolled', h.createdAt ? humanTime(h.createdAt) : undefined],
+  ]);
+  const r = h.capabilities;
+  if (!r) return `${out}\nNo capability report yet.\n`;
+  out +=
+    '\n' +
+    renderFields([
+      ['Detected', humanTime(r.detectedAt)],
+      ['OS', r.os ? `${r.os.distro} ${r.os.release} (${r.os.platform} ${r.os.arch}, kernel ${r.os.kernel})` : undefined],
+      ['CPU', r.cpu ? `${r.cpu.cores} × ${r.cpu.model}` : undefined],
+      ['Memory', r.memory ? bytes(r.memory.totalBytes) : undefined],
+      [
+        'Disk',
+        r.disk
+          ? `${r.disk.mount}: ${bytes(r.disk.totalBytes)} total, ${bytes(r.disk.freeBytes)} free, ${bytes(r.disk.allocatableBytes)} allocatable`
+          : 'not measured',
+      ],
+    ]);
+  if (r.components.length === 0) return `${out}\nNo components detected.\n`;
+  return `${out}\n${renderTable(['component', 'version', 'path'], r.components.map((c) => [c.name, c.version || '-', c.path || '-']))}`;
+}
+
+function registerTokens(host: Command, ctx: Context): void {
+  const token = group(host, 'token', 'join tokens: single-use, short-lived secrets with which agents enroll', ['hostplane host token create']);
+  verb(token, 'create', 'create a join token for enrolling a new host (shown only once)', [
+    'hostplane host token create',
+    'hostplane host token create --ttl 2h --json',
+  ])
+    .option('--ttl <duration>', "how long it stays valid: seconds, or 30m, 2h, 1d (default: the controller's)", parseTtl)
+    .action(async (opts: VerbOptions & { ttl?: number }, cmd: Command) => {
+      const api = ctx.api(cmd);
+      const res = await api.call('createJoinToken', CreateJoinTokenRequest.fromPartial({ ttlSeconds: opts.ttl ?? 0 }));
+      const record = res.joinToken ? joinTokenJson(res.joinToken) : null;
+      ctx.emit(opts.json, { token: res.token, ...(record ?? {}) }, () => {
+        const until = res.joinToken?.expiresAt ? `, valid until ${humanTime(res.joinToken.expiresAt)}` : '';
+        return (
+          `Join token (single use${until}; shown only once):\n  ${res.token}\n\n` +
+          `Enroll a host with:\n  hostplane-agent --controller ${api.options.address} --join-token ${res.token} --state-dir … --vhosts-root … --config-dir …\n`
+        );
+      });
+    });
+  verb(token, 'list', 'list join tokens (never their secrets); unused and unexpired only, unless --all', [
+    'hostplane host token list',
+    'hostplane host token list --all --json',
+  ])
+    .option('--all', 'also list tokens that were used or have expired')
+    .action(async (opts: VerbOptions & { all?: boolean }, cmd: Command) => {
+      const res = await ctx.api(cmd).call('listJoinTokens', ListJoinTokensRequest.fromPartial({ includeSpent: opts.all ?? false }));
+      ctx.emit(opts.json, { tokens: res.joinTokens.map(joinTokenJson) }, () =>
+        renderList(
+          ['id', 'created', 'expires', 'used', 'host'],
+          res.joinTokens.map((t) => [t.id, humanTime(t.createdAt), humanTime(t.expiresAt), t.usedAt ? humanTime(t.usedAt) : 'no', t.host || '-']),
+          'No join tokens.',
+        ),
+      );
+    });
+}
+
+export function registerHost(program: Command, ctx: Context): void {
+  const host = group(program, 'host', 'hosts: the hosting servers of the fleet and their agents', [
+    'hostplane host list',
+    'hostplane host maintenance web1.example.net on',
+  ]);
+  registerTokens(host, ctx);
+
+  verb(host, 'list', 'list hosts with their state, heartbeat and sync lag', ['hostplane host list', 'hostplane host list --state unknown --json'])
+    .addOption(new Option('--state <state>', 'only hosts in this state').choices(Object.keys(STATES)))
+    .action(async (opts: VerbOptions & { state?: keyof typeof STATES }, cmd: Command) => {
+      const state = opts.state ? STATES[opts.state] : HostState.HOST_STATE_UNSPECIFIED;
+      const { hosts } = await ctx.api(cmd).call('listHosts', ListHostsRequest.fromPartial({ state }));
+      const now = new Date();
+      ctx.emit(opts.json, { hosts: hosts.map(hostJson) }, () =>
+        renderList(
+          ['name', 'state', 'connected', 'heartbeat', 'lag', 'subscriptions'],
+          hosts.map((h) => [
+            h.name,
+            hostStateWord(h.state),
+            h.connected ? 'yes' : 'no',
+            ago(h.lastHeartbeatAt, now),
+            String(syncLag(h)),
+            String(h.subscriptionCount),
+          ]),
+          'No hosts: create a join token with `hostplane host token create` and start an agent with it.',
+        ),
+      );
+    });
+
+  verb(host, 'show <name>', 'show a host with its latest capability report', ['hostplane host show web1.example.net']).action(
+    async (name: string, opts: VerbOptions, cmd: Command) => {
+      const h = present((await ctx.api(cmd).call('getHost', GetHostRequest.fromPartial({ name }))).host, 'host');
+      ctx.emit(opts.json, hostJson(h), () => renderHost(h));
+    },
+  );
+
+  verb(host, 'detect <name>', "ask the host's agent to run detection now and wait for its report", ['hostplane host detect web1.example.net']).action(
+    async (name: string, opts: VerbOptions, cmd: Command) => {
+      const res = await ctx.api(cmd).call('detectHost', DetectHostRequest.fromPartial({ name }), {
+        timeoutSeconds: DETECT_TIMEOUT_SECONDS,
+        progress: `Waiting for the agent of ${name} to report`,
+      });
+      const h = present(res.host, 'host');
+      ctx.emit(opts.json, { host: hostJson(h), changed: res.changed }, () =>
+        res.changed
+          ? `The capabilities of ${h.name} changed: its subscriptions were re-evaluated.\n\n${renderHost(h)}`
+          : `The capabilities of ${h.name} are unchanged.\n`,
+      );
+    },
+  );
+
+  verb(host, 'maintenance <name>', 'put a host in maintenance (no new placements) or take it out', [
+    'hostplane host maintenance web1.example.net on',
+    'hostplane host maintenance web1.example.net off',
+  ])
+    .addArgument(new Argument('<mode>', 'on or off').choices(['on', 'off']))
+    .action(async (name: string, mode: 'on' | 'off', opts: VerbOptions, cmd: Command) => {
+      const request = SetHostMaintenanceRequest.fromPartial({ name, maintenance: mode === 'on' });
+      const h = present((await ctx.api(cmd).call('setHostMaintenance', request)).host, 'host');
+      ctx.emit(opts.json, hostJson(h), () => `${h.name} is now ${hostStateWord(h.state)}.\n`);
+    });
+
+  verb(host, 'remove <name>', 'remove a host that has no subscriptions and revoke its credential', ['hostplane host remove web1.example.net']).action(
+    async (name: string, opts: VerbOptions, cmd: Command) => {
+      await ctx.api(cmd).call('removeHost', RemoveHostRequest.fromPartial({ name }));
+      ctx.emit(opts.json, { name, removed: true }, () => `Removed host ${name}; its credential is revoked.\n`);
+    },
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * Human renderings of subscriptions: the listing row (display name, sync status, state), the full
+ * view of `sub show` (values as property/plan/desired/provided rows, then the conflicts), and the
+ * conflict report of `sub sync` (property, plan value, available value), as in the seed.
+ */
+import type { Subscription } from '@hostplane/proto/hostplane/v1/subscription.js';
+import type { Context } from '../context.js';
+import { present } from '../errors.js';
+import type { Conflict } from '@hostplane/proto/hostplane/v1/values.js';
+import { humanTime, plural, renderFields, renderTable } from '../output.js';
+import { reasonWord, subscriptionJson, subscriptionStateWord, syncStatusWord } from '../shapes.js';
+import { formatProtoValue, orderedKeys } from '../values.js';
+
+/** `active`, or `suspended (manual, expired)`. */
+export function stateText(s: Subscription): string {
+  const state = subscriptionStateWord(s.state);
+  return s.suspensionReasons.length > 0 ? `${state} (${s.suspensionReasons.map(reasonWord).join(', ')})` : state;
+}
+
+/** `example.com (Unlimited)` / `example.com (Custom)`, from the controller or made here. */
+export function displayName(s: Subscription): string {
+  return s.displayName || `${s.name} (${s.plan || 'Custom'})`;
+}
+
+export const LIST_HEADERS = ['subscription', 'customer', 'host', 'sync', 'state', 'expires'] as const;
+
+export function listRow(s: Subscription): string[] {
+  return [displayName(s), s.customer, s.host || '-', syncStatusWord(s.syncStatus), stateText(s), s.expiresAt ? humanTime(s.expiresAt) : 'never'];
+}
+
+/** The conflict report: property, plan value, available value, and why. */
+export function renderConflicts(conflicts: readonly Conflict[]): string {
+  return renderTable(
+    ['property', 'plan value', 'available value', 'reason'],
+    conflicts.map((c) => [c.property, formatProtoValue(c.property, c.planValue), formatProtoValue(c.property, c.availableValue), c.reason]),
+  );
+}
+
+export function renderSubscription(s: Subscription): string {
+  let out = renderFields([
+    ['Subscription', displayName(s)],
+    ['Customer', s.customer],
+    ['Plan', s.plan || '(custom)'],
+    ['Add-ons', s.addons.length > 0 ? s.addons.join(', ') : '-'],
+    ['Host', s.host || '-'],
+    ['Sync status', syncStatusWord(s.syncStatus)],
+    ['State', stateText(s)],
+    ['Expires', s.expiresAt ? humanTime(s.expiresAt) : 'never'],
+    ['Generation', `${s.generation} (applied ${s.appliedGeneration})`],
+    ['Apply error', s.applyError || undefined],
+  ]);
+  const keys = orderedKeys(s.planValues, s.desiredValues, s.providedValues);
+  if (keys.length > 0) {
+    const rows = keys.map((key) => [
+      key,
+      formatProtoValue(key, s.planValues[key]),
+      formatProtoValue(key, s.desiredValues[key]),
+      formatProtoValue(key, s.providedValues[key]),
+    ]);
+    out += `\n${renderTable(['property', 'plan', 'desired', 'provided'], rows)}`;
+  }
+  const own = orderedKeys(s.ownValues);
+  if (own.length > 0) out += `\nOwn values (${s.plan ? 'locked' : 'custom'}): ${own.map((k) => `${k}=${formatProtoValue(k, s.ownValues[k])}`).join(', ')}\n`;
+  const subscriber = orderedKeys(s.subscriberValues);
+  if (subscriber.length > 0) {
+    out += `\nSet by the customer: ${subscriber.map((k) => `${k}=${formatProtoValue(k, s.subscriberValues[k])}`).join(', ')}\n`;
+  }
+  if (s.conflicts.length > 0) {
+    out += `\nConflicts (the host cannot provide ${plural(s.conflicts.length, 'property', 'properties')}):\n${renderConflicts(s.conflicts)}`;
+  }
+  return out;
+}
+
+/** The answer of `sub sync`: the report, then (with `hint`) how to accept it or fix the cause. */
+export function renderSyncReport(s: Subscription, conflicts: readonly Conflict[], fingerprint: string, hint = true): string {
+  const name = displayName(s);
+  if (conflicts.length === 0) return `${name} is ${syncStatusWord(s.syncStatus)}: its host provides everything it should.\n`;
+  const report =
+    `${name} is ${syncStatusWord(s.syncStatus)}: its host cannot provide ${plural(conflicts.length, 'property', 'properties')}.\n\n` +
+    renderConflicts(conflicts);
+  if (!hint) return report;
+  return (
+    report +
+    '\nTo use the available values (the subscription becomes locked):\n' +
+    `  hostplane sub sync ${s.name} --accept${fingerprint ? ` --fingerprint ${fingerprint}` : ''}\n` +
+    'Or adapt the plan to the host (hostplane plan update), or the host to the plan (install what is missing).\n'
+  );
+}
+
+/** What a verb did, then where the subscription stands, with its conflicts when it has some. */
+export function renderOutcome(headline: string, s: Subscription): string {
+  let out = `${headline}\n${displayName(s)} is ${syncStatusWord(s.syncStatus)} and ${stateText(s)}.\n`;
+  if (s.conflicts.length > 0) out += `\nConflicts:\n${renderConflicts(s.conflicts)}`;
+  return out;
+}
+
+/** Prints a verb's resulting subscription: its full JSON shape, or the outcome for people. */
+export function emitSubscription(ctx: Context, json: boolean | undefined, s: Subscription | undefined, headline: (s: Subscription) => string) {
+  const sub = present(s, 'subscription');
+  ctx.emit(json, subscriptionJson(sub), () => renderOutcome(headline(sub), sub));
+}
