@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
-import { FailedPreconditionError, PermissionDeniedError, type Values } from '@hostplane/shared';
+import { FailedPreconditionError, PermissionDeniedError, withoutDefaults, type Values } from '@hostplane/shared';
 import type { AgentServer, ConnectRequest, ConnectResponse, DesiredSubscription } from '@hostplane/proto/hostplane/v1/agent.js';
 import { SubscriptionState } from '@hostplane/proto/hostplane/v1/subscription.js';
 import type { Value as ProtoValue } from '@hostplane/proto/hostplane/v1/values.js';
@@ -53,7 +53,8 @@ class Session {
     const upserts: DesiredSubscription[] = state.upserts.map((u) => {
       let values = convert.get(u.valuesJson);
       if (!values) {
-        values = valuesToProto(JSON.parse(u.valuesJson) as Values);
+        // Keys at their catalogue default are implied (the agent fills them in): far fewer map entries.
+        values = valuesToProto(withoutDefaults(JSON.parse(u.valuesJson) as Values));
         convert.set(u.valuesJson, values);
       }
       return {
@@ -220,17 +221,33 @@ export class AgentSessions implements AgentDirectory {
         return;
       case 'ack': {
         const ack = payload.value;
-        uc.recordAck(
-          this.core.ctx,
-          session.hostId,
-          Number(ack.observedRevision),
-          ack.results.map((r) => ({ name: r.name, appliedGeneration: Number(r.appliedGeneration), error: r.error })),
-        );
+        this.queueAck({
+          hostId: session.hostId,
+          observedRevision: Number(ack.observedRevision),
+          results: ack.results.map((r) => ({ name: r.name, appliedGeneration: Number(r.appliedGeneration), error: r.error })),
+        });
         const failed = ack.results.filter((r) => r.error);
         if (failed.length) log.warn({ revision: ack.observedRevision, failed: failed.map((f) => ({ subscription: f.name, error: f.error })) }, 'apply failed');
         return;
       }
     }
+  }
+
+  private pendingAcks: uc.Ack[] = [];
+
+  /** Acks that arrive in the same tick are recorded in one transaction. */
+  private queueAck(ack: uc.Ack): void {
+    this.pendingAcks.push(ack);
+    if (this.pendingAcks.length > 1) return;
+    setImmediate(() => {
+      const acks = this.pendingAcks;
+      this.pendingAcks = [];
+      try {
+        uc.recordAcks(this.core.ctx, acks);
+      } catch (err) {
+        this.log.error({ component: 'agent-session', err }, 'cannot record acknowledgements');
+      }
+    });
   }
 
   private drop(session: Session, reason: string): void {

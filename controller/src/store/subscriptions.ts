@@ -160,6 +160,7 @@ export class SubscriptionStore {
   private readonly recordRemovalStmt;
   private readonly clearRemovalStmt;
   private readonly applyResultStmt;
+  private readonly markAppliedStmt;
 
   constructor(db: Db) {
     this.db = db;
@@ -202,8 +203,13 @@ export class SubscriptionStore {
       'INSERT INTO host_removals (host_id, name, revision) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET revision = excluded.revision',
     );
     this.clearRemovalStmt = db.prepare<[string]>('DELETE FROM host_removals WHERE name = ?');
-    this.applyResultStmt = db.prepare<[number, string | null, number, string]>(
-      'UPDATE subscriptions SET applied_generation = ?, apply_error = ? WHERE host_id = ? AND name = ?',
+    this.markAppliedStmt = db.prepare<[number, number]>(
+      `UPDATE subscriptions SET applied_generation = generation, apply_error = NULL
+        WHERE host_id = ? AND revision <= ? AND (applied_generation <> generation OR apply_error IS NOT NULL)`,
+    );
+    this.applyResultStmt = db.prepare<[{ gen: number; error: string | null; host: number; name: string }]>(
+      `UPDATE subscriptions SET applied_generation = @gen, apply_error = @error
+        WHERE name = @name AND host_id = @host AND (applied_generation <> @gen OR apply_error IS NOT @error)`,
     );
   }
 
@@ -250,9 +256,14 @@ export class SubscriptionStore {
     this.clearRemovalStmt.run(name);
   }
 
+  /** Every subscription of the host changed at or before `revision` is applied at its generation. */
+  markApplied(hostId: number, revision: number): void {
+    this.markAppliedStmt.run(hostId, revision);
+  }
+
   /** Records what the agent applied for one of its subscriptions. */
   recordApplyResult(hostId: number, name: string, appliedGeneration: number, error: string | null): void {
-    this.applyResultStmt.run(appliedGeneration, error, hostId, name);
+    this.applyResultStmt.run({ gen: appliedGeneration, error, host: hostId, name });
   }
 
   /** Subscriptions counted by sync status and state (for metrics). */

@@ -106,11 +106,33 @@ export interface ApplyResult {
   readonly error: string;
 }
 
+export interface Ack {
+  readonly hostId: number;
+  readonly observedRevision: number;
+  readonly results: readonly ApplyResult[];
+}
+
+/**
+ * Records acknowledgements: each host's observed revision and per-subscription outcomes. Many acks
+ * go in one transaction (a plan update is acknowledged by every agent at about the same time).
+ */
+export function recordAcks(ctx: Context, acks: readonly Ack[]): void {
+  ctx.tx(() => {
+    const now = ctx.nowIso();
+    for (const ack of acks) {
+      ctx.hosts.setObservedRevision(ack.hostId, ack.observedRevision);
+      ctx.hosts.touchHeartbeat(ack.hostId, now);
+      // Level-based: the agent realized every subscription of the host up to that revision...
+      ctx.subscriptions.markApplied(ack.hostId, ack.observedRevision);
+      // ...except those it reports as failed (or at another generation), recorded one by one.
+      for (const r of ack.results) {
+        if (r.error) ctx.subscriptions.recordApplyResult(ack.hostId, r.name, r.appliedGeneration, r.error);
+      }
+    }
+  });
+}
+
 /** The agent applied `observedRevision`; per-subscription outcomes are recorded. */
 export function recordAck(ctx: Context, hostId: number, observedRevision: number, results: readonly ApplyResult[]): void {
-  ctx.tx(() => {
-    ctx.hosts.setObservedRevision(hostId, observedRevision);
-    ctx.hosts.touchHeartbeat(hostId, ctx.nowIso());
-    for (const r of results) ctx.subscriptions.recordApplyResult(hostId, r.name, r.appliedGeneration, r.error || null);
-  });
+  recordAcks(ctx, [{ hostId, observedRevision, results }]);
 }

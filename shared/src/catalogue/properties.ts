@@ -226,3 +226,12 @@ export function withDefaults(values: Readonly<Values>): Values {
   }
   return out;
 }
+
+/** The values that differ from the catalogue defaults (what must be sent when defaults are implied). */
+export function withoutDefaults(values: Readonly<Values>): Values {
+  const out: Values = {};
+  for (const [key, v] of Object.entries(values)) {
+    if (PROPERTIES.get(key)?.default !== v) out[key] = v;
+  }
+  return out;
+}
