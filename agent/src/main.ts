@@ -18,17 +18,18 @@ Options:
   --controller HOST:PORT   the controller's gRPC address (env HOSTPLANE_CONTROLLER)
   --join-token TOKEN       from 'hostplane host token create'; needed the first time only
                            (env HOSTPLANE_JOIN_TOKEN)
-  --name NAME              this host's name (default: the machine's host name)
+  --name NAME              this host's name (default: the machine's host name; env HOSTPLANE_HOST_NAME)
   --state-dir DIR          credential (mode 0600) and applied state
   --vhosts-root DIR        webspaces: DIR/<domain>/{httpdocs,logs}
   --config-dir DIR         nginx/, php/<X.Y>/fpm/pool.d/ and pages/ are written here
   --probe-path DIRS        ':'-separated directories searched for component executables; replaces
                            the default (the usual sbin/bin directories and vendor PHP directories)
   --reserve SIZE|PCT       disk kept out of allocation (default 5%), e.g. 10G or 5%
-  --ca FILE                PEM CA bundle: talk TLS to the controller and verify it
+  --ca FILE                PEM CA bundle: talk TLS to the controller and verify it (env HOSTPLANE_CA)
   --reload-cmd CMD         run after a batch of changes, e.g. "systemctl reload nginx" (split on
-                           spaces, run without a shell)
+                           spaces, run without a shell; env HOSTPLANE_RELOAD_CMD)
   --validate-cmd CMD       run before reloading, e.g. "nginx -t"; a failure keeps the old configs
+                           (env HOSTPLANE_VALIDATE_CMD)
   --heartbeat-seconds N    default 10
   --detect-schedule CRON   periodic detection (node-cron, with seconds; default "0 */5 * * * *")
   --detect                 detect once, print the capability report as JSON, and exit
@@ -84,18 +85,18 @@ export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): { config
   const probePath = values['probe-path'] === undefined ? undefined : values['probe-path'].split(':').filter(Boolean).map((d) => resolve(d));
   const config: AgentConfig = {
     controller: detectOnly ? (values.controller ?? env.HOSTPLANE_CONTROLLER ?? '') : need('controller', values.controller ?? env.HOSTPLANE_CONTROLLER),
-    hostName: validateHostName(values.name ?? hostname(), 'name'),
+    hostName: validateHostName(values.name ?? env.HOSTPLANE_HOST_NAME ?? hostname(), 'name'),
     joinToken: values['join-token'] ?? env.HOSTPLANE_JOIN_TOKEN,
     stateDir: resolve(detectOnly ? (values['state-dir'] ?? '.') : need('state-dir', values['state-dir'])),
     vhostsRoot: resolve(need('vhosts-root', values['vhosts-root'])),
     configDir: resolve(detectOnly ? (values['config-dir'] ?? '.') : need('config-dir', values['config-dir'])),
     probePath,
     reserve: values.reserve ? parseReserve(values.reserve) : undefined,
-    caFile: values.ca,
+    caFile: values.ca ?? env.HOSTPLANE_CA,
     heartbeatMs: heartbeat * 1000,
     detectSchedule,
-    reloadCmd: argv(values['reload-cmd']),
-    validateCmd: argv(values['validate-cmd']),
+    reloadCmd: argv(values['reload-cmd'] ?? env.HOSTPLANE_RELOAD_CMD),
+    validateCmd: argv(values['validate-cmd'] ?? env.HOSTPLANE_VALIDATE_CMD),
   };
   return { config, detectOnly, help: false, logLevel };
 }

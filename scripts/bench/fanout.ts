@@ -118,10 +118,10 @@ const d0 = performance.now();
 execFileSync(process.execPath, [join(root, 'agent/bin/hostplane-agent.js'), '--detect', '--vhosts-root', agentDir, '--probe-path', join(agentDir, 'probe')], { stdio: 'ignore' });
 const detectProcessSeconds = (performance.now() - d0) / 1000;
 const joinToken = core.ctx.tx(() => createJoinToken(core.ctx).token);
+// Started as an operator starts it (the executable itself, so that its shebang's flags apply).
 const real = spawn(
-  process.execPath,
+  join(root, 'agent/bin/hostplane-agent.js'),
   [
-    join(root, 'agent/bin/hostplane-agent.js'),
     '--controller', address, '--join-token', joinToken, '--name', 'real.bench.example',
     '--state-dir', join(agentDir, 'state'), '--vhosts-root', join(agentDir, 'vhosts'), '--config-dir', join(agentDir, 'config'),
     '--probe-path', join(agentDir, 'probe'), '--log-level', 'warn',

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Puts a hostplane agent on this node: installs this checkout under /opt/hostplane (built), the
+# systemd unit, and its settings; then starts it. The agent enrolls with the join token once and
+# keeps its own credential in /var/lib/hostplane-agent (mode 0600).
+#
+# Usage (as root, from a checkout of hostplane):
+#   scripts/agent/install.sh --controller HOST:PORT --join-token TOKEN [--ca FILE] [--name NAME]
+#                            [--reload-cmd "systemctl reload nginx"] [--validate-cmd "nginx -t"]
+# The join token comes from `hostplane host token create` on the controller side.
+set -euo pipefail
+
+controller='' token='' ca='' name='' reload='' validate=''
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --controller) controller="$2"; shift 2 ;;
+    --join-token) token="$2"; shift 2 ;;
+    --ca) ca="$2"; shift 2 ;;
+    --name) name="$2"; shift 2 ;;
+    --reload-cmd) reload="$2"; shift 2 ;;
+    --validate-cmd) validate="$2"; shift 2 ;;
+    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    *) echo "install.sh: unknown option '$1'" >&2; exit 2 ;;
+  esac
+done
+
+die() { echo "install.sh: $*" >&2; exit 2; }
+[ "$(id -u)" = 0 ] || die "run as root"
+[[ "$controller" =~ ^[A-Za-z0-9.:\[\]-]+:[0-9]+$ ]] || die "--controller HOST:PORT is required"
+[[ "$token" =~ ^[A-Za-z0-9_-]+$ ]] || die "--join-token TOKEN is required (from 'hostplane host token create')"
+[ -z "$name" ] || [[ "$name" =~ ^[a-z0-9][a-z0-9.-]*$ ]] || die "--name: '$name' is not a host name"
+[ -z "$ca" ] || [ -r "$ca" ] || die "--ca: cannot read '$ca'"
+for cmd in "$reload" "$validate"; do
+  [[ "$cmd" =~ ^[A-Za-z0-9\ ./_-]*$ ]] || die "commands may hold only letters, digits, spaces and ./_- (no shell syntax): '$cmd'"
+done
+command -v node >/dev/null || die "Node.js 20 or later is needed (apt-get install nodejs)"
+major=$(node -p 'process.versions.node.split(".")[0]')
+[ "$major" -ge 20 ] || die "Node.js 20 or later is needed (found $(node --version))"
+
+src="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+echo "Installing hostplane from $src into /opt/hostplane"
+mkdir -p /opt/hostplane
+tar -C "$src" --exclude=./node_modules --exclude=./data --exclude='./*/node_modules' --exclude='./*/dist' -cf - . | tar -C /opt/hostplane -xf -
+(cd /opt/hostplane && npm ci --no-audit --no-fund && npm run build)
+
+install -d -m 0700 /var/lib/hostplane-agent
+install -d -m 0755 /var/www/vhosts /etc/hostplane/agent
+if [ -n "$ca" ]; then install -m 0644 "$ca" /etc/hostplane/ca.pem; ca=/etc/hostplane/ca.pem; fi
+umask 077
+cat > /etc/default/hostplane-agent <<SETTINGS
+# Settings of the hostplane agent (see /etc/systemd/system/hostplane-agent.service).
+HOSTPLANE_CONTROLLER=$controller
+# Needed for the first start only; the agent keeps its own credential afterwards.
+HOSTPLANE_JOIN_TOKEN=$token
+HOSTPLANE_HOST_NAME=${name:-$(hostname | tr 'A-Z' 'a-z')}
+HOSTPLANE_CA=$ca
+HOSTPLANE_RELOAD_CMD=$reload
+HOSTPLANE_VALIDATE_CMD=$validate
+# Further flags, separated by spaces (no quoting), e.g. --reserve 10G --heartbeat-seconds 15
+HOSTPLANE_AGENT_ARGS=
+SETTINGS
+install -m 0644 "$src/scripts/agent/hostplane-agent.service" /etc/systemd/system/hostplane-agent.service
+systemctl daemon-reload
+systemctl enable --now hostplane-agent
+echo "hostplane-agent started; follow it with: journalctl -u hostplane-agent -f"
