@@ -3,8 +3,10 @@
  * simulated agents with real gRPC streams (a worker thread), 100,000 subscriptions (100 per host);
  * one plan update; time until every agent acknowledged the new revision, per-agent latency, the
  * controller's heap per connected agent; then a real agent process for its RSS and detection time.
+ * Then 200 single changes, each timed from the change to its agent's acknowledgement (convergence).
  * Last line: {"bench":"fanout","agents":A,"subscriptions":N,"allAckedSeconds":S,"p50Seconds":M,
- *             "p99Seconds":P,"heapPerAgentKB":H,"agentRssMB":R,"detectSeconds":D}
+ *             "p99Seconds":P,"convergenceP99Seconds":C,"heapPerAgentKB":H,"agentRssMB":R,
+ *             "detectProcessSeconds":D}
  *
  * Usage: npm run bench:fanout [-- --agents 1000 --per-agent 100]
  */
@@ -109,6 +111,21 @@ const allAckedSeconds = (performance.timeOrigin + performance.now() - start) / 1
 const latencies = Object.values(ackedAt!).map((t) => (t - start) / 1000).sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
 log(`all acked in ${allAckedSeconds.toFixed(3)} s; per agent p50 ${pct(0.5).toFixed(3)} s, p99 ${pct(0.99).toFixed(3)} s`);
+// Convergence (SPEC §8): single changes with every agent connected, each from the change to its
+// agent's acknowledgement.
+const convergence: number[] = [];
+for (let i = 0; i < 100; i++) {
+  const name = `site${(i * 7919) % (AGENTS * PER)}.bench.example`;
+  for (const change of [core.suspendSubscription, core.activateSubscription]) {
+    const c = performance.now();
+    const host = core.ctx.hosts.byName(change(name).host)!; // read after the change: its new revision
+    while (core.ctx.hosts.byId(host.id)!.observedRevision < host.revision) await new Promise((r) => setImmediate(r));
+    convergence.push((performance.now() - c) / 1000);
+  }
+}
+convergence.sort((a, b) => a - b);
+const convergenceP99 = convergence[Math.floor(0.99 * convergence.length)]!;
+log(`convergence of single changes (200): p50 ${convergence[100]!.toFixed(3)} s, p99 ${convergenceP99.toFixed(3)} s`);
 worker.postMessage({ type: 'close' });
 
 // A real agent process: steady-state RSS with 100 subscriptions realized, and a detection cycle.
@@ -151,6 +168,7 @@ console.log(
     allAckedSeconds: Number(allAckedSeconds.toFixed(3)),
     p50Seconds: Number(pct(0.5).toFixed(3)),
     p99Seconds: Number(pct(0.99).toFixed(3)),
+    convergenceP99Seconds: Number(convergenceP99.toFixed(3)),
     heapPerAgentKB,
     agentRssMB: Math.round(rssKB / 1024),
     detectProcessSeconds: Number(detectProcessSeconds.toFixed(2)),
