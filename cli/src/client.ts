@@ -20,6 +20,9 @@ export type UnaryMethod = { [K in keyof Service]: Service[K]['responseStream'] e
 export type RequestOf<K extends keyof Service> = Parameters<Service[K]['requestSerialize']>[0];
 export type ResponseOf<K extends keyof Service> = ReturnType<Service[K]['responseDeserialize']>;
 
+/** The metadata key of `--as-reseller` (read by the controller's Admin API). */
+export const AS_RESELLER_METADATA = 'hostplane-as-reseller';
+
 /** Connection settings, compiled from flags over environment over defaults. */
 export interface ConnectionOptions {
   readonly address: string;
@@ -28,6 +31,8 @@ export interface ConnectionOptions {
   readonly caFile: string | undefined;
   /** Deadline of every call, in seconds, when given by `--timeout`; else each verb's default. */
   readonly timeoutSeconds: number | undefined;
+  /** `--as-reseller`: an admin acting on a reseller's behalf (sent as `hostplane-as-reseller` metadata). */
+  readonly asReseller?: string;
 }
 
 /** The global flags that shape the connection. */
@@ -35,6 +40,7 @@ export interface ConnectionFlags {
   readonly controller?: string | undefined;
   readonly ca?: string | undefined;
   readonly timeout?: number | undefined;
+  readonly asReseller?: string | undefined;
 }
 
 export function resolveConnection(flags: ConnectionFlags, env: Readonly<Record<string, string | undefined>>): ConnectionOptions {
@@ -44,6 +50,7 @@ export function resolveConnection(flags: ConnectionFlags, env: Readonly<Record<s
     token: nonEmpty(env['HOSTPLANE_TOKEN']),
     caFile: nonEmpty(flags.ca) ?? nonEmpty(env['HOSTPLANE_CA']),
     timeoutSeconds: flags.timeout,
+    ...(nonEmpty(flags.asReseller) !== undefined ? { asReseller: nonEmpty(flags.asReseller) } : {}),
   };
 }
 
@@ -83,6 +90,7 @@ export class AdminApi {
   #metadata(): Metadata {
     const md = new Metadata();
     if (this.options.token !== undefined) md.set('authorization', `Bearer ${this.options.token}`);
+    if (this.options.asReseller !== undefined) md.set(AS_RESELLER_METADATA, this.options.asReseller);
     return md;
   }
 

@@ -10,6 +10,7 @@ import { registerEvents } from './commands/events.js';
 import { registerHost } from './commands/host.js';
 import { registerJob } from './commands/job.js';
 import { registerPlan } from './commands/plan.js';
+import { registerReseller } from './commands/reseller.js';
 import { registerSub } from './commands/sub.js';
 import { createContext, type Context } from './context.js';
 import { errorLine, EXIT, toCliError } from './errors.js';
@@ -51,6 +52,7 @@ export function buildProgram(ctx: Context): Command {
     .version(version(), '-V, --version', 'print the version')
     .option('--controller <host:port>', `controller address (env HOSTPLANE_CONTROLLER; default ${DEFAULT_CONTROLLER})`)
     .option('--ca <file>', 'CA certificate (PEM) of the controller: use TLS (env HOSTPLANE_CA; default: plaintext)')
+    .option('--as-reseller <login>', "with an admin token: act on the reseller's behalf, seeing and changing only its own entities")
     .option('--timeout <seconds>', `deadline of each call (default ${DEFAULT_TIMEOUT_SECONDS}; longer for plan update, host detect, job run)`, parseSeconds)
     .addHelpText('after', ROOT_HELP)
     .configureOutput({
@@ -63,6 +65,7 @@ export function buildProgram(ctx: Context): Command {
     .exitOverride();
   registerPlan(program, ctx);
   registerCustomer(program, ctx);
+  registerReseller(program, ctx);
   registerSub(program, ctx);
   registerHost(program, ctx);
   registerJob(program, ctx);

@@ -18,6 +18,7 @@ import {
   type SuspensionReason,
   type SyncStatus,
 } from '@hostplane/proto/hostplane/v1/subscription.js';
+import { resellerStateToJSON, type Reseller, type ResellerState } from '@hostplane/proto/hostplane/v1/reseller.js';
 import type { Conflict } from '@hostplane/proto/hostplane/v1/values.js';
 import { enumWord, int64Json, isoTime } from './output.js';
 import { toJsonValue, toJsonValues } from './values.js';
@@ -27,6 +28,7 @@ export const customerStateWord = (s: CustomerState) => enumWord(customerStateToJ
 export const syncStatusWord = (s: SyncStatus) => enumWord(syncStatusToJSON(s), 'SYNC_STATUS_');
 export const subscriptionStateWord = (s: SubscriptionState) => enumWord(subscriptionStateToJSON(s), 'SUBSCRIPTION_STATE_');
 export const reasonWord = (r: SuspensionReason) => enumWord(suspensionReasonToJSON(r), 'SUSPENSION_REASON_');
+export const resellerStateWord = (s: ResellerState) => enumWord(resellerStateToJSON(s), 'RESELLER_STATE_');
 export const hostStateWord = (s: HostState) => enumWord(hostStateToJSON(s), 'HOST_STATE_');
 
 export function planJson(plan: Plan) {
@@ -38,6 +40,7 @@ export function planJson(plan: Plan) {
     subscriptionCount: plan.subscriptionCount,
     createdAt: isoTime(plan.createdAt),
     updatedAt: isoTime(plan.updatedAt),
+    reseller: plan.reseller ?? null,
   };
 }
 
@@ -68,6 +71,7 @@ export function customerJson(c: Customer) {
     state: customerStateWord(c.state),
     subscriptionCount: c.subscriptionCount,
     createdAt: isoTime(c.createdAt),
+    reseller: c.reseller ?? null,
   };
 }
 
@@ -163,5 +167,25 @@ export function eventJson(e: Event) {
     actor: e.actor,
     onBehalfOf: e.onBehalfOf === '' ? null : e.onBehalfOf,
     data: e.data ?? {},
+  };
+}
+
+export function resellerJson(r: Reseller) {
+  return {
+    login: r.login,
+    displayName: r.displayName,
+    email: r.email,
+    plan: r.plan,
+    state: resellerStateWord(r.state),
+    syncStatus: syncStatusWord(r.syncStatus),
+    planValues: toJsonValues(r.planValues),
+    ownValues: Object.keys(r.ownValues).length > 0 ? toJsonValues(r.ownValues) : null,
+    effectiveValues: toJsonValues(r.effectiveValues),
+    allocation: toJsonValues(r.allocation),
+    conflicts: r.conflicts.map(conflictJson),
+    customerCount: r.customerCount,
+    planCount: r.planCount,
+    subscriptionCount: r.subscriptionCount,
+    createdAt: isoTime(r.createdAt),
   };
 }

@@ -10,6 +10,7 @@ import {
   PROPERTIES,
   PROPERTY_KEYS,
   UNLIMITED,
+  checkKeyContext,
   formatValue,
   parseAssignment,
   type Value as SharedValue,
@@ -81,8 +82,8 @@ export function orderedKeys(...maps: readonly (ValueMap | undefined)[]): string[
   return [...known, ...unknown];
 }
 
-/** What an add-on plan may carry; `subscription` and `plan` accept every key. */
-export type SetContext = 'plan' | 'addon' | 'subscription';
+/** Where the values go; `any` (a plan update, whose kind the CLI does not know) checks keys only. */
+export type SetContext = 'plan' | 'addon' | 'subscription' | 'reseller' | 'any';
 
 /**
  * Parses repeated `--set key=value` and `--unset key` flags against the catalogue, before any call.
@@ -92,15 +93,13 @@ export type SetContext = 'plan' | 'addon' | 'subscription';
 export function parseChanges(
   sets: readonly string[],
   unsets: readonly string[] = [],
-  context: SetContext = 'plan',
+  context: SetContext = 'any',
 ): { set: ValueMap; unset: string[] } {
   const set: ValueMap = {};
   for (const text of sets) {
     const [key, value] = parseAssignment(text);
     if (key in set) throw new InvalidArgumentError(key, `${key}: given twice with --set`);
-    if (context === 'addon' && !PROPERTIES.get(key)?.inAddons) {
-      throw new InvalidArgumentError(key, `${key} cannot be set by an add-on plan`);
-    }
+    if (context !== 'any') checkKeyContext(key, context);
     set[key] = toProtoValue(value);
   }
   const unset: string[] = [];

@@ -49,6 +49,20 @@ export class ControllerCore {
   activateCustomer = (login: string) => uc.activateCustomer(this.ctx, login);
   deleteCustomer = (login: string) => uc.deleteCustomer(this.ctx, login);
 
+  // Resellers
+  createReseller = (input: uc.CreateResellerInput) => uc.createReseller(this.ctx, input);
+  getReseller = (login: string) => uc.getReseller(this.ctx, login);
+  listResellers = () => uc.listResellers(this.ctx);
+  suspendReseller = (login: string) => uc.suspendReseller(this.ctx, login);
+  activateReseller = (login: string) => uc.activateReseller(this.ctx, login);
+  deleteReseller = (login: string) => uc.deleteReseller(this.ctx, login);
+  switchResellerPlan = (login: string, plan: string) => uc.switchResellerPlan(this.ctx, login, plan);
+  customizeReseller = (login: string, input: uc.CustomizeResellerInput) => uc.customizeReseller(this.ctx, login, input);
+  unlockReseller = (login: string) => uc.unlockReseller(this.ctx, login);
+  syncReseller = (login: string) => uc.syncReseller(this.ctx, login);
+  createResellerToken = (login: string, name?: string) => uc.createResellerToken(this.ctx, login, name);
+  acceptResellerValues = (login: string, fingerprint: string) => uc.acceptResellerValues(this.ctx, login, fingerprint);
+
   // Subscriptions
   createSubscription = (input: uc.CreateSubscriptionInput) => uc.createSubscription(this.ctx, input);
   getSubscription = (name: string) => uc.getSubscription(this.ctx, name);

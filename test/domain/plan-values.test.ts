@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { PROPERTIES, PROPERTY_KEYS, UNLIMITED, type Value, type Values } from '@hostplane/shared';
+import { PROPERTIES, isResellerOnly, PROPERTY_KEYS, UNLIMITED, type Value, type Values } from '@hostplane/shared';
 import { combinePlanValues } from '../../controller/src/domain/index.js';
 import { GiB, MiB } from './fixtures.js';
 
@@ -249,6 +249,7 @@ describe('combinePlanValues: properties', () => {
       fc.property(planArb, fc.array(addonArb, { maxLength: 5 }), (plan, addons) => {
         const out = combinePlanValues(plan, addons);
         for (const key of PROPERTY_KEYS) {
+          if (isResellerOnly(key)) continue; // reseller plans only: never in a subscription's plan values
           const def = PROPERTIES.get(key)!;
           const parts = [plan[key] ?? def.default, ...addons.map((a) => a[key])].filter((v) => v !== undefined);
           if (def.combine === 'max') {

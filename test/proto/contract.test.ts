@@ -84,6 +84,8 @@ describe('messages', () => {
 const ADMIN_RPCS = [
   'CreatePlan', 'UpdatePlan', 'GetPlan', 'ListPlans', 'DeletePlan',
   'CreateCustomer', 'GetCustomer', 'ListCustomers', 'SuspendCustomer', 'ActivateCustomer', 'DeleteCustomer',
+  'CreateReseller', 'GetReseller', 'ListResellers', 'SuspendReseller', 'ActivateReseller', 'DeleteReseller',
+  'SwitchResellerPlan', 'CustomizeReseller', 'UnlockReseller', 'SyncReseller', 'AcceptResellerValues', 'CreateResellerToken',
   'CreateSubscription', 'GetSubscription', 'ListSubscriptions', 'SyncSubscription', 'AcceptAvailableValues',
   'CustomizeSubscription', 'UnlockSubscription', 'SwitchSubscriptionPlan', 'DetachSubscription',
   'AddSubscriptionAddon', 'RemoveSubscriptionAddon', 'SuspendSubscription', 'ActivateSubscription',

@@ -13,6 +13,7 @@ import {
   parseValues,
   sameValue,
   type Value,
+  isResellerOnly,
 } from '@hostplane/shared';
 import { expectInvalid } from './helpers.js';
 
@@ -506,7 +507,8 @@ describe('parseValues', () => {
   });
 
   it('exactly those four keys are refused in add-ons', () => {
-    const refused = PROPERTY_KEYS.filter((k) => !PROPERTIES.get(k)!.inAddons).sort();
+    // reseller.* (SPEC §6) is refused everywhere but in reseller plans: see test/resellers.
+    const refused = PROPERTY_KEYS.filter((k) => !PROPERTIES.get(k)!.inAddons && !isResellerOnly(k)).sort();
     expect(refused).toEqual(['hosting.php_handler', 'hosting.php_version', 'hosting.webstat', 'limits.validity']);
   });
 

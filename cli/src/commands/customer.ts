@@ -27,6 +27,7 @@ export function renderCustomer(c: Customer): string {
     ['Name', c.displayName],
     ['Email', c.email || '-'],
     ['State', customerStateWord(c.state)],
+    ['Reseller', c.reseller],
     ['Subscriptions', String(c.subscriptionCount)],
     ['Created', c.createdAt ? humanTime(c.createdAt) : undefined],
   ]);
@@ -43,8 +44,9 @@ export function registerCustomer(program: Command, ctx: Context): void {
   ])
     .option('--name <display name>', 'the name shown to people (default: the login)')
     .option('--email <address>', 'contact e-mail address')
-    .action(async (login: string, opts: VerbOptions & { name?: string; email?: string }, cmd: Command) => {
-      const request = CreateCustomerRequest.fromPartial({ login, displayName: opts.name ?? '', email: opts.email ?? '' });
+    .option('--reseller <login>', 'the reseller that owns the customer (default: the provider)')
+    .action(async (login: string, opts: VerbOptions & { name?: string; email?: string; reseller?: string }, cmd: Command) => {
+      const request = CreateCustomerRequest.fromPartial({ login, displayName: opts.name ?? '', email: opts.email ?? '', reseller: opts.reseller });
       const created = present((await ctx.api(cmd).call('createCustomer', request)).customer, 'customer');
       ctx.emit(opts.json, customerJson(created), () => `Created customer ${created.login}.\n`);
     });

@@ -32,6 +32,7 @@ export function renderPlan(plan: Plan): string {
   const head = renderFields([
     ['Plan', plan.name],
     ['Kind', planKindWord(plan.kind)],
+    ['Reseller', plan.reseller],
     ['Version', plan.version],
     ['Subscriptions', String(plan.subscriptionCount)],
     ['Created', plan.createdAt ? humanTime(plan.createdAt) : undefined],
@@ -80,9 +81,11 @@ export function registerPlan(program: Command, ctx: Context): void {
   ])
     .addOption(kindOption('what the plan is for').default('service'))
     .option('--set <key=value>', 'a property value, e.g. limits.disk_space=10G (repeatable)', collect)
-    .action(async (name: string, opts: VerbOptions & { kind: KindWord; set?: string[] }, cmd: Command) => {
-      const { set } = parseChanges(opts.set ?? [], [], opts.kind === 'addon' ? 'addon' : 'plan');
-      const res = await ctx.api(cmd).call('createPlan', CreatePlanRequest.fromPartial({ name, kind: KINDS[opts.kind], values: set }));
+    .option('--reseller <login>', 'the reseller that owns the plan (service and add-on plans; default: the provider)')
+    .action(async (name: string, opts: VerbOptions & { kind: KindWord; set?: string[]; reseller?: string }, cmd: Command) => {
+      const { set } = parseChanges(opts.set ?? [], [], opts.kind === 'service' ? 'plan' : opts.kind);
+      const request = CreatePlanRequest.fromPartial({ name, kind: KINDS[opts.kind], values: set, reseller: opts.reseller });
+      const res = await ctx.api(cmd).call('createPlan', request);
       const created = present(res.plan, 'plan');
       ctx.emit(opts.json, planJson(created), () => `Created ${opts.kind === 'addon' ? 'add-on' : opts.kind} plan ${created.name}.\n\n${renderPlan(created)}`);
     });

@@ -5,6 +5,7 @@ import { eventHandlers } from './admin/events.js';
 import { hostHandlers } from './admin/hosts.js';
 import { jobHandlers } from './admin/jobs.js';
 import { planHandlers } from './admin/plans.js';
+import { resellerHandlers } from './admin/resellers.js';
 import { subscriptionHandlers } from './admin/subscriptions.js';
 import type { ApiDeps } from './unary.js';
 
@@ -12,6 +13,7 @@ export function adminService(deps: ApiDeps): AdminServer {
   return {
     ...planHandlers(deps),
     ...customerHandlers(deps),
+    ...resellerHandlers(deps),
     ...subscriptionHandlers(deps),
     ...hostHandlers(deps),
     ...jobHandlers(deps),

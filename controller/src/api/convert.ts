@@ -8,6 +8,7 @@ import { conflictToProto, reportToProto, valuesToProto } from '@hostplane/shared
 import { PlanKind, type Plan } from '@hostplane/proto/hostplane/v1/plan.js';
 import { CustomerState, type Customer } from '@hostplane/proto/hostplane/v1/customer.js';
 import { HostState, type Host } from '@hostplane/proto/hostplane/v1/host.js';
+import { ResellerState, type Reseller } from '@hostplane/proto/hostplane/v1/reseller.js';
 import {
   SubscriptionState,
   SuspensionReason,
@@ -15,7 +16,7 @@ import {
   type Subscription,
 } from '@hostplane/proto/hostplane/v1/subscription.js';
 import type { HostState as DomainHostState, PlanKind as DomainPlanKind, SuspensionReason as DomainReason, SyncStatus as DomainSync } from '../domain/index.js';
-import type { CustomerView, HostView, PlanView, SubscriptionView } from '../usecases/index.js';
+import type { CustomerView, HostView, PlanView, ResellerView, SubscriptionView } from '../usecases/index.js';
 
 const PLAN_KINDS: Record<DomainPlanKind, PlanKind> = {
   service: PlanKind.PLAN_KIND_SERVICE,
@@ -36,6 +37,7 @@ export function planToProto(p: PlanView): Plan {
     subscriptionCount: p.subscriptions,
     createdAt: new Date(p.createdAt),
     updatedAt: new Date(p.updatedAt),
+    ...(p.reseller !== null ? { reseller: p.reseller } : {}),
   };
 }
 
@@ -47,6 +49,7 @@ export function customerToProto(c: CustomerView): Customer {
     state: c.state === 'active' ? CustomerState.CUSTOMER_STATE_ACTIVE : CustomerState.CUSTOMER_STATE_SUSPENDED,
     subscriptionCount: c.subscriptions,
     createdAt: new Date(c.createdAt),
+    ...(c.reseller !== null ? { reseller: c.reseller } : {}),
   };
 }
 
@@ -117,5 +120,25 @@ export function hostToProto(h: HostView, connected = false): Host {
     protocolVersion: h.protocolVersion ?? 0,
     subscriptionCount: h.subscriptions,
     createdAt: undefined,
+  };
+}
+
+export function resellerToProto(r: ResellerView): Reseller {
+  return {
+    login: r.login,
+    displayName: r.displayName,
+    email: r.email,
+    plan: r.plan,
+    state: r.state === 'active' ? ResellerState.RESELLER_STATE_ACTIVE : ResellerState.RESELLER_STATE_SUSPENDED,
+    syncStatus: SYNC[r.syncStatus],
+    planValues: valuesToProto(r.planValues),
+    ownValues: valuesToProto(r.ownValues ?? {}),
+    effectiveValues: valuesToProto(r.effectiveValues),
+    allocation: valuesToProto(r.allocation),
+    conflicts: r.conflicts.map(conflictToProto),
+    customerCount: r.customers,
+    planCount: r.plans,
+    subscriptionCount: r.subscriptions,
+    createdAt: new Date(r.createdAt),
   };
 }

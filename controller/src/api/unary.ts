@@ -9,6 +9,7 @@ import type { JobSettings } from '../jobs.js';
 import type { Logger } from '../logger.js';
 import { authenticate, type Principal } from '../usecases/index.js';
 import { toGrpcError } from './errors.js';
+import { authorizeReseller } from './scope.js';
 
 /** What the Admin API needs from the agent side (connected sessions), when there is one. */
 export interface AgentDirectory {
@@ -28,6 +29,14 @@ export interface ApiDeps {
   readonly onRpcError?: (method: string, code: number) => void;
 }
 
+/** Metadata by which an admin acts on a reseller's behalf (`hostplane --as-reseller LOGIN`). */
+export const AS_RESELLER_METADATA = 'hostplane-as-reseller';
+
+function asResellerOf(metadata: Metadata): string | undefined {
+  const value = metadata.get(AS_RESELLER_METADATA)[0];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
 export function bearerToken(metadata: Metadata): string | undefined {
   const value = metadata.get('authorization')[0];
   if (typeof value !== 'string') return undefined;
@@ -35,11 +44,11 @@ export function bearerToken(metadata: Metadata): string | undefined {
   return m?.[1];
 }
 
-/** Authenticates the call and requires the admin role (reseller and customer roles come later). */
-export function principalOf(deps: ApiDeps, call: { metadata: Metadata }): Principal {
+/** Authenticates the call and requires the admin role (see `unary` for reseller tokens). */
+export function principalOf(deps: ApiDeps, call: { metadata: Metadata }, allowReseller = false): Principal {
   const principal = authenticate(deps.core.ctx, bearerToken(call.metadata));
-  if (principal.role !== 'admin') throw new PermissionDeniedError(`token '${principal.name}' (${principal.role}) may not use the admin API`);
-  return principal;
+  if (principal.role === 'admin' || (allowReseller && principal.role === 'reseller')) return principal;
+  throw new PermissionDeniedError(`token '${principal.name}' (${principal.role}) may not use the admin API`);
 }
 
 export function unary<Req, Res>(
@@ -58,9 +67,15 @@ export function unary<Req, Res>(
       callback(e);
     };
     try {
-      principal = principalOf(deps, call);
+      principal = principalOf(deps, call, true);
       const p = principal;
-      Promise.resolve(deps.core.ctx.as({ name: p.name }, () => fn(call.request, p, call))).then((res) => {
+      // A reseller token, or an admin acting as a reseller (recorded with both identities): only the
+      // reseller's own entities (scope.ts); listings are filtered through the actor.
+      const asReseller = p.role === 'admin' ? asResellerOf(call.metadata) : undefined;
+      const login = p.role === 'reseller' ? p.subject : asReseller;
+      const resellerId = login !== undefined ? authorizeReseller(deps.core.ctx, login, method, call.request).id : undefined;
+      const actor = resellerId === undefined ? { name: p.name } : { name: p.name, resellerId, ...(asReseller ? { onBehalfOf: asReseller } : {}) };
+      Promise.resolve(deps.core.ctx.as(actor, () => fn(call.request, p, call))).then((res) => {
         log.debug({ actor: principal?.name, ms: Math.round(performance.now() - started) }, 'ok');
         callback(null, res);
       }, fail);

@@ -4,6 +4,7 @@
  */
 import type { CapabilityReport, Values } from '@hostplane/shared';
 import { delegatedSubscriberValues, desiredFromOwn, desiredFromPlan } from './desired.js';
+import { capPermissions } from './allocation.js';
 import { checkFeasibility } from './feasibility.js';
 import { combinePlanValues } from './plan-values.js';
 import type { Evaluation, SubscriptionInput, SyncStatus } from './types.js';
@@ -15,11 +16,13 @@ export function syncStatusOf(hasPlan: boolean, locked: boolean, conflictCount: n
 }
 
 export function evaluateSubscription(input: SubscriptionInput, report: CapabilityReport | null): Evaluation {
-  const planValues = input.planValues ? combinePlanValues(input.planValues, input.addonValues) : null;
+  const cap = input.permissionCap ?? null;
+  const combined = input.planValues ? combinePlanValues(input.planValues, input.addonValues) : null;
+  const planValues = combined && cap ? capPermissions(combined, cap) : combined;
   const followsOwn = planValues === null || input.locked;
   if (followsOwn && !input.ownValues) throw new Error('a locked or custom subscription needs own values');
   const subscriberValues = planValues && !followsOwn ? delegatedSubscriberValues(planValues, input.subscriberValues) : { ...input.subscriberValues };
-  const desiredValues = followsOwn ? desiredFromOwn(input.ownValues!) : desiredFromPlan(planValues!, subscriberValues);
+  const desiredValues = followsOwn ? capPermissions(desiredFromOwn(input.ownValues!), cap) : desiredFromPlan(planValues!, subscriberValues);
   const { providedValues, conflicts } = checkFeasibility(desiredValues, report, input.currentProvided);
   return {
     planValues,

@@ -7,3 +7,4 @@ export * from './evaluate.js';
 export * from './status.js';
 export * from './fingerprint.js';
 export * from './placement.js';
+export * from './allocation.js';

@@ -32,6 +32,11 @@ export interface SubscriptionInput {
   readonly subscriberValues: Readonly<Values>;
   /** The provided values currently stored, so that an available value can stay what it is. */
   readonly currentProvided: Readonly<Values> | null;
+  /**
+   * The effective values of the reseller that owns the subscription's customer: its permissions cap
+   * the subscription's (AND). Absent or null for customers of the provider.
+   */
+  readonly permissionCap?: Readonly<Values> | null;
 }
 
 export interface Evaluation {

@@ -10,6 +10,8 @@ export interface CustomerRecord {
   readonly email: string;
   readonly state: CustomerState;
   readonly createdAt: string;
+  /** The reseller that owns the customer; null for the provider's own customers. */
+  readonly resellerId: number | null;
 }
 
 interface CustomerRow {
@@ -19,6 +21,7 @@ interface CustomerRow {
   email: string;
   state: CustomerState;
   created_at: string;
+  reseller_id: number | null;
 }
 
 const toRecord = (r: CustomerRow): CustomerRecord => ({
@@ -28,6 +31,7 @@ const toRecord = (r: CustomerRow): CustomerRecord => ({
   email: r.email,
   state: r.state,
   createdAt: r.created_at,
+  resellerId: r.reseller_id,
 });
 
 export class CustomerStore {
@@ -43,8 +47,8 @@ export class CustomerStore {
     this.byLoginStmt = db.prepare<[string], CustomerRow>('SELECT * FROM customers WHERE login = ?');
     this.byIdStmt = db.prepare<[number], CustomerRow>('SELECT * FROM customers WHERE id = ?');
     this.listStmt = db.prepare<[], CustomerRow>('SELECT * FROM customers ORDER BY login');
-    this.insertStmt = db.prepare<[string, string, string, string], { id: number }>(
-      "INSERT INTO customers (login, display_name, email, state, created_at) VALUES (?, ?, ?, 'active', ?) RETURNING id",
+    this.insertStmt = db.prepare<[string, string, string, string, number | null], { id: number }>(
+      "INSERT INTO customers (login, display_name, email, state, created_at, reseller_id) VALUES (?, ?, ?, 'active', ?, ?) RETURNING id",
     );
     this.setStateStmt = db.prepare<[CustomerState, number]>('UPDATE customers SET state = ? WHERE id = ?');
     this.deleteStmt = db.prepare<[number]>('DELETE FROM customers WHERE id = ?');
@@ -65,8 +69,8 @@ export class CustomerStore {
     return this.listStmt.all().map(toRecord);
   }
 
-  insert(login: string, displayName: string, email: string, now: string): CustomerRecord {
-    const { id } = this.insertStmt.get(login, displayName, email, now)!;
+  insert(login: string, displayName: string, email: string, now: string, resellerId: number | null = null): CustomerRecord {
+    const { id } = this.insertStmt.get(login, displayName, email, now, resellerId)!;
     return this.byId(id)!;
   }
 

@@ -7,3 +7,4 @@ export * from './subscriptions.js';
 export * from './value-sets.js';
 export * from './tokens.js';
 export * from './events.js';
+export * from './resellers.js';

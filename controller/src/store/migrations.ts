@@ -128,4 +128,27 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_unpublished ON events (id) WHERE published_at IS NULL;
   CREATE INDEX events_type ON events (type, id);
   `,
+  // 5: reseller accounts (SPEC §6); customers and plans may be owned by a reseller.
+  `
+  CREATE TABLE resellers (
+    id           INTEGER PRIMARY KEY,
+    login        TEXT NOT NULL UNIQUE,
+    display_name TEXT NOT NULL,
+    email        TEXT NOT NULL,
+    plan_id      INTEGER NOT NULL REFERENCES plans (id),
+    locked       INTEGER NOT NULL DEFAULT 0,
+    own_values   TEXT,
+    sync_status  TEXT NOT NULL CHECK (sync_status IN ('synced', 'unsynced', 'locked')),
+    conflicts    TEXT NOT NULL DEFAULT '[]',
+    state        TEXT NOT NULL CHECK (state IN ('active', 'suspended')),
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+  );
+  CREATE INDEX resellers_plan ON resellers (plan_id);
+
+  ALTER TABLE customers ADD COLUMN reseller_id INTEGER REFERENCES resellers (id);
+  ALTER TABLE plans ADD COLUMN reseller_id INTEGER REFERENCES resellers (id);
+  CREATE INDEX customers_reseller ON customers (reseller_id) WHERE reseller_id IS NOT NULL;
+  CREATE INDEX plans_reseller ON plans (reseller_id) WHERE reseller_id IS NOT NULL;
+  `,
 ];

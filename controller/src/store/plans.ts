@@ -12,6 +12,8 @@ export interface PlanRecord {
   readonly version: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The reseller that owns the plan; null for the provider's plans. */
+  readonly resellerId: number | null;
 }
 
 interface PlanRow {
@@ -22,6 +24,7 @@ interface PlanRow {
   version: number;
   created_at: string;
   updated_at: string;
+  reseller_id: number | null;
 }
 
 function toRecord(r: PlanRow): PlanRecord {
@@ -33,6 +36,7 @@ function toRecord(r: PlanRow): PlanRecord {
     version: r.version,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    resellerId: r.reseller_id,
   };
 }
 
@@ -51,16 +55,17 @@ export class PlanStore {
     this.byIdStmt = db.prepare<[number], PlanRow>('SELECT * FROM plans WHERE id = ?');
     this.listStmt = db.prepare<[], PlanRow>('SELECT * FROM plans ORDER BY kind, name');
     this.listKindStmt = db.prepare<[string], PlanRow>('SELECT * FROM plans WHERE kind = ? ORDER BY name');
-    this.insertStmt = db.prepare<[string, string, string, string, string], { id: number }>(
-      'INSERT INTO plans (name, kind, values_json, version, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?) RETURNING id',
+    this.insertStmt = db.prepare<[string, string, string, string, string, number | null], { id: number }>(
+      'INSERT INTO plans (name, kind, values_json, version, created_at, updated_at, reseller_id) VALUES (?, ?, ?, 1, ?, ?, ?) RETURNING id',
     );
     this.updateStmt = db.prepare<[string, string, number]>(
       'UPDATE plans SET values_json = ?, version = version + 1, updated_at = ? WHERE id = ?',
     );
     this.deleteStmt = db.prepare<[number]>('DELETE FROM plans WHERE id = ?');
-    this.usageStmt = db.prepare<[number, number], { n: number }>(
+    this.usageStmt = db.prepare<[number, number, number], { n: number }>(
       `SELECT (SELECT count(*) FROM subscriptions WHERE plan_id = ?)
-            + (SELECT count(*) FROM subscription_addons WHERE plan_id = ?) AS n`,
+            + (SELECT count(*) FROM subscription_addons WHERE plan_id = ?)
+            + (SELECT count(*) FROM resellers WHERE plan_id = ?) AS n`,
     );
   }
 
@@ -78,8 +83,8 @@ export class PlanStore {
     return (kind ? this.listKindStmt.all(kind) : this.listStmt.all()).map(toRecord);
   }
 
-  insert(name: string, kind: PlanKind, values: Values, now: string): PlanRecord {
-    const { id } = this.insertStmt.get(name, kind, JSON.stringify(values), now, now)!;
+  insert(name: string, kind: PlanKind, values: Values, now: string, resellerId: number | null = null): PlanRecord {
+    const { id } = this.insertStmt.get(name, kind, JSON.stringify(values), now, now, resellerId)!;
     return this.byId(id)!;
   }
 
@@ -92,8 +97,8 @@ export class PlanStore {
     this.deleteStmt.run(id);
   }
 
-  /** How many subscriptions use the plan, as their plan or as an add-on. */
+  /** How many subscriptions use the plan (as their plan or as an add-on), or resellers (a reseller plan). */
   usageCount(id: number): number {
-    return this.usageStmt.get(id, id)!.n;
+    return this.usageStmt.get(id, id, id)!.n;
   }
 }

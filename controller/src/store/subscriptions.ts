@@ -40,6 +40,7 @@ export type BulkRow = Pick<
   SubscriptionRow,
   | 'id'
   | 'name'
+  | 'customer_id'
   | 'host_id'
   | 'plan_id'
   | 'locked'
@@ -106,12 +107,14 @@ export function toData(r: SubscriptionRow): SubscriptionData {
 }
 
 const SELECT = 'SELECT s.*, v.json AS provided_values FROM subscriptions s JOIN value_sets v ON v.id = s.provided_set';
-const BULK_SELECT = `SELECT s.id, s.name, s.host_id, s.plan_id, s.locked, s.own_values, s.subscriber_values, s.provided_set,
+const BULK_SELECT = `SELECT s.id, s.name, s.customer_id, s.host_id, s.plan_id, s.locked, s.own_values, s.subscriber_values, s.provided_set,
   s.conflicts, s.sync_status, s.suspension_reasons, s.generation, s.revision FROM subscriptions s`;
 const ADDONS_SELECT = 'SELECT a.subscription_id AS sid, a.plan_id AS pid FROM subscription_addons a JOIN subscriptions s ON s.id = a.subscription_id';
 
 export interface SubscriptionFilter {
   customerId?: number;
+  /** Only subscriptions of this reseller's customers. */
+  resellerId?: number;
   planId?: number;
   hostId?: number;
   syncStatus?: SyncStatus;
@@ -231,6 +234,11 @@ export class SubscriptionStore {
     return this.bulk({ sql: 's.id IN (SELECT subscription_id FROM subscription_addons WHERE plan_id = ?)', params: [planId] });
   }
 
+  /** Rows for bulk re-evaluation of the subscriptions of a reseller's customers. */
+  bulkByReseller(resellerId: number): BulkRow[] {
+    return this.bulk({ sql: 's.customer_id IN (SELECT id FROM customers WHERE reseller_id = ?)', params: [resellerId] });
+  }
+
   /** Rows for bulk re-evaluation of a host's subscriptions. */
   bulkByHost(hostId: number): BulkRow[] {
     return this.bulk({ sql: 's.host_id = ?', params: [hostId] });
@@ -300,6 +308,7 @@ export class SubscriptionStore {
       params.push(v);
     };
     if (filter.customerId !== undefined) add('s.customer_id = ?', filter.customerId);
+    if (filter.resellerId !== undefined) add('s.customer_id IN (SELECT id FROM customers WHERE reseller_id = ?)', filter.resellerId);
     if (filter.planId !== undefined) add('s.plan_id = ?', filter.planId);
     if (filter.hostId !== undefined) add('s.host_id = ?', filter.hostId);
     if (filter.syncStatus !== undefined) add('s.sync_status = ?', filter.syncStatus);

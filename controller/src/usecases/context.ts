@@ -1,6 +1,6 @@
 /** What every use case works with: the store's tables, a clock, and one transaction per call. */
 import type { Db } from '../store/db.js';
-import { CustomerStore, EventStore, HostStore, PlanStore, SubscriptionStore, TokenStore, ValueSetStore } from '../store/index.js';
+import { CustomerStore, EventStore, HostStore, PlanStore, ResellerStore, SubscriptionStore, TokenStore, ValueSetStore } from '../store/index.js';
 
 export interface Clock {
   now(): Date;
@@ -12,6 +12,8 @@ export const systemClock: Clock = { now: () => new Date() };
 export interface Actor {
   readonly name: string;
   readonly onBehalfOf?: string;
+  /** A reseller's token: listings show only that reseller's customers, plans and subscriptions. */
+  readonly resellerId?: number;
 }
 
 export const SYSTEM: Actor = { name: 'system' };
@@ -19,6 +21,7 @@ export const SYSTEM: Actor = { name: 'system' };
 export class Context {
   readonly plans: PlanStore;
   readonly customers: CustomerStore;
+  readonly resellers: ResellerStore;
   readonly hosts: HostStore;
   readonly subscriptions: SubscriptionStore;
   readonly valueSets: ValueSetStore;
@@ -33,6 +36,7 @@ export class Context {
   ) {
     this.plans = new PlanStore(db);
     this.customers = new CustomerStore(db);
+    this.resellers = new ResellerStore(db);
     this.hosts = new HostStore(db);
     this.subscriptions = new SubscriptionStore(db);
     this.valueSets = new ValueSetStore(db);

@@ -3,14 +3,17 @@ import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, vali
 import { addReason, removeReason } from '../domain/index.js';
 import { toData } from '../store/index.js';
 import { RevisionBumper, type Context } from './context.js';
-import { findCustomer } from './lookup.js';
+import { allocationGuard } from './allocation.js';
+import { findCustomer, optionalReseller } from './lookup.js';
 import { save } from './persist.js';
-import { customerView, type CustomerView } from './views.js';
+import { customerView, resellerLogin, type CustomerView } from './views.js';
 
 export interface CreateCustomerInput {
   login: string;
   displayName?: string;
   email: string;
+  /** The reseller that owns the customer; empty: the provider. */
+  reseller?: string;
 }
 
 export function createCustomer(ctx: Context, input: CreateCustomerInput): CustomerView {
@@ -19,20 +22,24 @@ export function createCustomer(ctx: Context, input: CreateCustomerInput): Custom
     const email = validateEmail(input.email ?? '');
     const displayName = (input.displayName ?? '').trim() || login;
     if (displayName.length > 200) throw new InvalidArgumentError('displayName', 'displayName: at most 200 characters');
+    const reseller = optionalReseller(ctx, input.reseller);
     if (ctx.customers.byLogin(login)) throw new AlreadyExistsError('customer', login);
-    const customer = ctx.customers.insert(login, displayName, email, ctx.nowIso());
-    ctx.record('customer.created', login);
-    return customerView(customer, 0);
+    const guard = allocationGuard(ctx, reseller?.id);
+    const customer = ctx.customers.insert(login, displayName, email, ctx.nowIso(), reseller?.id ?? null);
+    guard.check();
+    ctx.record('customer.created', login, reseller ? { reseller: reseller.login } : {});
+    return customerView(customer, 0, reseller?.login ?? null);
   });
 }
 
 export function getCustomer(ctx: Context, login: string): CustomerView {
   const c = findCustomer(ctx, login, 'login');
-  return customerView(c, ctx.customers.subscriptionCount(c.id));
+  return customerView(c, ctx.customers.subscriptionCount(c.id), resellerLogin(ctx, c.resellerId));
 }
 
 export function listCustomers(ctx: Context): CustomerView[] {
-  return ctx.customers.list().map((c) => customerView(c, ctx.customers.subscriptionCount(c.id)));
+  const scope = ctx.actor.resellerId;
+  return ctx.customers.list().filter((c) => scope === undefined || c.resellerId === scope).map((c) => customerView(c, ctx.customers.subscriptionCount(c.id), resellerLogin(ctx, c.resellerId)));
 }
 
 function setCustomerSuspended(ctx: Context, login: string, suspended: boolean): CustomerView {
@@ -42,12 +49,15 @@ function setCustomerSuspended(ctx: Context, login: string, suspended: boolean): 
     if (c.state !== (suspended ? 'suspended' : 'active')) ctx.record(suspended ? 'customer.suspended' : 'customer.activated', c.login);
     const bumper = new RevisionBumper(ctx);
     const rows = ctx.subscriptions.byCustomer(c.id);
+    // The customer of a suspended reseller stays suspended through the reseller (reason `customer`).
+    const resellerSuspended = c.resellerId !== null && ctx.resellers.byId(c.resellerId)?.state === 'suspended';
+    if (!suspended && resellerSuspended) return customerView(ctx.customers.byId(c.id)!, rows.length, resellerLogin(ctx, c.resellerId));
     for (const row of rows) {
       const d = toData(row);
       d.suspensionReasons = suspended ? addReason(d.suspensionReasons, 'customer') : removeReason(d.suspensionReasons, 'customer');
       save(ctx, row, d, bumper);
     }
-    return customerView(ctx.customers.byId(c.id)!, rows.length);
+    return customerView(ctx.customers.byId(c.id)!, rows.length, resellerLogin(ctx, c.resellerId));
   });
 }
 
@@ -67,7 +77,9 @@ export function deleteCustomer(ctx: Context, login: string): void {
     const c = findCustomer(ctx, login, 'login');
     const n = ctx.customers.subscriptionCount(c.id);
     if (n > 0) throw new FailedPreconditionError(`customer '${c.login}' still has ${n} subscription(s): delete them first`);
+    const guard = allocationGuard(ctx, c.resellerId);
     ctx.customers.delete(c.id);
+    guard.check();
     ctx.record('customer.deleted', c.login);
   });
 }

@@ -12,3 +12,5 @@ export * from './tokens.js';
 export * from './agents.js';
 export * from './events.js';
 export * from './maintenance.js';
+export * from './allocation.js';
+export * from './resellers.js';

@@ -1,7 +1,7 @@
 /** Finding entities by the names users give, with NOT_FOUND errors that name them. */
 import { InvalidArgumentError, NotFoundError } from '@hostplane/shared';
 import type { PlanKind } from '../domain/index.js';
-import type { CustomerRecord, HostRecord, PlanRecord, SubscriptionRow } from '../store/index.js';
+import type { CustomerRecord, HostRecord, PlanRecord, ResellerRecord, SubscriptionRow } from '../store/index.js';
 import type { Context } from './context.js';
 
 function required(value: string | undefined, field: string): string {
@@ -26,6 +26,19 @@ export function findPlanOfKind(ctx: Context, name: string | undefined, kind: Pla
   return plan;
 }
 
+/**
+ * A reseller's customers subscribe to that reseller's plans, and the provider's customers to the
+ * provider's: a plan of another owner is an INVALID_ARGUMENT naming the field.
+ */
+export function checkPlanOwner(ctx: Context, plan: PlanRecord, customer: CustomerRecord, field: string): void {
+  if (plan.resellerId === customer.resellerId) return;
+  const owner = (id: number | null) => (id === null ? 'the provider' : `reseller '${ctx.resellers.byId(id)?.login ?? `#${id}`}'`);
+  throw new InvalidArgumentError(
+    field,
+    `${field}: plan '${plan.name}' belongs to ${owner(plan.resellerId)}; customer '${customer.login}' belongs to ${owner(customer.resellerId)}`,
+  );
+}
+
 export function findCustomer(ctx: Context, login: string | undefined, field = 'customer'): CustomerRecord {
   const l = required(login, field);
   const customer = ctx.customers.byLogin(l);
@@ -45,4 +58,16 @@ export function findSubscription(ctx: Context, name: string | undefined, field =
   const row = ctx.subscriptions.byName(n);
   if (!row) throw new NotFoundError('subscription', n);
   return row;
+}
+
+export function findReseller(ctx: Context, login: string | undefined, field = 'reseller'): ResellerRecord {
+  const l = required(login, field);
+  const reseller = ctx.resellers.byLogin(l);
+  if (!reseller) throw new NotFoundError('reseller', l);
+  return reseller;
+}
+
+/** The reseller named by an optional `reseller` field; null when the field is empty (the provider). */
+export function optionalReseller(ctx: Context, login: string | undefined): ResellerRecord | null {
+  return login === undefined || login.trim() === '' ? null : findReseller(ctx, login);
 }

@@ -1,15 +1,34 @@
 /** Plans: create, show, list, update ("Update & Sync"), delete. */
-import { AlreadyExistsError, ConflictError, FailedPreconditionError, InvalidArgumentError, PROPERTIES, parseValues, validatePlanName } from '@hostplane/shared';
+import {
+  AlreadyExistsError,
+  ConflictError,
+  FailedPreconditionError,
+  InvalidArgumentError,
+  PROPERTIES,
+  parseValues,
+  validatePlanName,
+  type Values,
+  type ValuesContext,
+} from '@hostplane/shared';
+import type { PlanRecord } from '../store/index.js';
 import { PLAN_KINDS, type Conflict, type PlanKind } from '../domain/index.js';
 import { RevisionBumper, type Context } from './context.js';
-import { findPlan } from './lookup.js';
+import { planAllocationGuard } from './allocation.js';
+import { findPlan, optionalReseller } from './lookup.js';
+import { syncResellersOfPlan } from './resellers.js';
 import { reevaluateRows } from './reevaluate.js';
-import { planView, type PlanView } from './views.js';
+import { planView, resellerLogin, type PlanView } from './views.js';
 
 export interface CreatePlanInput {
   name: string;
   kind?: PlanKind;
   values?: Record<string, unknown>;
+  /** The reseller that owns the plan (service and add-on plans only); empty: the provider. */
+  reseller?: string;
+}
+
+function valuesContext(kind: PlanKind): ValuesContext {
+  return kind === 'reseller' ? 'reseller' : kind === 'addon' ? 'addon' : 'plan';
 }
 
 function parseKind(kind: string | undefined): PlanKind {
@@ -22,21 +41,26 @@ export function createPlan(ctx: Context, input: CreatePlanInput): PlanView {
   return ctx.tx(() => {
     const name = validatePlanName(input.name ?? '');
     const kind = parseKind(input.kind);
-    const values = parseValues(input.values ?? {}, kind === 'addon' ? 'addon' : 'plan');
+    const values = parseValues(input.values ?? {}, valuesContext(kind));
+    const reseller = optionalReseller(ctx, input.reseller);
+    if (reseller && kind === 'reseller') {
+      throw new InvalidArgumentError('reseller', 'reseller: a reseller plan belongs to the provider; a reseller owns service and add-on plans only');
+    }
     if (ctx.plans.byName(name)) throw new AlreadyExistsError('plan', name);
-    const plan = ctx.plans.insert(name, kind, values, ctx.nowIso());
-    ctx.record('plan.created', name, { kind, version: plan.version });
-    return planView(plan, 0);
+    const plan = ctx.plans.insert(name, kind, values, ctx.nowIso(), reseller?.id ?? null);
+    ctx.record('plan.created', name, reseller ? { kind, version: plan.version, reseller: reseller.login } : { kind, version: plan.version });
+    return planView(plan, 0, reseller?.login ?? null);
   });
 }
 
 export function getPlan(ctx: Context, name: string): PlanView {
   const p = findPlan(ctx, name, 'name');
-  return planView(p, ctx.plans.usageCount(p.id));
+  return planView(p, ctx.plans.usageCount(p.id), resellerLogin(ctx, p.resellerId));
 }
 
 export function listPlans(ctx: Context, kind?: string): PlanView[] {
-  return ctx.plans.list(kind ? parseKind(kind) : undefined).map((p) => planView(p, ctx.plans.usageCount(p.id)));
+  const scope = ctx.actor.resellerId;
+  return ctx.plans.list(kind ? parseKind(kind) : undefined).filter((p) => scope === undefined || p.resellerId === scope).map((p) => planView(p, ctx.plans.usageCount(p.id), resellerLogin(ctx, p.resellerId)));
 }
 
 export interface UpdatePlanInput {
@@ -67,13 +91,15 @@ export function updatePlan(ctx: Context, name: string, input: UpdatePlanInput): 
     if (input.expectedVersion !== undefined && input.expectedVersion !== 0 && input.expectedVersion !== plan.version) {
       throw new ConflictError('plan', plan.name, input.expectedVersion, plan.version);
     }
-    const set = parseValues(input.set ?? {}, plan.kind === 'addon' ? 'addon' : 'plan');
+    const set = parseValues(input.set ?? {}, valuesContext(plan.kind));
     const unset = input.unset ?? [];
     for (const key of unset) {
       if (!PROPERTIES.has(key)) throw new InvalidArgumentError(key, `unknown property '${key}'`);
     }
     const values = { ...plan.values, ...set };
     for (const key of unset) delete values[key];
+    if (plan.kind === 'reseller') return updateResellerPlan(ctx, plan, values, Object.keys(set), unset);
+    const guard = planAllocationGuard(ctx, plan.id);
     const updated = ctx.plans.update(plan.id, values, ctx.nowIso());
     const rows = plan.kind === 'addon' ? ctx.subscriptions.bulkByAddon(plan.id) : ctx.subscriptions.bulkByPlan(plan.id);
     const { outcomes, skipped } = reevaluateRows(ctx, rows, new RevisionBumper(ctx), { skipLocked: true });
@@ -85,6 +111,7 @@ export function updatePlan(ctx: Context, name: string, input: UpdatePlanInput): 
       if (o.syncStatus === 'synced') synced++;
       else unsynced.push({ name: o.name, conflicts: o.conflicts });
     }
+    guard.check();
     ctx.record('plan.updated', plan.name, {
       version: updated.version,
       set: Object.keys(set),
@@ -93,8 +120,16 @@ export function updatePlan(ctx: Context, name: string, input: UpdatePlanInput): 
       unsynced: unsynced.length,
       skippedLocked: skipped.length,
     });
-    return { plan: planView(updated, rows.length), synced, unsynced, skippedLocked: skipped, pushed };
+    return { plan: planView(updated, rows.length, resellerLogin(ctx, updated.resellerId)), synced, unsynced, skippedLocked: skipped, pushed };
   });
+}
+
+/** Update & Sync of a reseller plan: the summary counts resellers (synced, unsynced, skipped as locked). */
+function updateResellerPlan(ctx: Context, plan: PlanRecord, values: Values, set: string[], unset: string[]): SyncSummary {
+  const updated = ctx.plans.update(plan.id, values, ctx.nowIso());
+  const { synced, unsynced, skippedLocked } = syncResellersOfPlan(ctx, plan.id);
+  ctx.record('plan.updated', plan.name, { version: updated.version, set, unset, synced, unsynced: unsynced.length, skippedLocked: skippedLocked.length });
+  return { plan: planView(updated, ctx.plans.usageCount(plan.id)), synced, unsynced, skippedLocked, pushed: 0 };
 }
 
 /** Deletes a plan that no subscription uses. */
@@ -102,6 +137,9 @@ export function deletePlan(ctx: Context, name: string): void {
   ctx.tx(() => {
     const plan = findPlan(ctx, name, 'name');
     const n = ctx.plans.usageCount(plan.id);
+    if (n > 0 && plan.kind === 'reseller') {
+      throw new FailedPreconditionError(`plan '${plan.name}' is used by ${n} reseller(s): switch them to another plan first`);
+    }
     if (n > 0) throw new FailedPreconditionError(`plan '${plan.name}' is used by ${n} subscription(s): switch or detach them first`);
     ctx.plans.delete(plan.id);
     ctx.record('plan.deleted', plan.name, { kind: plan.kind });

@@ -5,7 +5,7 @@
  * gets a new generation and its host a new revision.
  */
 import type { CapabilityReport, Values } from '@hostplane/shared';
-import { evaluateSubscription, type Conflict, type Evaluation, type SyncStatus } from '../domain/index.js';
+import { evaluateReseller, evaluateSubscription, type Conflict, type Evaluation, type SyncStatus } from '../domain/index.js';
 import { JsonCache, parseAddonIds, parseReasons, type BulkRow, type SubscriptionData } from '../store/index.js';
 import type { Context, RevisionBumper } from './context.js';
 import { recordTransitions } from './events.js';
@@ -29,7 +29,26 @@ interface Computed {
 export class Lookups {
   private readonly planValues = new Map<number, Values>();
   private readonly reports = new Map<number, CapabilityReport | null>();
+  private readonly caps = new Map<number, Values | null>();
+  private anyReseller: boolean | undefined;
   constructor(private readonly ctx: Context) {}
+
+  /**
+   * The permission cap of a customer's subscriptions: the effective values of the reseller that
+   * owns the customer, or null for the provider's customers (and when there is no reseller at all).
+   */
+  cap(customerId: number): Values | null {
+    this.anyReseller ??= this.ctx.resellers.any();
+    if (!this.anyReseller) return null;
+    let v = this.caps.get(customerId);
+    if (v === undefined) {
+      const resellerId = this.ctx.customers.byId(customerId)?.resellerId ?? null;
+      const reseller = resellerId === null ? undefined : this.ctx.resellers.byId(resellerId);
+      v = reseller ? evaluateReseller(this.plan(reseller.planId), reseller.ownValues, reseller.locked, {}).effectiveValues : null;
+      this.caps.set(customerId, v);
+    }
+    return v;
+  }
 
   plan(id: number): Values {
     let v = this.planValues.get(id);
@@ -58,6 +77,7 @@ export function evaluateData(d: SubscriptionData, lookups: Lookups): Evaluation 
       locked: d.locked,
       subscriberValues: d.subscriberValues,
       currentProvided: d.providedValues,
+      permissionCap: lookups.cap(d.customerId),
     },
     lookups.report(d.hostId),
   );
@@ -86,7 +106,8 @@ export function reevaluateRows(
       skipped.push(row.name);
       continue;
     }
-    const key = `${row.host_id}|${row.plan_id}|${row.addon_ids}|${row.locked}|${row.provided_set}|${row.subscriber_values}|${row.own_values}`;
+    const cap = lookups.cap(row.customer_id);
+    const key = `${row.host_id}|${cap === null ? '' : row.customer_id}|${row.plan_id}|${row.addon_ids}|${row.locked}|${row.provided_set}|${row.subscriber_values}|${row.own_values}`;
     let c = memo.get(key);
     if (!c) {
       const evaluation = evaluateSubscription(
@@ -97,6 +118,7 @@ export function reevaluateRows(
           locked: row.locked === 1,
           subscriberValues: values.parse(row.subscriber_values),
           currentProvided: values.parse(sets.json(row.provided_set)),
+          permissionCap: cap,
         },
         lookups.report(row.host_id),
       );

@@ -2,7 +2,8 @@
 import { AlreadyExistsError, FailedPreconditionError, NotFoundError } from '@hostplane/shared';
 import { toData } from '../store/index.js';
 import type { Context } from './context.js';
-import { findPlanOfKind, findSubscription } from './lookup.js';
+import { customerAllocationGuard } from './allocation.js';
+import { checkPlanOwner, findPlanOfKind, findSubscription } from './lookup.js';
 import { refresh, save } from './persist.js';
 import { SubscriptionViews, type SubscriptionView } from './views.js';
 
@@ -10,7 +11,9 @@ import { SubscriptionViews, type SubscriptionView } from './views.js';
 export function switchPlan(ctx: Context, name: string, planName: string): SubscriptionView {
   return ctx.tx(() => {
     const before = findSubscription(ctx, name);
+    const guard = customerAllocationGuard(ctx, before.customer_id);
     const plan = findPlanOfKind(ctx, planName, 'service', 'plan');
+    checkPlanOwner(ctx, plan, ctx.customers.byId(before.customer_id)!, 'plan');
     const d = toData(before);
     d.planId = plan.id;
     d.locked = false;
@@ -18,6 +21,7 @@ export function switchPlan(ctx: Context, name: string, planName: string): Subscr
     refresh(ctx, d);
     ctx.record('subscription.updated', d.name, { operation: 'switch-plan', plan: plan.name });
     save(ctx, before, d);
+    guard.check();
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
   });
 }
@@ -26,6 +30,7 @@ export function switchPlan(ctx: Context, name: string, planName: string): Subscr
 export function detachSubscription(ctx: Context, name: string): SubscriptionView {
   return ctx.tx(() => {
     const before = findSubscription(ctx, name);
+    const guard = customerAllocationGuard(ctx, before.customer_id);
     const d = toData(before);
     if (d.planId === null) throw new FailedPreconditionError(`subscription '${d.name}' is already custom`);
     const e = refresh(ctx, d);
@@ -37,6 +42,7 @@ export function detachSubscription(ctx: Context, name: string): SubscriptionView
     refresh(ctx, d);
     ctx.record('subscription.updated', d.name, { operation: 'detach' });
     save(ctx, before, d);
+    guard.check();
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
   });
 }
@@ -44,11 +50,13 @@ export function detachSubscription(ctx: Context, name: string): SubscriptionView
 export function addAddon(ctx: Context, name: string, addonName: string): SubscriptionView {
   return ctx.tx(() => {
     const before = findSubscription(ctx, name);
+    const guard = customerAllocationGuard(ctx, before.customer_id);
     const d = toData(before);
     if (d.planId === null) {
       throw new FailedPreconditionError(`custom subscription '${d.name}' cannot take add-ons: add-ons need a service plan`);
     }
     const addon = findPlanOfKind(ctx, addonName, 'addon', 'addon');
+    checkPlanOwner(ctx, addon, ctx.customers.byId(before.customer_id)!, 'addon');
     if (d.addonIds.includes(addon.id)) {
       throw new AlreadyExistsError('addon', addon.name, `add-on '${addon.name}' is already attached to '${d.name}'`);
     }
@@ -57,6 +65,7 @@ export function addAddon(ctx: Context, name: string, addonName: string): Subscri
     refresh(ctx, d);
     ctx.record('subscription.updated', d.name, { operation: 'add-addon', addon: addon.name });
     save(ctx, before, d);
+    guard.check();
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
   });
 }
@@ -64,6 +73,7 @@ export function addAddon(ctx: Context, name: string, addonName: string): Subscri
 export function removeAddon(ctx: Context, name: string, addonName: string): SubscriptionView {
   return ctx.tx(() => {
     const before = findSubscription(ctx, name);
+    const guard = customerAllocationGuard(ctx, before.customer_id);
     const d = toData(before);
     const addon = findPlanOfKind(ctx, addonName, 'addon', 'addon');
     if (!d.addonIds.includes(addon.id)) {
@@ -74,6 +84,7 @@ export function removeAddon(ctx: Context, name: string, addonName: string): Subs
     refresh(ctx, d);
     ctx.record('subscription.updated', d.name, { operation: 'remove-addon', addon: addon.name });
     save(ctx, before, d);
+    guard.check();
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
   });
 }

@@ -6,6 +6,7 @@ import { FailedPreconditionError, InvalidArgumentError, PermissionDeniedError, P
 import { conflictsFingerprint, isDelegated, type Conflict, type SyncStatus } from '../domain/index.js';
 import { toData } from '../store/index.js';
 import type { Context } from './context.js';
+import { customerAllocationGuard } from './allocation.js';
 import { findSubscription } from './lookup.js';
 import { refresh, save } from './persist.js';
 import { SubscriptionViews, type SubscriptionView } from './views.js';
@@ -37,6 +38,7 @@ export function syncSubscription(ctx: Context, name: string): SyncReport {
 export function acceptConflicts(ctx: Context, name: string, fingerprint: string): SubscriptionView {
   return ctx.tx(() => {
     const before = findSubscription(ctx, name);
+    const guard = customerAllocationGuard(ctx, before.customer_id);
     const d = toData(before);
     const e = refresh(ctx, d);
     if (!fingerprint) throw new InvalidArgumentError('fingerprint', 'fingerprint is required: take it from the sync report');
@@ -54,6 +56,7 @@ export function acceptConflicts(ctx: Context, name: string, fingerprint: string)
     refresh(ctx, d);
     ctx.record('subscription.updated', d.name, { operation: 'accept', properties: d.conflicts.map((c) => c.property) });
     save(ctx, before, d);
+    guard.check();
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
   });
 }
@@ -73,6 +76,7 @@ export interface CustomizeInput {
 export function customizeSubscription(ctx: Context, name: string, input: CustomizeInput): SubscriptionView {
   return ctx.tx(() => {
     const before = findSubscription(ctx, name);
+    const guard = customerAllocationGuard(ctx, before.customer_id);
     const d = toData(before);
     const e = refresh(ctx, d);
     const set = parseValues(input.set ?? {}, 'subscription');
@@ -110,6 +114,7 @@ export function customizeSubscription(ctx: Context, name: string, input: Customi
     const onBehalfOf = input.asCustomer ? ctx.customers.byId(d.customerId)?.login : undefined;
     ctx.record('subscription.updated', d.name, { operation: input.asCustomer ? 'customize-as-customer' : 'customize', set: Object.keys(set), unset }, onBehalfOf);
     save(ctx, before, d);
+    guard.check();
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
   });
 }
@@ -118,6 +123,7 @@ export function customizeSubscription(ctx: Context, name: string, input: Customi
 export function unlockSubscription(ctx: Context, name: string): SubscriptionView {
   return ctx.tx(() => {
     const before = findSubscription(ctx, name);
+    const guard = customerAllocationGuard(ctx, before.customer_id);
     const d = toData(before);
     if (d.planId === null) {
       throw new FailedPreconditionError(`subscription '${d.name}' is custom: it has no plan to sync with; switch it to a plan instead`);
@@ -126,6 +132,7 @@ export function unlockSubscription(ctx: Context, name: string): SubscriptionView
     d.ownValues = null;
     refresh(ctx, d);
     save(ctx, before, d);
+    guard.check();
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
   });
 }

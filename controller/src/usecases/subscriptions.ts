@@ -19,7 +19,8 @@ import {
 } from '../domain/index.js';
 import type { HostRecord, SubscriptionData } from '../store/index.js';
 import { RevisionBumper, type Context } from './context.js';
-import { findCustomer, findHost, findPlan, findPlanOfKind, findSubscription } from './lookup.js';
+import { allocationGuard, customerAllocationGuard } from './allocation.js';
+import { checkPlanOwner, findCustomer, findHost, findPlan, findPlanOfKind, findSubscription } from './lookup.js';
 import { refresh } from './persist.js';
 import { SubscriptionViews, type SubscriptionView } from './views.js';
 
@@ -82,6 +83,8 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
     }
     const plan = input.custom ? null : findPlanOfKind(ctx, input.plan, 'service', 'plan');
     const addons = addonNames.map((a) => findPlanOfKind(ctx, a, 'addon', 'addon'));
+    if (plan) checkPlanOwner(ctx, plan, customer, 'plan');
+    for (const a of addons) checkPlanOwner(ctx, a, customer, 'addon');
     const seen = new Set<number>();
     for (const a of addons) {
       if (seen.has(a.id)) throw new AlreadyExistsError('addon', a.name, `add-on '${a.name}' is given twice: an add-on is attached once`);
@@ -89,6 +92,8 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
     }
     const values = parseValues(input.values ?? {}, 'subscription');
     if (ctx.subscriptions.byName(name)) throw new AlreadyExistsError('subscription', name);
+    const guard = allocationGuard(ctx, customer.resellerId);
+    const reseller = customer.resellerId === null ? undefined : ctx.resellers.byId(customer.resellerId);
 
     const planValues = plan ? combinePlanValues(plan.values, addons.map((a) => a.values)) : null;
     const locked = plan !== null && Object.keys(values).length > 0;
@@ -105,7 +110,7 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
       if (typeof validity === 'string' && validity !== UNLIMITED) expiresAt = addDuration(now, validity).toISOString();
     }
     const reasons: SuspensionReason[] = [];
-    if (customer.state === 'suspended') reasons.push('customer');
+    if (customer.state === 'suspended' || reseller?.state === 'suspended') reasons.push('customer');
     if (expiresAt !== null && expiresAt <= now.toISOString()) reasons.push('expired');
 
     const d: SubscriptionData = {
@@ -133,6 +138,7 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
     d.revision = new RevisionBumper(ctx).revisionFor(host.id);
     ctx.subscriptions.clearRemoval(name);
     const id = ctx.subscriptions.insert(d, ctx.valueSets.batch(), now.toISOString());
+    guard.check();
     ctx.record('subscription.created', name, {
       customer: customer.login,
       plan: plan?.name ?? null,
@@ -166,6 +172,7 @@ export interface SubscriptionListFilter {
 export function listSubscriptions(ctx: Context, filter: SubscriptionListFilter = {}): SubscriptionView[] {
   const rows = ctx.subscriptions.list({
     customerId: filter.customer ? findCustomer(ctx, filter.customer).id : undefined,
+    resellerId: ctx.actor.resellerId,
     planId: filter.plan ? findPlan(ctx, filter.plan).id : undefined,
     hostId: filter.host ? findHost(ctx, filter.host).id : undefined,
     syncStatus: filter.syncStatus,
@@ -180,7 +187,9 @@ export function listSubscriptions(ctx: Context, filter: SubscriptionListFilter =
 export function deleteSubscription(ctx: Context, name: string): void {
   ctx.tx(() => {
     const row = findSubscription(ctx, name);
+    const guard = customerAllocationGuard(ctx, row.customer_id);
     ctx.subscriptions.delete(row.id);
+    guard.check();
     ctx.subscriptions.recordRemoval(row.host_id, row.name, new RevisionBumper(ctx).revisionFor(row.host_id));
     ctx.record('subscription.deleted', row.name);
   });

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { InvalidArgumentError, UnauthenticatedError } from '@hostplane/shared';
 import { hashSecret, type JoinTokenRecord, type Role } from '../store/index.js';
 import type { Context } from './context.js';
+import { findReseller } from './lookup.js';
 
 export interface Principal {
   readonly role: Role;
@@ -33,6 +34,22 @@ export function authenticate(ctx: Context, secret: string | undefined): Principa
   const token = ctx.tokens.apiTokenByHash(hashSecret(secret));
   if (!token) throw new UnauthenticatedError('invalid bearer token');
   return { role: token.role, name: token.name, subject: token.subject };
+}
+
+/**
+ * A bearer token for a reseller (role `reseller`, subject its login): it sees and changes only the
+ * reseller's own customers, plans and subscriptions. The secret is returned once.
+ */
+export function createResellerToken(ctx: Context, login: string, name?: string): { token: string; name: string } {
+  return ctx.tx(() => {
+    const reseller = findReseller(ctx, login, 'login');
+    const tokenName = (name ?? '').trim() || `reseller-${reseller.login}`;
+    if (tokenName.length > 100) throw new InvalidArgumentError('name', 'name: at most 100 characters');
+    const token = newSecret('hpr');
+    ctx.tokens.putApiToken(tokenName, 'reseller', reseller.login, hashSecret(token), ctx.nowIso());
+    ctx.record('reseller.token_created', reseller.login, { token: tokenName });
+    return { token, name: tokenName };
+  });
 }
 
 export const DEFAULT_JOIN_TTL_SECONDS = 3600;

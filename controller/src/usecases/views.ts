@@ -13,6 +13,8 @@ export interface PlanView {
   readonly subscriptions: number;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The reseller that owns the plan; null for the provider's plans. */
+  readonly reseller: string | null;
 }
 
 export interface CustomerView {
@@ -22,6 +24,8 @@ export interface CustomerView {
   readonly state: 'active' | 'suspended';
   readonly subscriptions: number;
   readonly createdAt: string;
+  /** The reseller that owns the customer; null for the provider's customers. */
+  readonly reseller: string | null;
 }
 
 export interface HostView {
@@ -64,12 +68,17 @@ export function displayName(name: string, planName: string | null): string {
   return `${name} (${planName ?? 'Custom'})`;
 }
 
-export function planView(p: PlanRecord, subscriptions: number): PlanView {
-  return { name: p.name, kind: p.kind, values: p.values, version: p.version, subscriptions, createdAt: p.createdAt, updatedAt: p.updatedAt };
+export function planView(p: PlanRecord, subscriptions: number, reseller: string | null = null): PlanView {
+  return { name: p.name, kind: p.kind, values: p.values, version: p.version, subscriptions, createdAt: p.createdAt, updatedAt: p.updatedAt, reseller };
 }
 
-export function customerView(c: CustomerRecord, subscriptions: number): CustomerView {
-  return { login: c.login, displayName: c.displayName, email: c.email, state: c.state, subscriptions, createdAt: c.createdAt };
+export function customerView(c: CustomerRecord, subscriptions: number, reseller: string | null = null): CustomerView {
+  return { login: c.login, displayName: c.displayName, email: c.email, state: c.state, subscriptions, createdAt: c.createdAt, reseller };
+}
+
+/** The login of the reseller with this id; null for none (the provider). */
+export function resellerLogin(ctx: Context, id: number | null): string | null {
+  return id === null ? null : (ctx.resellers.byId(id)?.login ?? `#${id}`);
 }
 
 export function hostView(h: HostRecord, subscriptions: number): HostView {

@@ -4,7 +4,7 @@
  * (`30d`, `2w`, `6mo`, `1y`); versions `X.Y`; enums; booleans. Every error names the key and value.
  */
 import { InvalidArgumentError } from '../errors.js';
-import { PROPERTIES, UNLIMITED, type PropertyDef, type PropertyType, type Value, type Values } from './properties.js';
+import { PROPERTIES, UNLIMITED, isResellerPlanKey, type PropertyDef, type PropertyType, type Value, type Values } from './properties.js';
 
 const SIZE_UNITS = { K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4, P: 1024 ** 5 } as const;
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(?:([KMGTP])(?:i?B)?|B)?$/i;
@@ -166,7 +166,30 @@ export function parseAssignment(text: string): [key: string, value: Value] {
   return [key, parseValue(key, text.slice(eq + 1))];
 }
 
-export type ValuesContext = 'plan' | 'addon' | 'subscription';
+export type ValuesContext = 'plan' | 'addon' | 'subscription' | 'reseller';
+
+/**
+ * Refuses a key that the context cannot carry: `reseller.*` outside reseller plans and accounts;
+ * in a reseller plan, any key that is not a total, a permission or `reseller.*`; for add-ons, a key
+ * marked "not in add-ons". Throws InvalidArgumentError naming the key.
+ */
+export function checkKeyContext(key: string, context: ValuesContext): void {
+  const def = PROPERTIES.get(key);
+  if (!def) return;
+  if (context === 'reseller') {
+    if (!isResellerPlanKey(key)) {
+      throw new InvalidArgumentError(
+        key,
+        `${key} cannot be set by a reseller plan: a reseller plan carries totals (summed limits.*), permissions.* and reseller.*`,
+      );
+    }
+    return;
+  }
+  if (def.scope === 'reseller') {
+    throw new InvalidArgumentError(key, `${key} can only be set by a reseller plan or a reseller account, not by ${context === 'addon' ? 'an add-on plan' : context === 'plan' ? 'a service plan' : 'a subscription'}`);
+  }
+  if (context === 'addon' && !def.inAddons) throw new InvalidArgumentError(key, `${key} cannot be set by an add-on plan`);
+}
 
 /**
  * Validates a whole map of raw values: every key known, every value well-typed, and for add-ons no
@@ -176,9 +199,7 @@ export function parseValues(raw: Readonly<Record<string, unknown>>, context: Val
   const out: Values = {};
   for (const [key, value] of Object.entries(raw)) {
     const parsed = parseValue(key, value);
-    if (context === 'addon' && !PROPERTIES.get(key)!.inAddons) {
-      throw new InvalidArgumentError(key, `${key} cannot be set by an add-on plan`);
-    }
+    checkKeyContext(key, context);
     out[key] = parsed;
   }
   return out;

@@ -49,6 +49,11 @@ export interface PropertyDef {
   readonly requires?: Requirement;
   /** The requirement is checked only when this property's provided value is `true`. */
   readonly dependsOn?: string;
+  /**
+   * Where the key may be set: `hosting` (service/add-on plans and subscriptions; the default) or
+   * `reseller` (reseller plans and reseller accounts only, SPEC §6).
+   */
+  readonly scope?: 'hosting' | 'reseller';
   readonly description: string;
 }
 
@@ -81,6 +86,10 @@ function hostingFlag(key: string, description: string, requires: Requirement, ex
 
 function permission(key: string, description: string): PropertyDef {
   return { key, type: bool, default: false, combine: 'or', inAddons: true, description };
+}
+
+function reseller(key: string, description: string, type: PropertyType): PropertyDef {
+  return { key, type, default: UNLIMITED, combine: 'none', inAddons: false, scope: 'reseller', description };
 }
 
 export const PERMISSION_KEYS = [
@@ -205,6 +214,9 @@ const DEFS: readonly PropertyDef[] = [
   permission('permissions.manage_databases', 'The subscriber may manage databases'),
   permission('permissions.manage_subdomains', 'The subscriber may manage subdomains'),
   permission('permissions.manage_ftp', 'The subscriber may manage FTP accounts'),
+  reseller('reseller.customers', 'Customers the reseller may have', count()),
+  reseller('reseller.subscriptions', 'Subscriptions the reseller may have across its customers', count()),
+  { ...reseller('reseller.oversell', 'The reseller may allocate beyond its plan (no RESOURCE_EXHAUSTED)', bool), default: false },
 ];
 
 export const PROPERTIES: ReadonlyMap<string, PropertyDef> = new Map(DEFS.map((d) => [d.key, d]));
@@ -217,10 +229,33 @@ export function propertyDef(key: string): PropertyDef | undefined {
   return PROPERTIES.get(key);
 }
 
-/** Every key with a catalogue default, filled in over `values`. Keys without a default stay unset. */
-export function withDefaults(values: Readonly<Values>): Values {
+/** True for the keys that only reseller plans and reseller accounts carry (`reseller.*`). */
+export function isResellerOnly(key: string): boolean {
+  return PROPERTIES.get(key)?.scope === 'reseller';
+}
+
+/**
+ * True for the keys a reseller plan may set: `reseller.*`, the summed `limits.*` (totals across
+ * everything the reseller sells) and `permissions.*` (what the reseller may pass on). Per-item
+ * sizes (`limits.mailbox_size`), `limits.validity`, `hosting.*` and `php.*` make no sense there.
+ */
+export function isResellerPlanKey(key: string): boolean {
+  const def = PROPERTIES.get(key);
+  if (!def) return false;
+  if (def.scope === 'reseller') return true;
+  if (key.startsWith('permissions.')) return true;
+  return key.startsWith('limits.') && def.combine === 'sum';
+}
+
+/**
+ * Every key with a catalogue default, filled in over `values`. Keys without a default stay unset.
+ * `hosting` (subscriptions, service and add-on plans) leaves out the reseller-only keys; `reseller`
+ * takes exactly the keys of a reseller plan.
+ */
+export function withDefaults(values: Readonly<Values>, scope: 'hosting' | 'reseller' = 'hosting'): Values {
   const out: Values = {};
   for (const def of DEFS) {
+    if (scope === 'hosting' ? def.scope === 'reseller' : !isResellerPlanKey(def.key)) continue;
     const v = values[def.key] ?? def.default;
     if (v !== undefined) out[def.key] = v;
   }

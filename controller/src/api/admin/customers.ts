@@ -10,7 +10,7 @@ export function customerHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
   const { core } = deps;
   return {
     createCustomer: unary(deps, 'CreateCustomer', (req) => ({
-      customer: customerToProto(core.createCustomer({ login: req.login, displayName: req.displayName, email: req.email })),
+      customer: customerToProto(core.createCustomer({ login: req.login, displayName: req.displayName, email: req.email, reseller: req.reseller })),
     })),
     getCustomer: unary(deps, 'GetCustomer', (req) => ({ customer: customerToProto(core.getCustomer(req.login)) })),
     listCustomers: unary(deps, 'ListCustomers', (req) => {

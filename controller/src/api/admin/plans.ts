@@ -30,7 +30,7 @@ export function planHandlers(deps: ApiDeps): Pick<AdminServer, 'createPlan' | 'u
   const { core } = deps;
   return {
     createPlan: unary(deps, 'CreatePlan', (req) => ({
-      plan: planToProto(core.createPlan({ name: req.name, kind: kindOf(req.kind) ?? 'service', values: valuesFromProto(req.values) })),
+      plan: planToProto(core.createPlan({ name: req.name, kind: kindOf(req.kind) ?? 'service', values: valuesFromProto(req.values), reseller: req.reseller })),
     })),
     updatePlan: unary(deps, 'UpdatePlan', (req) => {
       let expectedVersion: number | undefined;

@@ -64,6 +64,32 @@ import {
   UpdatePlanResponse,
 } from "./plan.js";
 import {
+  AcceptResellerValuesRequest,
+  AcceptResellerValuesResponse,
+  ActivateResellerRequest,
+  ActivateResellerResponse,
+  CreateResellerRequest,
+  CreateResellerResponse,
+  CreateResellerTokenRequest,
+  CreateResellerTokenResponse,
+  CustomizeResellerRequest,
+  CustomizeResellerResponse,
+  DeleteResellerRequest,
+  DeleteResellerResponse,
+  GetResellerRequest,
+  GetResellerResponse,
+  ListResellersRequest,
+  ListResellersResponse,
+  SuspendResellerRequest,
+  SuspendResellerResponse,
+  SwitchResellerPlanRequest,
+  SwitchResellerPlanResponse,
+  SyncResellerRequest,
+  SyncResellerResponse,
+  UnlockResellerRequest,
+  UnlockResellerResponse,
+} from "./reseller.js";
+import {
   AcceptAvailableValuesRequest,
   AcceptAvailableValuesResponse,
   ActivateSubscriptionRequest,
@@ -105,6 +131,9 @@ export const protobufFileName = "hostplane/v1/admin.proto";
  * and admin tooling (billing, support, monitoring).
  *
  * Every RPC requires the metadata `authorization: Bearer <token>` (UNAUTHENTICATED otherwise).
+ * An admin token may call every RPC. A reseller token (CreateResellerToken) may call the plan,
+ * customer and subscription RPCs and GetReseller, on its own entities only (PERMISSION_DENIED
+ * otherwise); its listings show only its own entities.
  * Entities are addressed by name: plan name, customer login, subscription name (its main domain),
  * host name. Errors use gRPC status codes with a message naming the offending field or entity:
  * INVALID_ARGUMENT (a bad field or value), NOT_FOUND, ALREADY_EXISTS, FAILED_PRECONDITION (the
@@ -240,6 +269,152 @@ export const AdminService = {
     responseSerialize: (value: DeleteCustomerResponse): Buffer =>
       Buffer.from(DeleteCustomerResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): DeleteCustomerResponse => DeleteCustomerResponse.decode(value),
+  },
+  /** Creates a reseller account on a reseller plan (`hostplane reseller create`). */
+  createReseller: {
+    path: "/hostplane.v1.Admin/CreateReseller" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateResellerRequest): Buffer =>
+      Buffer.from(CreateResellerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateResellerRequest => CreateResellerRequest.decode(value),
+    responseSerialize: (value: CreateResellerResponse): Buffer =>
+      Buffer.from(CreateResellerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateResellerResponse => CreateResellerResponse.decode(value),
+  },
+  /** Returns one reseller with its allocation (`hostplane reseller show`). */
+  getReseller: {
+    path: "/hostplane.v1.Admin/GetReseller" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetResellerRequest): Buffer => Buffer.from(GetResellerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetResellerRequest => GetResellerRequest.decode(value),
+    responseSerialize: (value: GetResellerResponse): Buffer => Buffer.from(GetResellerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetResellerResponse => GetResellerResponse.decode(value),
+  },
+  /** Lists resellers (`hostplane reseller list`). */
+  listResellers: {
+    path: "/hostplane.v1.Admin/ListResellers" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListResellersRequest): Buffer => Buffer.from(ListResellersRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListResellersRequest => ListResellersRequest.decode(value),
+    responseSerialize: (value: ListResellersResponse): Buffer =>
+      Buffer.from(ListResellersResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListResellersResponse => ListResellersResponse.decode(value),
+  },
+  /** Suspends a reseller and the subscriptions of its customers (`hostplane reseller suspend`). */
+  suspendReseller: {
+    path: "/hostplane.v1.Admin/SuspendReseller" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SuspendResellerRequest): Buffer =>
+      Buffer.from(SuspendResellerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SuspendResellerRequest => SuspendResellerRequest.decode(value),
+    responseSerialize: (value: SuspendResellerResponse): Buffer =>
+      Buffer.from(SuspendResellerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SuspendResellerResponse => SuspendResellerResponse.decode(value),
+  },
+  /** Activates a reseller (`hostplane reseller activate`). */
+  activateReseller: {
+    path: "/hostplane.v1.Admin/ActivateReseller" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ActivateResellerRequest): Buffer =>
+      Buffer.from(ActivateResellerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ActivateResellerRequest => ActivateResellerRequest.decode(value),
+    responseSerialize: (value: ActivateResellerResponse): Buffer =>
+      Buffer.from(ActivateResellerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ActivateResellerResponse => ActivateResellerResponse.decode(value),
+  },
+  /** Deletes a reseller that owns no customers and no plans (`hostplane reseller delete`). */
+  deleteReseller: {
+    path: "/hostplane.v1.Admin/DeleteReseller" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DeleteResellerRequest): Buffer =>
+      Buffer.from(DeleteResellerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DeleteResellerRequest => DeleteResellerRequest.decode(value),
+    responseSerialize: (value: DeleteResellerResponse): Buffer =>
+      Buffer.from(DeleteResellerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DeleteResellerResponse => DeleteResellerResponse.decode(value),
+  },
+  /** Switches a reseller to another reseller plan (`hostplane reseller switch-plan`). */
+  switchResellerPlan: {
+    path: "/hostplane.v1.Admin/SwitchResellerPlan" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SwitchResellerPlanRequest): Buffer =>
+      Buffer.from(SwitchResellerPlanRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SwitchResellerPlanRequest => SwitchResellerPlanRequest.decode(value),
+    responseSerialize: (value: SwitchResellerPlanResponse): Buffer =>
+      Buffer.from(SwitchResellerPlanResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SwitchResellerPlanResponse => SwitchResellerPlanResponse.decode(value),
+  },
+  /** Sets own values and locks the reseller (`hostplane reseller customize`). */
+  customizeReseller: {
+    path: "/hostplane.v1.Admin/CustomizeReseller" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CustomizeResellerRequest): Buffer =>
+      Buffer.from(CustomizeResellerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CustomizeResellerRequest => CustomizeResellerRequest.decode(value),
+    responseSerialize: (value: CustomizeResellerResponse): Buffer =>
+      Buffer.from(CustomizeResellerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CustomizeResellerResponse => CustomizeResellerResponse.decode(value),
+  },
+  /** Drops the own values and synchronizes with the reseller plan (`hostplane reseller unlock`). */
+  unlockReseller: {
+    path: "/hostplane.v1.Admin/UnlockReseller" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: UnlockResellerRequest): Buffer =>
+      Buffer.from(UnlockResellerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): UnlockResellerRequest => UnlockResellerRequest.decode(value),
+    responseSerialize: (value: UnlockResellerResponse): Buffer =>
+      Buffer.from(UnlockResellerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): UnlockResellerResponse => UnlockResellerResponse.decode(value),
+  },
+  /**
+   * Re-evaluates the reseller's allocation against its plan and returns the conflict report
+   * (`hostplane reseller sync`).
+   */
+  syncReseller: {
+    path: "/hostplane.v1.Admin/SyncReseller" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: SyncResellerRequest): Buffer => Buffer.from(SyncResellerRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SyncResellerRequest => SyncResellerRequest.decode(value),
+    responseSerialize: (value: SyncResellerResponse): Buffer =>
+      Buffer.from(SyncResellerResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SyncResellerResponse => SyncResellerResponse.decode(value),
+  },
+  /**
+   * Accepts the allocated values of a conflict report as own values and locks the reseller
+   * (`hostplane reseller sync --accept`).
+   */
+  acceptResellerValues: {
+    path: "/hostplane.v1.Admin/AcceptResellerValues" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AcceptResellerValuesRequest): Buffer =>
+      Buffer.from(AcceptResellerValuesRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AcceptResellerValuesRequest => AcceptResellerValuesRequest.decode(value),
+    responseSerialize: (value: AcceptResellerValuesResponse): Buffer =>
+      Buffer.from(AcceptResellerValuesResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AcceptResellerValuesResponse => AcceptResellerValuesResponse.decode(value),
+  },
+  /** Creates a bearer token for a reseller, shown once (`hostplane reseller token create`). */
+  createResellerToken: {
+    path: "/hostplane.v1.Admin/CreateResellerToken" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateResellerTokenRequest): Buffer =>
+      Buffer.from(CreateResellerTokenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateResellerTokenRequest => CreateResellerTokenRequest.decode(value),
+    responseSerialize: (value: CreateResellerTokenResponse): Buffer =>
+      Buffer.from(CreateResellerTokenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateResellerTokenResponse => CreateResellerTokenResponse.decode(value),
   },
   /**
    * Creates a subscription on a plan or custom, places it on a host and evaluates it
@@ -587,6 +762,36 @@ export interface AdminServer extends UntypedServiceImplementation {
   activateCustomer: handleUnaryCall<ActivateCustomerRequest, ActivateCustomerResponse>;
   /** Deletes a customer that has no subscriptions (`hostplane customer delete`). */
   deleteCustomer: handleUnaryCall<DeleteCustomerRequest, DeleteCustomerResponse>;
+  /** Creates a reseller account on a reseller plan (`hostplane reseller create`). */
+  createReseller: handleUnaryCall<CreateResellerRequest, CreateResellerResponse>;
+  /** Returns one reseller with its allocation (`hostplane reseller show`). */
+  getReseller: handleUnaryCall<GetResellerRequest, GetResellerResponse>;
+  /** Lists resellers (`hostplane reseller list`). */
+  listResellers: handleUnaryCall<ListResellersRequest, ListResellersResponse>;
+  /** Suspends a reseller and the subscriptions of its customers (`hostplane reseller suspend`). */
+  suspendReseller: handleUnaryCall<SuspendResellerRequest, SuspendResellerResponse>;
+  /** Activates a reseller (`hostplane reseller activate`). */
+  activateReseller: handleUnaryCall<ActivateResellerRequest, ActivateResellerResponse>;
+  /** Deletes a reseller that owns no customers and no plans (`hostplane reseller delete`). */
+  deleteReseller: handleUnaryCall<DeleteResellerRequest, DeleteResellerResponse>;
+  /** Switches a reseller to another reseller plan (`hostplane reseller switch-plan`). */
+  switchResellerPlan: handleUnaryCall<SwitchResellerPlanRequest, SwitchResellerPlanResponse>;
+  /** Sets own values and locks the reseller (`hostplane reseller customize`). */
+  customizeReseller: handleUnaryCall<CustomizeResellerRequest, CustomizeResellerResponse>;
+  /** Drops the own values and synchronizes with the reseller plan (`hostplane reseller unlock`). */
+  unlockReseller: handleUnaryCall<UnlockResellerRequest, UnlockResellerResponse>;
+  /**
+   * Re-evaluates the reseller's allocation against its plan and returns the conflict report
+   * (`hostplane reseller sync`).
+   */
+  syncReseller: handleUnaryCall<SyncResellerRequest, SyncResellerResponse>;
+  /**
+   * Accepts the allocated values of a conflict report as own values and locks the reseller
+   * (`hostplane reseller sync --accept`).
+   */
+  acceptResellerValues: handleUnaryCall<AcceptResellerValuesRequest, AcceptResellerValuesResponse>;
+  /** Creates a bearer token for a reseller, shown once (`hostplane reseller token create`). */
+  createResellerToken: handleUnaryCall<CreateResellerTokenRequest, CreateResellerTokenResponse>;
   /**
    * Creates a subscription on a plan or custom, places it on a host and evaluates it
    * (`hostplane sub create`).
@@ -848,6 +1053,204 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteCustomerResponse) => void,
+  ): ClientUnaryCall;
+  /** Creates a reseller account on a reseller plan (`hostplane reseller create`). */
+  createReseller(
+    request: CreateResellerRequest,
+    callback: (error: ServiceError | null, response: CreateResellerResponse) => void,
+  ): ClientUnaryCall;
+  createReseller(
+    request: CreateResellerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateResellerResponse) => void,
+  ): ClientUnaryCall;
+  createReseller(
+    request: CreateResellerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateResellerResponse) => void,
+  ): ClientUnaryCall;
+  /** Returns one reseller with its allocation (`hostplane reseller show`). */
+  getReseller(
+    request: GetResellerRequest,
+    callback: (error: ServiceError | null, response: GetResellerResponse) => void,
+  ): ClientUnaryCall;
+  getReseller(
+    request: GetResellerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetResellerResponse) => void,
+  ): ClientUnaryCall;
+  getReseller(
+    request: GetResellerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetResellerResponse) => void,
+  ): ClientUnaryCall;
+  /** Lists resellers (`hostplane reseller list`). */
+  listResellers(
+    request: ListResellersRequest,
+    callback: (error: ServiceError | null, response: ListResellersResponse) => void,
+  ): ClientUnaryCall;
+  listResellers(
+    request: ListResellersRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListResellersResponse) => void,
+  ): ClientUnaryCall;
+  listResellers(
+    request: ListResellersRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListResellersResponse) => void,
+  ): ClientUnaryCall;
+  /** Suspends a reseller and the subscriptions of its customers (`hostplane reseller suspend`). */
+  suspendReseller(
+    request: SuspendResellerRequest,
+    callback: (error: ServiceError | null, response: SuspendResellerResponse) => void,
+  ): ClientUnaryCall;
+  suspendReseller(
+    request: SuspendResellerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SuspendResellerResponse) => void,
+  ): ClientUnaryCall;
+  suspendReseller(
+    request: SuspendResellerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SuspendResellerResponse) => void,
+  ): ClientUnaryCall;
+  /** Activates a reseller (`hostplane reseller activate`). */
+  activateReseller(
+    request: ActivateResellerRequest,
+    callback: (error: ServiceError | null, response: ActivateResellerResponse) => void,
+  ): ClientUnaryCall;
+  activateReseller(
+    request: ActivateResellerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ActivateResellerResponse) => void,
+  ): ClientUnaryCall;
+  activateReseller(
+    request: ActivateResellerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ActivateResellerResponse) => void,
+  ): ClientUnaryCall;
+  /** Deletes a reseller that owns no customers and no plans (`hostplane reseller delete`). */
+  deleteReseller(
+    request: DeleteResellerRequest,
+    callback: (error: ServiceError | null, response: DeleteResellerResponse) => void,
+  ): ClientUnaryCall;
+  deleteReseller(
+    request: DeleteResellerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DeleteResellerResponse) => void,
+  ): ClientUnaryCall;
+  deleteReseller(
+    request: DeleteResellerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DeleteResellerResponse) => void,
+  ): ClientUnaryCall;
+  /** Switches a reseller to another reseller plan (`hostplane reseller switch-plan`). */
+  switchResellerPlan(
+    request: SwitchResellerPlanRequest,
+    callback: (error: ServiceError | null, response: SwitchResellerPlanResponse) => void,
+  ): ClientUnaryCall;
+  switchResellerPlan(
+    request: SwitchResellerPlanRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SwitchResellerPlanResponse) => void,
+  ): ClientUnaryCall;
+  switchResellerPlan(
+    request: SwitchResellerPlanRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SwitchResellerPlanResponse) => void,
+  ): ClientUnaryCall;
+  /** Sets own values and locks the reseller (`hostplane reseller customize`). */
+  customizeReseller(
+    request: CustomizeResellerRequest,
+    callback: (error: ServiceError | null, response: CustomizeResellerResponse) => void,
+  ): ClientUnaryCall;
+  customizeReseller(
+    request: CustomizeResellerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CustomizeResellerResponse) => void,
+  ): ClientUnaryCall;
+  customizeReseller(
+    request: CustomizeResellerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CustomizeResellerResponse) => void,
+  ): ClientUnaryCall;
+  /** Drops the own values and synchronizes with the reseller plan (`hostplane reseller unlock`). */
+  unlockReseller(
+    request: UnlockResellerRequest,
+    callback: (error: ServiceError | null, response: UnlockResellerResponse) => void,
+  ): ClientUnaryCall;
+  unlockReseller(
+    request: UnlockResellerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: UnlockResellerResponse) => void,
+  ): ClientUnaryCall;
+  unlockReseller(
+    request: UnlockResellerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: UnlockResellerResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Re-evaluates the reseller's allocation against its plan and returns the conflict report
+   * (`hostplane reseller sync`).
+   */
+  syncReseller(
+    request: SyncResellerRequest,
+    callback: (error: ServiceError | null, response: SyncResellerResponse) => void,
+  ): ClientUnaryCall;
+  syncReseller(
+    request: SyncResellerRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: SyncResellerResponse) => void,
+  ): ClientUnaryCall;
+  syncReseller(
+    request: SyncResellerRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: SyncResellerResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Accepts the allocated values of a conflict report as own values and locks the reseller
+   * (`hostplane reseller sync --accept`).
+   */
+  acceptResellerValues(
+    request: AcceptResellerValuesRequest,
+    callback: (error: ServiceError | null, response: AcceptResellerValuesResponse) => void,
+  ): ClientUnaryCall;
+  acceptResellerValues(
+    request: AcceptResellerValuesRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AcceptResellerValuesResponse) => void,
+  ): ClientUnaryCall;
+  acceptResellerValues(
+    request: AcceptResellerValuesRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AcceptResellerValuesResponse) => void,
+  ): ClientUnaryCall;
+  /** Creates a bearer token for a reseller, shown once (`hostplane reseller token create`). */
+  createResellerToken(
+    request: CreateResellerTokenRequest,
+    callback: (error: ServiceError | null, response: CreateResellerTokenResponse) => void,
+  ): ClientUnaryCall;
+  createResellerToken(
+    request: CreateResellerTokenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateResellerTokenResponse) => void,
+  ): ClientUnaryCall;
+  createResellerToken(
+    request: CreateResellerTokenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateResellerTokenResponse) => void,
   ): ClientUnaryCall;
   /**
    * Creates a subscription on a plan or custom, places it on a host and evaluates it

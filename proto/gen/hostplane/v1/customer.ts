@@ -68,7 +68,11 @@ export interface Customer {
   /** How many subscriptions the customer has. */
   subscriptionCount: number;
   /** When the customer was created. */
-  createdAt?: Date | undefined;
+  createdAt?:
+    | Date
+    | undefined;
+  /** The login of the reseller that owns the customer; absent for the provider's customers. */
+  reseller?: string | undefined;
 }
 
 /** Request of Admin.CreateCustomer. */
@@ -79,6 +83,11 @@ export interface CreateCustomerRequest {
   displayName: string;
   /** Contact e-mail address. */
   email: string;
+  /**
+   * The login of the reseller that will own the customer; absent: the provider. Counts against the
+   * reseller's `reseller.customers` (RESOURCE_EXHAUSTED beyond it, without oversell).
+   */
+  reseller?: string | undefined;
 }
 
 /** Response of Admin.CreateCustomer. */
@@ -157,7 +166,15 @@ export interface DeleteCustomerResponse {
 }
 
 function createBaseCustomer(): Customer {
-  return { login: "", displayName: "", email: "", state: 0, subscriptionCount: 0, createdAt: undefined };
+  return {
+    login: "",
+    displayName: "",
+    email: "",
+    state: 0,
+    subscriptionCount: 0,
+    createdAt: undefined,
+    reseller: undefined,
+  };
 }
 
 export const Customer: MessageFns<Customer> = {
@@ -179,6 +196,9 @@ export const Customer: MessageFns<Customer> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(50).fork()).join();
+    }
+    if (message.reseller !== undefined) {
+      writer.uint32(58).string(message.reseller);
     }
     return writer;
   },
@@ -244,6 +264,14 @@ export const Customer: MessageFns<Customer> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.reseller = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -276,6 +304,7 @@ export const Customer: MessageFns<Customer> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
+      reseller: isSet(object.reseller) ? globalThis.String(object.reseller) : undefined,
     };
   },
 
@@ -299,6 +328,9 @@ export const Customer: MessageFns<Customer> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
+    if (message.reseller !== undefined) {
+      obj.reseller = message.reseller;
+    }
     return obj;
   },
 
@@ -313,12 +345,13 @@ export const Customer: MessageFns<Customer> = {
     message.state = object.state ?? 0;
     message.subscriptionCount = object.subscriptionCount ?? 0;
     message.createdAt = object.createdAt ?? undefined;
+    message.reseller = object.reseller ?? undefined;
     return message;
   },
 };
 
 function createBaseCreateCustomerRequest(): CreateCustomerRequest {
-  return { login: "", displayName: "", email: "" };
+  return { login: "", displayName: "", email: "", reseller: undefined };
 }
 
 export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
@@ -331,6 +364,9 @@ export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
     }
     if (message.email !== "") {
       writer.uint32(26).string(message.email);
+    }
+    if (message.reseller !== undefined) {
+      writer.uint32(34).string(message.reseller);
     }
     return writer;
   },
@@ -372,6 +408,14 @@ export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
             message.email = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reseller = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -393,6 +437,7 @@ export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
         ? globalThis.String(object.display_name)
         : "",
       email: isSet(object.email) ? globalThis.String(object.email) : "",
+      reseller: isSet(object.reseller) ? globalThis.String(object.reseller) : undefined,
     };
   },
 
@@ -407,6 +452,9 @@ export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
     if (message.email !== "") {
       obj.email = message.email;
     }
+    if (message.reseller !== undefined) {
+      obj.reseller = message.reseller;
+    }
     return obj;
   },
 
@@ -418,6 +466,7 @@ export const CreateCustomerRequest: MessageFns<CreateCustomerRequest> = {
     message.login = object.login ?? "";
     message.displayName = object.displayName ?? "";
     message.email = object.email ?? "";
+    message.reseller = object.reseller ?? undefined;
     return message;
   },
 };

@@ -83,7 +83,11 @@ export interface Plan {
     | Date
     | undefined;
   /** When the plan was last changed. */
-  updatedAt?: Date | undefined;
+  updatedAt?:
+    | Date
+    | undefined;
+  /** The login of the reseller that owns the plan; absent for the provider's plans. */
+  reseller?: string | undefined;
 }
 
 export interface Plan_ValuesEntry {
@@ -99,6 +103,11 @@ export interface CreatePlanRequest {
   kind: PlanKind;
   /** The plan's values. An add-on may not set a property marked "not in add-ons" (INVALID_ARGUMENT). */
   values: { [key: string]: Value };
+  /**
+   * The login of the reseller that will own the plan (service and add-on plans only); absent: the
+   * provider. A reseller's customers subscribe only to its plans.
+   */
+  reseller?: string | undefined;
 }
 
 export interface CreatePlanRequest_ValuesEntry {
@@ -218,6 +227,7 @@ function createBasePlan(): Plan {
     subscriptionCount: 0,
     createdAt: undefined,
     updatedAt: undefined,
+    reseller: undefined,
   };
 }
 
@@ -243,6 +253,9 @@ export const Plan: MessageFns<Plan> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(58).fork()).join();
+    }
+    if (message.reseller !== undefined) {
+      writer.uint32(66).string(message.reseller);
     }
     return writer;
   },
@@ -319,6 +332,14 @@ export const Plan: MessageFns<Plan> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.reseller = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -365,6 +386,7 @@ export const Plan: MessageFns<Plan> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      reseller: isSet(object.reseller) ? globalThis.String(object.reseller) : undefined,
     };
   },
 
@@ -397,6 +419,9 @@ export const Plan: MessageFns<Plan> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.reseller !== undefined) {
+      obj.reseller = message.reseller;
+    }
     return obj;
   },
 
@@ -420,6 +445,7 @@ export const Plan: MessageFns<Plan> = {
     message.subscriptionCount = object.subscriptionCount ?? 0;
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.reseller = object.reseller ?? undefined;
     return message;
   },
 };
@@ -510,7 +536,7 @@ export const Plan_ValuesEntry: MessageFns<Plan_ValuesEntry> = {
 };
 
 function createBaseCreatePlanRequest(): CreatePlanRequest {
-  return { name: "", kind: 0, values: {} };
+  return { name: "", kind: 0, values: {}, reseller: undefined };
 }
 
 export const CreatePlanRequest: MessageFns<CreatePlanRequest> = {
@@ -524,6 +550,9 @@ export const CreatePlanRequest: MessageFns<CreatePlanRequest> = {
     globalThis.Object.entries(message.values).forEach(([key, value]: [string, Value]) => {
       CreatePlanRequest_ValuesEntry.encode({ key: key as any, value }, writer.uint32(26).fork()).join();
     });
+    if (message.reseller !== undefined) {
+      writer.uint32(34).string(message.reseller);
+    }
     return writer;
   },
 
@@ -567,6 +596,14 @@ export const CreatePlanRequest: MessageFns<CreatePlanRequest> = {
             }
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reseller = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -597,6 +634,7 @@ export const CreatePlanRequest: MessageFns<CreatePlanRequest> = {
           {},
         )
         : {},
+      reseller: isSet(object.reseller) ? globalThis.String(object.reseller) : undefined,
     };
   },
 
@@ -617,6 +655,9 @@ export const CreatePlanRequest: MessageFns<CreatePlanRequest> = {
         });
       }
     }
+    if (message.reseller !== undefined) {
+      obj.reseller = message.reseller;
+    }
     return obj;
   },
 
@@ -636,6 +677,7 @@ export const CreatePlanRequest: MessageFns<CreatePlanRequest> = {
       },
       {},
     );
+    message.reseller = object.reseller ?? undefined;
     return message;
   },
 };

@@ -1,0 +1,104 @@
+/**
+ * What a reseller token may do on the Admin API: the plan, customer and subscription RPCs and
+ * GetReseller, on the reseller's own entities only (PERMISSION_DENIED otherwise). Creations are
+ * made on the reseller's behalf (its customers, its service and add-on plans). Listings are
+ * filtered by the use cases through the acting principal (`Actor.resellerId`).
+ */
+import { PermissionDeniedError } from '@hostplane/shared';
+import type { Context } from '../usecases/index.js';
+import type { ResellerRecord } from '../store/index.js';
+
+/** Checks (and may complete) a reseller's request; throws PermissionDeniedError. */
+type Check = (ctx: Context, reseller: ResellerRecord, request: Record<string, unknown>) => void;
+
+const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
+
+function deny(reseller: ResellerRecord, what: string): never {
+  throw new PermissionDeniedError(`reseller '${reseller.login}' may not access ${what}: it is not one of its own`);
+}
+
+const ownPlan =
+  (field: string): Check =>
+  (ctx, r, req) => {
+    const name = str(req[field]);
+    const plan = name ? ctx.plans.byName(name) : undefined;
+    if (plan && plan.resellerId !== r.id) deny(r, `plan '${plan.name}'`);
+  };
+
+const ownCustomer =
+  (field: string): Check =>
+  (ctx, r, req) => {
+    const login = str(req[field]);
+    const customer = login ? ctx.customers.byLogin(login) : undefined;
+    if (customer && customer.resellerId !== r.id) deny(r, `customer '${customer.login}'`);
+  };
+
+const ownSubscription: Check = (ctx, r, req) => {
+  const name = str(req['name']).toLowerCase().replace(/\.$/, '');
+  const row = name ? ctx.subscriptions.byName(name) : undefined;
+  if (row && ctx.customers.byId(row.customer_id)?.resellerId !== r.id) deny(r, `subscription '${row.name}'`);
+};
+
+const all =
+  (...checks: Check[]): Check =>
+  (ctx, r, req) => {
+    for (const c of checks) c(ctx, r, req);
+  };
+
+/** Created on the reseller's behalf: `reseller` must be empty or its own login, and becomes it. */
+const onBehalf: Check = (_ctx, r, req) => {
+  const given = str(req['reseller']);
+  if (given && given !== r.login) deny(r, `reseller '${given}'`);
+  req['reseller'] = r.login;
+};
+
+const none: Check = () => {};
+
+/** The RPCs a reseller token may call, each with its ownership check. */
+export const RESELLER_RPCS: Readonly<Record<string, Check>> = {
+  CreatePlan: (ctx, r, req) => {
+    if (req['kind'] === 3) throw new PermissionDeniedError(`reseller '${r.login}' may not create reseller plans`);
+    onBehalf(ctx, r, req);
+  },
+  UpdatePlan: ownPlan('name'),
+  GetPlan: ownPlan('name'),
+  ListPlans: none,
+  DeletePlan: ownPlan('name'),
+  CreateCustomer: onBehalf,
+  GetCustomer: ownCustomer('login'),
+  ListCustomers: none,
+  SuspendCustomer: ownCustomer('login'),
+  ActivateCustomer: ownCustomer('login'),
+  DeleteCustomer: ownCustomer('login'),
+  CreateSubscription: all(ownCustomer('customer'), ownPlan('plan')),
+  GetSubscription: ownSubscription,
+  ListSubscriptions: all(ownCustomer('customer'), ownPlan('plan')),
+  SyncSubscription: ownSubscription,
+  AcceptAvailableValues: ownSubscription,
+  CustomizeSubscription: ownSubscription,
+  UnlockSubscription: ownSubscription,
+  SwitchSubscriptionPlan: all(ownSubscription, ownPlan('plan')),
+  DetachSubscription: ownSubscription,
+  AddSubscriptionAddon: all(ownSubscription, ownPlan('addon')),
+  RemoveSubscriptionAddon: ownSubscription,
+  SuspendSubscription: ownSubscription,
+  ActivateSubscription: ownSubscription,
+  RenewSubscription: ownSubscription,
+  DeleteSubscription: ownSubscription,
+  GetReseller: (_ctx, r, req) => {
+    if (str(req['login']) !== r.login) deny(r, `reseller '${str(req['login'])}'`);
+  },
+};
+
+/**
+ * Authorizes a reseller's call of `method`: returns the reseller, after the ownership check (which
+ * may complete the request). PERMISSION_DENIED for any other RPC or another owner's entity.
+ */
+export function authorizeReseller(ctx: Context, login: string | null, method: string, request: unknown): ResellerRecord {
+  const reseller = login ? ctx.resellers.byLogin(login) : undefined;
+  if (!reseller) throw new PermissionDeniedError(`the reseller of this token ('${login ?? ''}') no longer exists`);
+  const check = RESELLER_RPCS[method];
+  if (!check) throw new PermissionDeniedError(`a reseller token may not call ${method}`);
+  check(ctx, reseller, request as Record<string, unknown>);
+  return reseller;
+}
