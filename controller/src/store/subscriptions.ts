@@ -109,6 +109,23 @@ export function toData(r: SubscriptionRow): SubscriptionData {
 const SELECT = 'SELECT s.*, v.json AS provided_values FROM subscriptions s JOIN value_sets v ON v.id = s.provided_set';
 const BULK_SELECT = `SELECT s.id, s.name, s.customer_id, s.host_id, s.plan_id, s.locked, s.own_values, s.subscriber_values, s.provided_set,
   s.conflicts, s.sync_status, s.suspension_reasons, s.generation, s.revision FROM subscriptions s`;
+/** The columns of BULK_SELECT, in order. */
+type BulkTuple = [
+  id: number,
+  name: string,
+  customer_id: number,
+  host_id: number,
+  plan_id: number | null,
+  locked: 0 | 1,
+  own_values: string | null,
+  subscriber_values: string,
+  provided_set: number,
+  conflicts: string,
+  sync_status: SyncStatus,
+  suspension_reasons: string,
+  generation: number,
+  revision: number,
+];
 const ADDONS_SELECT = 'SELECT a.subscription_id AS sid, a.plan_id AS pid FROM subscription_addons a JOIN subscriptions s ON s.id = a.subscription_id';
 
 export interface SubscriptionFilter {
@@ -375,11 +392,30 @@ export class SubscriptionStore {
     return rows;
   }
 
+  /**
+   * Bulk rows are read as arrays (`raw`) and shaped here: for 100,000 rows that is about twice as
+   * fast as letting the driver build an object per row.
+   */
   private bulk(where: Where): BulkRow[] {
-    const rows = this.db.prepare<unknown[], BulkRow>(`${BULK_SELECT} WHERE ${where.sql} ORDER BY s.id`).all(...where.params);
+    const rows = this.db.prepare(`${BULK_SELECT} WHERE ${where.sql} ORDER BY s.id`).raw(true).all(...where.params) as BulkTuple[];
     const addons = this.addonsWhere(where);
-    for (const r of rows) r.addon_ids = addons.get(r.id) ?? null;
-    return rows;
+    return rows.map((r) => ({
+      id: r[0],
+      name: r[1],
+      customer_id: r[2],
+      host_id: r[3],
+      plan_id: r[4],
+      locked: r[5],
+      own_values: r[6],
+      subscriber_values: r[7],
+      provided_set: r[8],
+      conflicts: r[9],
+      sync_status: r[10],
+      suspension_reasons: r[11],
+      generation: r[12],
+      revision: r[13],
+      addon_ids: addons.get(r[0]) ?? null,
+    }));
   }
 
   private params(d: Omit<SubscriptionData, 'id' | 'appliedGeneration' | 'applyError' | 'createdAt'>, sets: ValueSets, now: string) {
