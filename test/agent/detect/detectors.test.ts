@@ -17,16 +17,9 @@ import {
   writeFixture,
   writeProbeDir,
 } from '../fixtures.js';
-import { detectComponents } from './run.js';
+import { caseDirs, detectComponents } from './run.js';
 
-let tmp: { dir: string; cleanup: () => Promise<void> };
-let n = 0;
-const fresh = () => path.join(tmp.dir, `case-${++n}`);
-
-beforeAll(async () => {
-  tmp = await makeTempDir();
-});
-afterAll(() => tmp.cleanup());
+const fresh = caseDirs();
 
 describe('registry', () => {
   it('has exactly one detector per component of the catalogue, named after it', () => {

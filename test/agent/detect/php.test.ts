@@ -4,16 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultProbeDirs } from '../../../agent/src/index.js';
 import { makeTempDir, writeProbeDir } from '../fixtures.js';
-import { detectComponents } from './run.js';
+import { caseDirs, detectComponents } from './run.js';
 
-let tmp: { dir: string; cleanup: () => Promise<void> };
-let n = 0;
-const fresh = () => path.join(tmp.dir, `case-${++n}`);
-
-beforeAll(async () => {
-  tmp = await makeTempDir();
-});
-afterAll(() => tmp.cleanup());
+const fresh = caseDirs();
 
 describe('php and php-fpm', () => {
   it('finds several PHP versions at once, and FPM only where it is installed', async () => {
