@@ -9,10 +9,11 @@ import {
   InvalidArgumentError,
   PROPERTIES,
   PROPERTY_KEYS,
-  UNLIMITED,
   checkKeyContext,
   formatValue,
   parseAssignment,
+  valueFromProto,
+  valueToProto,
   type Value as SharedValue,
 } from '@hostplane/shared';
 import type { Value } from '@hostplane/proto/hostplane/v1/values.js';
@@ -25,10 +26,7 @@ export type ValueMap = { [key: string]: Value };
 
 /** The proto Value of a parsed catalogue value (numbers become int64 decimal strings). */
 export function toProtoValue(value: SharedValue): Value {
-  if (typeof value === 'number') return { kind: { $case: 'intValue', value: String(value) } };
-  if (typeof value === 'boolean') return { kind: { $case: 'boolValue', value } };
-  if (value === UNLIMITED) return { kind: { $case: 'unlimited', value: true } };
-  return { kind: { $case: 'stringValue', value } };
+  return valueToProto(value);
 }
 
 /**
@@ -36,20 +34,7 @@ export function toProtoValue(value: SharedValue): Value {
  * stays its exact decimal string; `unlimited` becomes `"unlimited"`; a Value with no case, `null`.
  */
 export function toJsonValue(value: Value | undefined): JsonValue {
-  const kind = value?.kind;
-  if (kind === undefined) return null;
-  switch (kind.$case) {
-    case 'intValue': {
-      const n = Number(kind.value);
-      return Number.isSafeInteger(n) && String(n) === kind.value ? n : kind.value;
-    }
-    case 'unlimited':
-      return UNLIMITED;
-    case 'boolValue':
-      return kind.value;
-    case 'stringValue':
-      return kind.value;
-  }
+  return valueFromProto(value) ?? null;
 }
 
 /** The proto Value of a JSON value as `toJsonValue` produces it (the inverse, for round trips). */

@@ -24,8 +24,9 @@ export function valueFromProto(v: ProtoValue | undefined): Value | undefined {
     case 'unlimited':
       return UNLIMITED;
     case 'intValue': {
+      // A number when it is a safe integer written canonically; else its exact decimal text.
       const n = Number(kind.value);
-      return Number.isSafeInteger(n) ? n : kind.value;
+      return Number.isSafeInteger(n) && String(n) === kind.value ? n : kind.value;
     }
     case 'boolValue':
     case 'stringValue':
