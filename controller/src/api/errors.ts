@@ -30,7 +30,3 @@ export function toGrpcError(err: unknown, log: Logger, method: string): GrpcErro
   log.error({ err, method, errorId: id }, 'internal error');
   return { code: status.INTERNAL, details: `internal error (id ${id}; see the controller log)` };
 }
-
-export function unimplemented(what: string): GrpcError {
-  return { code: status.UNIMPLEMENTED, details: `${what} is not available in this version of the controller` };
-}
