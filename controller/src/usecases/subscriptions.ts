@@ -167,6 +167,8 @@ export interface SubscriptionListFilter {
   limit?: number;
   /** Continue after this subscription name (keyset paging). */
   after?: string;
+  /** Compute plan and desired values (default true); basic listings skip it. */
+  withDerived?: boolean;
 }
 
 export function listSubscriptions(ctx: Context, filter: SubscriptionListFilter = {}): SubscriptionView[] {
@@ -181,7 +183,7 @@ export function listSubscriptions(ctx: Context, filter: SubscriptionListFilter =
     limit: filter.limit,
   });
   const views = new SubscriptionViews(ctx);
-  return rows.map((r) => views.view(r));
+  return rows.map((r) => views.view(r, filter.withDerived ?? true));
 }
 
 export function deleteSubscription(ctx: Context, name: string): void {

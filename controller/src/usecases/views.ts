@@ -106,9 +106,13 @@ export class SubscriptionViews {
     this.lookups = new Lookups(ctx);
   }
 
-  view(row: SubscriptionRow): SubscriptionView {
+  /**
+   * `withDerived: false` skips re-evaluating the plan and desired values (left empty) — for basic
+   * listings, which do not show them.
+   */
+  view(row: SubscriptionRow, withDerived = true): SubscriptionView {
     const d = toData(row);
-    const evaluation = evaluateData(d, this.lookups);
+    const evaluation = withDerived ? evaluateData(d, this.lookups) : { planValues: null, desiredValues: {} };
     const plan = d.planId === null ? null : this.planName(d.planId);
     return {
       name: d.name,

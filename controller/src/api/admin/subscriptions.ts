@@ -59,6 +59,7 @@ export function subscriptionHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
       const size = Math.min(req.pageSize || DEFAULT_PAGE, MAX_PAGE);
       const state =
         req.state === SubscriptionState.SUBSCRIPTION_STATE_ACTIVE ? 'active' : req.state === SubscriptionState.SUBSCRIPTION_STATE_SUSPENDED ? 'suspended' : undefined;
+      const full = req.view === ProtoView.SUBSCRIPTION_VIEW_FULL;
       const items = core.listSubscriptions({
         customer: req.customer || undefined,
         plan: req.plan || undefined,
@@ -67,9 +68,9 @@ export function subscriptionHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
         state,
         after: decodePageToken(req.pageToken),
         limit: size + 1,
+        withDerived: full,
       });
       const page = items.slice(0, size);
-      const full = req.view === ProtoView.SUBSCRIPTION_VIEW_FULL;
       return {
         subscriptions: page.map((s) => subscriptionToProto(s, conflictsFingerprint(s.conflicts), full)),
         nextPageToken: items.length > size ? Buffer.from(page.at(-1)!.name, 'utf8').toString('base64url') : '',
