@@ -142,6 +142,11 @@ export interface SubscriptionApplyResult {
   appliedGeneration: string;
   /** Why applying failed; empty on success. */
   error: string;
+  /**
+   * The system user (and group of the same name) the subscription's site runs as on this host;
+   * empty when the agent has not got one for it (e.g. its user could not be created).
+   */
+  systemUser: string;
 }
 
 /** The full desired state of a host. */
@@ -1027,7 +1032,7 @@ export const AgentAck: MessageFns<AgentAck> = {
 };
 
 function createBaseSubscriptionApplyResult(): SubscriptionApplyResult {
-  return { name: "", appliedGeneration: "0", error: "" };
+  return { name: "", appliedGeneration: "0", error: "", systemUser: "" };
 }
 
 export const SubscriptionApplyResult: MessageFns<SubscriptionApplyResult> = {
@@ -1040,6 +1045,9 @@ export const SubscriptionApplyResult: MessageFns<SubscriptionApplyResult> = {
     }
     if (message.error !== "") {
       writer.uint32(26).string(message.error);
+    }
+    if (message.systemUser !== "") {
+      writer.uint32(34).string(message.systemUser);
     }
     return writer;
   },
@@ -1081,6 +1089,14 @@ export const SubscriptionApplyResult: MessageFns<SubscriptionApplyResult> = {
             message.error = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.systemUser = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1102,6 +1118,11 @@ export const SubscriptionApplyResult: MessageFns<SubscriptionApplyResult> = {
         ? globalThis.String(object.applied_generation)
         : "0",
       error: isSet(object.error) ? globalThis.String(object.error) : "",
+      systemUser: isSet(object.systemUser)
+        ? globalThis.String(object.systemUser)
+        : isSet(object.system_user)
+        ? globalThis.String(object.system_user)
+        : "",
     };
   },
 
@@ -1116,6 +1137,9 @@ export const SubscriptionApplyResult: MessageFns<SubscriptionApplyResult> = {
     if (message.error !== "") {
       obj.error = message.error;
     }
+    if (message.systemUser !== "") {
+      obj.systemUser = message.systemUser;
+    }
     return obj;
   },
 
@@ -1127,6 +1151,7 @@ export const SubscriptionApplyResult: MessageFns<SubscriptionApplyResult> = {
     message.name = object.name ?? "";
     message.appliedGeneration = object.appliedGeneration ?? "0";
     message.error = object.error ?? "";
+    message.systemUser = object.systemUser ?? "";
     return message;
   },
 };

@@ -97,7 +97,14 @@ export interface Host {
   /** How many subscriptions are placed on the host. */
   subscriptionCount: number;
   /** When the host was enrolled. */
-  createdAt?: Date | undefined;
+  createdAt?:
+    | Date
+    | undefined;
+  /**
+   * How many of its subscriptions the agent last reported as failing to apply (an apply error is
+   * pending: the agent retries it with backoff).
+   */
+  failingSubscriptionCount: number;
 }
 
 /**
@@ -229,6 +236,7 @@ function createBaseHost(): Host {
     protocolVersion: 0,
     subscriptionCount: 0,
     createdAt: undefined,
+    failingSubscriptionCount: 0,
   };
 }
 
@@ -266,6 +274,9 @@ export const Host: MessageFns<Host> = {
     }
     if (message.createdAt !== undefined) {
       Timestamp.encode(toTimestamp(message.createdAt), writer.uint32(90).fork()).join();
+    }
+    if (message.failingSubscriptionCount !== 0) {
+      writer.uint32(96).int32(message.failingSubscriptionCount);
     }
     return writer;
   },
@@ -371,6 +382,14 @@ export const Host: MessageFns<Host> = {
             message.createdAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.failingSubscriptionCount = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -420,6 +439,11 @@ export const Host: MessageFns<Host> = {
         : isSet(object.created_at)
         ? fromJsonTimestamp(object.created_at)
         : undefined,
+      failingSubscriptionCount: isSet(object.failingSubscriptionCount)
+        ? globalThis.Number(object.failingSubscriptionCount)
+        : isSet(object.failing_subscription_count)
+        ? globalThis.Number(object.failing_subscription_count)
+        : 0,
     };
   },
 
@@ -458,6 +482,9 @@ export const Host: MessageFns<Host> = {
     if (message.createdAt !== undefined) {
       obj.createdAt = message.createdAt.toISOString();
     }
+    if (message.failingSubscriptionCount !== 0) {
+      obj.failingSubscriptionCount = Math.round(message.failingSubscriptionCount);
+    }
     return obj;
   },
 
@@ -479,6 +506,7 @@ export const Host: MessageFns<Host> = {
     message.protocolVersion = object.protocolVersion ?? 0;
     message.subscriptionCount = object.subscriptionCount ?? 0;
     message.createdAt = object.createdAt ?? undefined;
+    message.failingSubscriptionCount = object.failingSubscriptionCount ?? 0;
     return message;
   },
 };

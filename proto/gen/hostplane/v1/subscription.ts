@@ -277,7 +277,14 @@ export interface Subscription {
     | Date
     | undefined;
   /** When it last changed. */
-  updatedAt?: Date | undefined;
+  updatedAt?:
+    | Date
+    | undefined;
+  /**
+   * The system user (and group) its site runs as on its host, as the agent last reported it; empty
+   * until the agent applied it once.
+   */
+  systemUser: string;
 }
 
 export interface Subscription_PlanValuesEntry {
@@ -588,6 +595,7 @@ function createBaseSubscription(): Subscription {
     applyError: "",
     createdAt: undefined,
     updatedAt: undefined,
+    systemUser: "",
   };
 }
 
@@ -662,6 +670,9 @@ export const Subscription: MessageFns<Subscription> = {
     }
     if (message.updatedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.updatedAt), writer.uint32(178).fork()).join();
+    }
+    if (message.systemUser !== "") {
+      writer.uint32(186).string(message.systemUser);
     }
     return writer;
   },
@@ -880,6 +891,14 @@ export const Subscription: MessageFns<Subscription> = {
             message.updatedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 23: {
+            if (tag !== 186) {
+              break;
+            }
+
+            message.systemUser = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1084,6 +1103,11 @@ export const Subscription: MessageFns<Subscription> = {
         : isSet(object.updated_at)
         ? fromJsonTimestamp(object.updated_at)
         : undefined,
+      systemUser: isSet(object.systemUser)
+        ? globalThis.String(object.systemUser)
+        : isSet(object.system_user)
+        ? globalThis.String(object.system_user)
+        : "",
     };
   },
 
@@ -1185,6 +1209,9 @@ export const Subscription: MessageFns<Subscription> = {
     if (message.updatedAt !== undefined) {
       obj.updatedAt = message.updatedAt.toISOString();
     }
+    if (message.systemUser !== "") {
+      obj.systemUser = message.systemUser;
+    }
     return obj;
   },
 
@@ -1255,6 +1282,7 @@ export const Subscription: MessageFns<Subscription> = {
     message.applyError = object.applyError ?? "";
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
+    message.systemUser = object.systemUser ?? "";
     return message;
   },
 };
