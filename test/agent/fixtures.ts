@@ -46,6 +46,7 @@ export const DEFAULT_VERSIONS: Readonly<Record<ComponentName, string>> = {
   'pure-ftpd': '1.0.50',
   awstats: '7.8',
   webalizer: '2.23-08',
+  fcgiwrap: '1.1.0',
 };
 
 function zendVersion(php: string): string {
@@ -186,7 +187,18 @@ export const COMPONENT_FIXTURES: Readonly<Record<ComponentName, ComponentFixture
       },
     ],
   },
+  fcgiwrap: { file: () => 'fcgiwrap', responses: (v) => [{ args: '-h', stdout: fcgiwrapUsage(v) }] },
 };
+
+/** `fcgiwrap -h` as Debian's fcgiwrap 1.1.0 prints it. */
+export function fcgiwrapUsage(version: string): string {
+  return (
+    'Usage: fcgiwrap [OPTION]\nInvokes CGI scripts as FCGI.\n\n' +
+    `fcgiwrap version ${version}\n\n` +
+    'Options are:\n  -f\t\t\tSend CGI\'s stderr over FastCGI\n  -c <number>\t\tNumber of processes to prefork\n' +
+    '  -s <socket_url>\tSocket to bind to (say -s help for help)\n  -h\t\t\tShow this help message and exit\n'
+  );
+}
 
 /** Single-quotes a string for sh. */
 function shQuote(text: string): string {

@@ -47,6 +47,7 @@ const ROWS: Row[] = [
   { rule: 'Miva not asked → nothing to check', plan: { 'hosting.miva': false }, report: report({ without: ['mivavm'] }), conflicts: [] },
   { rule: 'Perl missing → false', plan: { 'hosting.perl': true }, report: report({ without: ['perl'] }), conflicts: [{ property: 'hosting.perl', planValue: true, availableValue: false }] },
   { rule: 'Python 3 missing → false', plan: { 'hosting.python': true }, report: report({ without: ['python3'] }), conflicts: [{ property: 'hosting.python', planValue: true, availableValue: false }] },
+  { rule: 'CGI without fcgiwrap → false (nginx runs CGI through fcgiwrap)', plan: { 'hosting.cgi': true }, report: report({ without: ['fcgiwrap'] }), conflicts: [{ property: 'hosting.cgi', planValue: true, availableValue: false }] },
   { rule: 'Node.js missing → false', plan: { 'hosting.nodejs': true }, report: report({ without: ['node'] }), conflicts: [{ property: 'hosting.nodejs', planValue: true, availableValue: false }] },
 
   // ---- PHP version ----

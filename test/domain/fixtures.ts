@@ -25,6 +25,7 @@ export const FULL_COMPONENTS: readonly Component[] = [
   { name: 'proftpd', version: '1.3.8', path: '/usr/sbin/proftpd' },
   { name: 'awstats', version: '7.8', path: '/usr/lib/cgi-bin/awstats.pl' },
   { name: 'webalizer', version: '2.23', path: '/usr/bin/webalizer' },
+  { name: 'fcgiwrap', version: '1.1.0', path: '/usr/sbin/fcgiwrap' },
 ];
 
 export const DISK: DiskCapacity = {

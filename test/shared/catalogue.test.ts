@@ -136,7 +136,7 @@ describe('property catalogue', () => {
     ['limits.databases', ['mariadb', 'mysql', 'postgresql']],
     ['limits.ftp_accounts', ['proftpd', 'vsftpd', 'pure-ftpd']],
     ['hosting.web', ['nginx', 'apache']],
-    ['hosting.cgi', ['nginx', 'apache']],
+    ['hosting.cgi', ['fcgiwrap']],
     ['hosting.ssi', ['nginx', 'apache']],
     ['hosting.ssl', ['nginx', 'apache']],
     ['hosting.php', ['php']],

@@ -6,6 +6,7 @@ import type { Detector } from './detector.js';
 import { apache } from './detectors/apache.js';
 import { awstats } from './detectors/awstats.js';
 import { cpu } from './detectors/cpu.js';
+import { fcgiwrap } from './detectors/fcgiwrap.js';
 import { disk } from './detectors/disk.js';
 import { exim } from './detectors/exim.js';
 import { mariadb } from './detectors/mariadb.js';
@@ -46,6 +47,7 @@ export const COMPONENT_DETECTORS: readonly Detector[] = [
   pureFtpd,
   awstats,
   webalizer,
+  fcgiwrap,
 ];
 
 /** Host facts: disk of the vhosts root, OS, CPU, memory. */

@@ -21,6 +21,7 @@ export const COMPONENT_NAMES = [
   'pure-ftpd',
   'awstats',
   'webalizer',
+  'fcgiwrap',
 ] as const;
 export type ComponentName = (typeof COMPONENT_NAMES)[number];
 

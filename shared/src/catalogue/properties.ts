@@ -161,7 +161,8 @@ const DEFS: readonly PropertyDef[] = [
   hostingFlag('hosting.python', 'Python support', { kind: 'component', anyOf: ['python3'], label: 'Python 3' }),
   hostingFlag('hosting.nodejs', 'Node.js support', { kind: 'component', anyOf: ['node'], label: 'Node.js' }),
   hostingFlag('hosting.miva', 'Miva Empresa support', { kind: 'component', anyOf: ['mivavm'], label: 'Miva Empresa (mivavm)' }),
-  hostingFlag('hosting.cgi', 'CGI scripts', WEB_SERVER, { dependsOn: 'hosting.web' }),
+  // CGI scripts run as the subscription's user through fcgiwrap (nginx runs no CGI itself).
+  hostingFlag('hosting.cgi', 'CGI scripts', { kind: 'component', anyOf: ['fcgiwrap'], label: 'fcgiwrap (runs CGI scripts for nginx)' }, { dependsOn: 'hosting.web' }),
   hostingFlag('hosting.ssi', 'Server-side includes', WEB_SERVER, { dependsOn: 'hosting.web' }),
   hostingFlag('hosting.ssl', 'SSL/TLS support', WEB_SERVER, { dependsOn: 'hosting.web' }),
   {
