@@ -224,7 +224,7 @@ export class AgentSessions implements AgentDirectory {
         this.queueAck({
           hostId: session.hostId,
           observedRevision: Number(ack.observedRevision),
-          results: ack.results.map((r) => ({ name: r.name, appliedGeneration: Number(r.appliedGeneration), error: r.error })),
+          results: ack.results.map((r) => ({ name: r.name, appliedGeneration: Number(r.appliedGeneration), error: r.error, systemUser: r.systemUser })),
         });
         const failed = ack.results.filter((r) => r.error);
         if (failed.length) log.warn({ revision: ack.observedRevision, failed: failed.map((f) => ({ subscription: f.name, error: f.error })) }, 'apply failed');

@@ -92,6 +92,7 @@ export function subscriptionToProto(s: SubscriptionView, fingerprint: string, fu
     appliedGeneration: String(s.appliedGeneration),
     expiresAt: s.expiresAt ? new Date(s.expiresAt) : undefined,
     applyError: s.applyError ?? '',
+    systemUser: s.systemUser ?? '',
     createdAt: new Date(s.createdAt),
   };
 }
@@ -119,6 +120,7 @@ export function hostToProto(h: HostView, connected = false): Host {
     agentVersion: h.agentVersion ?? '',
     protocolVersion: h.protocolVersion ?? 0,
     subscriptionCount: h.subscriptions,
+    failingSubscriptionCount: h.failingSubscriptions,
     createdAt: undefined,
   };
 }

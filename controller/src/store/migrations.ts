@@ -151,4 +151,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX customers_reseller ON customers (reseller_id) WHERE reseller_id IS NOT NULL;
   CREATE INDEX plans_reseller ON plans (reseller_id) WHERE reseller_id IS NOT NULL;
   `,
+  // 6: the system user each subscription's site runs as, as its agent reports it (SPEC §9); the
+  // subscriptions whose last apply failed, counted per host from a small partial index.
+  `
+  ALTER TABLE subscriptions ADD COLUMN system_user TEXT;
+  CREATE INDEX subscriptions_failing ON subscriptions (host_id) WHERE apply_error IS NOT NULL;
+  `,
 ];

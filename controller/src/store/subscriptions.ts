@@ -29,6 +29,8 @@ export interface SubscriptionRow {
   revision: number;
   applied_generation: number;
   apply_error: string | null;
+  /** The system user its site runs as on its host, as the agent last reported it. */
+  system_user: string | null;
   created_at: string;
   updated_at: string;
   /** Comma-separated add-on plan ids, ascending; null without add-ons. */
@@ -75,6 +77,7 @@ export interface SubscriptionData {
   revision: number;
   readonly appliedGeneration: number;
   readonly applyError: string | null;
+  readonly systemUser: string | null;
   readonly createdAt: string;
 }
 
@@ -102,6 +105,7 @@ export function toData(r: SubscriptionRow): SubscriptionData {
     revision: r.revision,
     appliedGeneration: r.applied_generation,
     applyError: r.apply_error,
+    systemUser: r.system_user,
     createdAt: r.created_at,
   };
 }
@@ -154,6 +158,15 @@ export interface EvaluationWrite {
 
 type Where = { sql: string; params: unknown[] };
 
+/** A host's subscriptions: how many, and how many of them its agent last failed to apply. */
+export interface HostCounts {
+  readonly subscriptions: number;
+  readonly failing: number;
+}
+
+/** The columns the controller never writes itself: the agent's reports. */
+type AgentReported = 'appliedGeneration' | 'applyError' | 'systemUser';
+
 /** One subscription of a host's desired state, as pushed to its agent. */
 export interface DesiredRow {
   name: string;
@@ -175,12 +188,16 @@ export class SubscriptionStore {
   private readonly clearAddonsStmt;
   private readonly deleteStmt;
   private readonly countByHostStmt;
+  private readonly failingByHostStmt;
+  private readonly countsStmt;
+  private readonly failingCountsStmt;
   private readonly desiredStmt;
   private readonly removalsStmt;
   private readonly recordRemovalStmt;
   private readonly clearRemovalStmt;
   private readonly applyResultStmt;
   private readonly markAppliedStmt;
+  private readonly systemUserStmt;
 
   constructor(db: Db) {
     this.db = db;
@@ -212,6 +229,14 @@ export class SubscriptionStore {
     this.clearAddonsStmt = db.prepare<[number]>('DELETE FROM subscription_addons WHERE subscription_id = ?');
     this.deleteStmt = db.prepare<[number]>('DELETE FROM subscriptions WHERE id = ?');
     this.countByHostStmt = db.prepare<[number], { n: number }>('SELECT count(*) AS n FROM subscriptions WHERE host_id = ?');
+    // Both failing counts read the partial index subscriptions_failing: only failing rows.
+    this.failingByHostStmt = db.prepare<[number], { n: number }>(
+      'SELECT count(*) AS n FROM subscriptions WHERE host_id = ? AND apply_error IS NOT NULL',
+    );
+    this.countsStmt = db.prepare<[], { host_id: number; n: number }>('SELECT host_id, count(*) AS n FROM subscriptions GROUP BY host_id');
+    this.failingCountsStmt = db.prepare<[], { host_id: number; n: number }>(
+      'SELECT host_id, count(*) AS n FROM subscriptions WHERE apply_error IS NOT NULL GROUP BY host_id',
+    );
     this.desiredStmt = db.prepare<[number, number], DesiredRow>(
       `SELECT s.name, s.generation, s.suspension_reasons, s.provided_set FROM subscriptions s
         WHERE s.host_id = ? AND s.revision > ? ORDER BY s.name`,
@@ -230,6 +255,9 @@ export class SubscriptionStore {
     this.applyResultStmt = db.prepare<[{ gen: number; error: string | null; host: number; name: string }]>(
       `UPDATE subscriptions SET applied_generation = @gen, apply_error = @error
         WHERE name = @name AND host_id = @host AND (applied_generation <> @gen OR apply_error IS NOT @error)`,
+    );
+    this.systemUserStmt = db.prepare<[{ user: string; host: number; name: string }]>(
+      'UPDATE subscriptions SET system_user = @user WHERE name = @name AND host_id = @host AND system_user IS NOT @user',
     );
   }
 
@@ -291,6 +319,11 @@ export class SubscriptionStore {
     this.applyResultStmt.run({ gen: appliedGeneration, error, host: hostId, name });
   }
 
+  /** Records the system user the host's agent runs one of its subscriptions as (unchanged: no write). */
+  recordSystemUser(hostId: number, name: string, systemUser: string): void {
+    this.systemUserStmt.run({ user: systemUser, host: hostId, name });
+  }
+
   /** Subscriptions counted by sync status and state (for metrics). */
   countsByStatus(): { sync_status: SyncStatus; state: 'active' | 'suspended'; n: number }[] {
     return this.db
@@ -303,6 +336,16 @@ export class SubscriptionStore {
 
   countByHost(hostId: number): number {
     return this.countByHostStmt.get(hostId)!.n;
+  }
+
+  countsOfHost(hostId: number): HostCounts {
+    return { subscriptions: this.countByHostStmt.get(hostId)!.n, failing: this.failingByHostStmt.get(hostId)!.n };
+  }
+
+  /** The counts of every host carrying subscriptions, in two grouped queries (hosts without any are absent). */
+  countsByHost(): Map<number, HostCounts> {
+    const failing = new Map(this.failingCountsStmt.all().map((r) => [r.host_id, r.n]));
+    return new Map(this.countsStmt.all().map((r) => [r.host_id, { subscriptions: r.n, failing: failing.get(r.host_id) ?? 0 }]));
   }
 
   byCustomer(customerId: number): SubscriptionRow[] {
@@ -335,7 +378,7 @@ export class SubscriptionStore {
     return this.rows({ sql: parts.length ? parts.join(' AND ') : '1', params }, `s.name${limit}`);
   }
 
-  insert(d: Omit<SubscriptionData, 'id' | 'appliedGeneration' | 'applyError' | 'createdAt'>, sets: ValueSets, now: string): number {
+  insert(d: Omit<SubscriptionData, 'id' | AgentReported | 'createdAt'>, sets: ValueSets, now: string): number {
     const { id } = this.insertStmt.get(this.params(d, sets, now))!;
     for (const addonId of d.addonIds) this.addAddonStmt.run(id, addonId);
     return id;
@@ -418,7 +461,7 @@ export class SubscriptionStore {
     }));
   }
 
-  private params(d: Omit<SubscriptionData, 'id' | 'appliedGeneration' | 'applyError' | 'createdAt'>, sets: ValueSets, now: string) {
+  private params(d: Omit<SubscriptionData, 'id' | AgentReported | 'createdAt'>, sets: ValueSets, now: string) {
     return {
       name: d.name,
       customerId: d.customerId,

@@ -104,6 +104,8 @@ export interface ApplyResult {
   readonly name: string;
   readonly appliedGeneration: number;
   readonly error: string;
+  /** The system user the agent runs the subscription's site as; empty when it has none to report. */
+  readonly systemUser?: string;
 }
 
 export interface Ack {
@@ -124,9 +126,11 @@ export function recordAcks(ctx: Context, acks: readonly Ack[]): void {
       ctx.hosts.touchHeartbeat(ack.hostId, now);
       // Level-based: the agent realized every subscription of the host up to that revision...
       ctx.subscriptions.markApplied(ack.hostId, ack.observedRevision);
-      // ...except those it reports as failed (or at another generation), recorded one by one.
+      // ...except those it reports as failed (or at another generation), recorded one by one. A
+      // reported system user is kept; an empty one leaves the last reported in place.
       for (const r of ack.results) {
         if (r.error) ctx.subscriptions.recordApplyResult(ack.hostId, r.name, r.appliedGeneration, r.error);
+        if (r.systemUser) ctx.subscriptions.recordSystemUser(ack.hostId, r.name, r.systemUser);
       }
     }
   });

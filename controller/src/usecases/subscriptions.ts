@@ -132,6 +132,7 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
       revision: 0,
       appliedGeneration: 0,
       applyError: null,
+      systemUser: null,
       createdAt: now.toISOString(),
     };
     refresh(ctx, d);

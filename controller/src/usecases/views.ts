@@ -1,7 +1,7 @@
 /** What use cases return: plain objects with names (not ids), as the API and CLI show them. */
 import type { CapabilityReport, Values } from '@hostplane/shared';
 import { stateOf, type Conflict, type HostState, type PlanKind, type SubscriptionState, type SuspensionReason, type SyncStatus } from '../domain/index.js';
-import { toData, type CustomerRecord, type HostRecord, type PlanRecord, type SubscriptionRow } from '../store/index.js';
+import { toData, type CustomerRecord, type HostCounts, type HostRecord, type PlanRecord, type SubscriptionRow } from '../store/index.js';
 import type { Context } from './context.js';
 import { evaluateData, Lookups } from './reevaluate.js';
 
@@ -38,6 +38,8 @@ export interface HostView {
   readonly agentVersion: string | null;
   readonly protocolVersion: number | null;
   readonly subscriptions: number;
+  /** Its subscriptions whose last apply failed (an apply error is pending; the agent retries). */
+  readonly failingSubscriptions: number;
 }
 
 export interface SubscriptionView {
@@ -61,6 +63,8 @@ export interface SubscriptionView {
   readonly generation: number;
   readonly appliedGeneration: number;
   readonly applyError: string | null;
+  /** The system user its site runs as on its host, as the agent last reported it. */
+  readonly systemUser: string | null;
   readonly createdAt: string;
 }
 
@@ -81,7 +85,7 @@ export function resellerLogin(ctx: Context, id: number | null): string | null {
   return id === null ? null : (ctx.resellers.byId(id)?.login ?? `#${id}`);
 }
 
-export function hostView(h: HostRecord, subscriptions: number): HostView {
+export function hostView(h: HostRecord, counts: HostCounts): HostView {
   return {
     name: h.name,
     state: h.state,
@@ -91,7 +95,8 @@ export function hostView(h: HostRecord, subscriptions: number): HostView {
     observedRevision: h.observedRevision,
     agentVersion: h.agentVersion,
     protocolVersion: h.protocolVersion,
-    subscriptions,
+    subscriptions: counts.subscriptions,
+    failingSubscriptions: counts.failing,
   };
 }
 
@@ -134,6 +139,7 @@ export class SubscriptionViews {
       generation: d.generation,
       appliedGeneration: d.appliedGeneration,
       applyError: d.applyError,
+      systemUser: d.systemUser,
       createdAt: d.createdAt,
     };
   }
