@@ -1,6 +1,7 @@
 /**
  * The Agent service through a real gRPC server: enrollment with single-use join tokens, and the
- * Connect stream (snapshot, deltas, acks, detect) driven by an in-process client.
+ * Connect stream (snapshot, deltas, acks, detect) driven by an in-process client; what acks report
+ * (apply errors, system users) as the Admin API shows it, and `sub sync` resending a snapshot.
  */
 import { credentials, Metadata, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -138,7 +139,7 @@ describe('the Connect stream', () => {
     expect(d!.upserts[0]).toMatchObject({ name: 'shop.example', generation: '1', state: SubscriptionState.SUBSCRIPTION_STATE_ACTIVE });
     expect(d!.upserts[0]!.values['hosting.php_version']).toEqual(valueToProto('8.2'));
 
-    agent.send({ $case: 'ack', value: { observedRevision: d!.revision, results: [{ name: 'shop.example', appliedGeneration: '1', error: '' }] } });
+    agent.send({ $case: 'ack', value: { observedRevision: d!.revision, results: [{ name: 'shop.example', appliedGeneration: '1', error: '', systemUser: '' }] } });
     await expect.poll(() => api.core.getSubscription('shop.example').appliedGeneration).toBe(1);
     expect(api.core.getHost('web2.example.net').observedRevision).toBe(Number(d!.revision));
 
@@ -186,5 +187,84 @@ describe('the Connect stream', () => {
     expect((await ok.next()).payload?.$case).toBe('snapshot');
     expect(api.core.getHost('web2.example.net').state).toBe('ready');
     ok.close();
+  });
+});
+
+describe('apply results, and sub sync retrying at once', () => {
+  const HOST = 'web3.example.net';
+  let agent: FakeAgent;
+
+  /** Acknowledges the host's current revision with one result for site.example. */
+  const ack = (result: { appliedGeneration?: string; error?: string; systemUser?: string }) =>
+    agent.send({
+      $case: 'ack',
+      value: {
+        observedRevision: String(api.core.getHost(HOST).revision),
+        results: [{ name: 'site.example', appliedGeneration: '1', error: '', systemUser: '', ...result }],
+      },
+    });
+  const subscription = async () => (await api.call(api.client.getSubscription, { name: 'site.example' })).subscription!;
+  const host = async () => (await api.call(api.client.getHost, { name: HOST })).host!;
+  /** Acks are recorded asynchronously: each one here moves the clock, and its heartbeat shows it was recorded. */
+  const recorded = async () => {
+    const at = api.clock.now();
+    await expect.poll(() => api.core.getHost(HOST).lastHeartbeatAt).toBe(at.toISOString());
+  };
+
+  beforeAll(async () => {
+    const { token } = await api.call(api.client.createJoinToken, { ttlSeconds: 600 });
+    agent = new FakeAgent((await enroll(token, HOST)).credential);
+    agent.send({ $case: 'hello', value: { hostName: HOST, agentVersion: '0.1.0', protocolVersion: 1, observedRevision: '0' } });
+    expect((await agent.next()).payload?.$case).toBe('snapshot');
+    agent.send({ $case: 'capabilities', value: { report: reportToProto(report(STANDARD)), requestId: '' } });
+    for (let i = 0; i < 250 && !api.core.getHost(HOST).report; i++) await new Promise((r) => setTimeout(r, 20));
+    await api.call(api.client.createSubscription, { name: 'site.example', customer: 'alice', plan: 'Basic', custom: false, addons: [], host: HOST, values: {} });
+    expect((await agent.next()).payload?.$case).toBe('delta');
+  });
+  afterAll(() => agent.close());
+
+  it('an ack carrying the system user is shown by GetSubscription; an empty one keeps it', async () => {
+    expect((await subscription()).systemUser).toBe('');
+    api.clock.advance(1000);
+    ack({ systemUser: 'hp_site_example' });
+    await recorded();
+    expect(await subscription()).toMatchObject({ systemUser: 'hp_site_example', appliedGeneration: '1', applyError: '' });
+    api.clock.advance(1000);
+    ack({ systemUser: '' });
+    await recorded();
+    expect((await subscription()).systemUser).toBe('hp_site_example');
+  });
+
+  it('an ack with an error counts the subscription as failing on its host; a later success clears both', async () => {
+    api.clock.advance(1000);
+    ack({ appliedGeneration: '0', error: 'nginx -t: unknown directive "fastcgi_pas"' });
+    await recorded();
+    expect(await subscription()).toMatchObject({ applyError: 'nginx -t: unknown directive "fastcgi_pas"', appliedGeneration: '0', systemUser: 'hp_site_example' });
+    expect((await host()).failingSubscriptionCount).toBe(1);
+    const { hosts } = await api.call(api.client.listHosts, { state: HostState.HOST_STATE_UNSPECIFIED });
+    expect(Object.fromEntries(hosts.map((h) => [h.name, h.failingSubscriptionCount]))).toEqual({ 'web1.example.net': 0, 'web2.example.net': 0, [HOST]: 1 });
+
+    api.clock.advance(1000);
+    ack({});
+    await recorded();
+    expect(await subscription()).toMatchObject({ applyError: '', appliedGeneration: '1' });
+    expect((await host()).failingSubscriptionCount).toBe(0);
+  });
+
+  it("SyncSubscription sends the subscription's connected agent a fresh snapshot, and no other agent anything", async () => {
+    agent.received.length = 0;
+    const synced = await api.call(api.client.syncSubscription, { name: 'site.example' });
+    expect(synced.conflicts).toEqual([]);
+    const snap = await agent.next();
+    expect(snap.payload?.$case).toBe('snapshot');
+    const value = snap.payload?.$case === 'snapshot' ? snap.payload.value : undefined;
+    expect(value!.revision).toBe(String(api.core.getHost(HOST).revision));
+    expect(value!.subscriptions.map((s) => s.name)).toEqual(['site.example']);
+
+    // A subscription of a host without a connected agent syncs as before; this agent hears nothing.
+    await api.call(api.client.createSubscription, { name: 'elsewhere.example', customer: 'alice', plan: 'Basic', custom: false, addons: [], host: 'web2.example.net', values: {} });
+    await api.call(api.client.syncSubscription, { name: 'elsewhere.example' });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(agent.received).toEqual([]);
   });
 });

@@ -126,6 +126,10 @@ export class AgentSessions implements AgentDirectory {
     for (const s of this.byHost.values()) if (s.helloDone) s.push(true);
   }
 
+  resync(host: string): void {
+    for (const s of this.byHost.values()) if (s.hostName === host && s.helloDone) s.push(true);
+  }
+
   /** Ends every session (controller shutdown). */
   closeAll(): void {
     this.unsubscribe();

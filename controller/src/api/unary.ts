@@ -18,6 +18,11 @@ export interface AgentDirectory {
   detect(host: string): Promise<boolean>;
   /** Sends every connected agent a fresh snapshot. */
   resendSnapshots(): void;
+  /**
+   * Sends the host's connected agent a fresh snapshot, on which it re-applies everything (so a
+   * failed apply is retried at once); nothing when it has none.
+   */
+  resync(host: string): void;
 }
 
 export interface ApiDeps {
