@@ -91,6 +91,7 @@ export function subscriptionJson(s: Subscription, full = true) {
     generation: int64Json(s.generation),
     appliedGeneration: int64Json(s.appliedGeneration),
     applyError: s.applyError === '' ? null : s.applyError,
+    systemUser: s.systemUser === '' ? null : s.systemUser,
     createdAt: isoTime(s.createdAt),
     updatedAt: isoTime(s.updatedAt),
   };
@@ -143,6 +144,7 @@ export function hostJson(h: Host) {
     agentVersion: h.agentVersion,
     protocolVersion: h.protocolVersion,
     subscriptionCount: h.subscriptionCount,
+    failingSubscriptions: h.failingSubscriptionCount,
     createdAt: isoTime(h.createdAt),
     capabilities: capabilitiesJson(h.capabilities),
   };

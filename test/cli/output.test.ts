@@ -1,12 +1,15 @@
 /**
  * Human output: aligned tables, label blocks, times; the subscription views (listing with display
- * names, `sub show`, the conflict report of `sub sync`) and the Update & Sync summary.
+ * names, `sub show`, the conflict report of `sub sync`), apply errors said plainly, hosts, and the
+ * Update & Sync summary.
  */
+import { Host, HostState } from '@hostplane/proto/hostplane/v1/host.js';
 import { Plan, PlanKind, SyncSummary } from '@hostplane/proto/hostplane/v1/plan.js';
 import { SubscriptionState, SyncStatus } from '@hostplane/proto/hostplane/v1/subscription.js';
 import { describe, expect, it } from 'vitest';
 import { renderPlan, renderSummary } from '../../cli/src/commands/plan.js';
-import { listRow, renderSubscription, renderSyncReport, stateText } from '../../cli/src/commands/sub-output.js';
+import { renderHost } from '../../cli/src/commands/host.js';
+import { appliedWord, LIST_HEADERS, listRow, renderOutcome, renderSubscription, renderSyncReport, stateText } from '../../cli/src/commands/sub-output.js';
 import { ago, enumWord, humanTime, renderFields, renderList, renderTable } from '../../cli/src/output.js';
 import { GIB, bool, int, sampleSubscription, str, unlimited } from './helpers.js';
 
@@ -44,8 +47,9 @@ describe('tables', () => {
 });
 
 describe('subscriptions', () => {
-  it('lists the display name, sync status and state with reasons', () => {
-    expect(listRow(sampleSubscription())).toEqual(['example.com (Unlimited)', 'alice', 'web1.example.net', 'unsynced', 'suspended (manual)', 'never']);
+  it('lists the display name, sync status, whether it is applied, and state with reasons', () => {
+    expect(LIST_HEADERS).toEqual(['subscription', 'customer', 'host', 'sync', 'applied', 'state', 'expires']);
+    expect(listRow(sampleSubscription())).toEqual(['example.com (Unlimited)', 'alice', 'web1.example.net', 'unsynced', 'pending', 'suspended (manual)', 'never']);
     const custom = sampleSubscription({ plan: '', displayName: '', syncStatus: SyncStatus.SYNC_STATUS_CUSTOM });
     expect(listRow(custom)[0]).toBe('example.com (Custom)');
     expect(listRow(custom)[3]).toBe('custom');
@@ -74,6 +78,69 @@ describe('subscriptions', () => {
     expect(out).toContain('hostplane sub sync example.com --accept --fingerprint fp-1');
     const synced = sampleSubscription({ syncStatus: SyncStatus.SYNC_STATUS_SYNCED, conflicts: [] });
     expect(renderSyncReport(synced, [], '')).toBe('example.com (Unlimited) is synced: its host provides everything it should.\n');
+  });
+});
+
+describe('apply errors are said plainly, never hidden behind synced', () => {
+  const synced = { syncStatus: SyncStatus.SYNC_STATUS_SYNCED, conflicts: [], planValues: {}, desiredValues: {}, providedValues: {} };
+  const failed = sampleSubscription({ ...synced, appliedGeneration: '6', applyError: 'nginx -t refused the configuration.' });
+
+  it('the applied column: ok when the current generation is applied, pending before, failed with an error', () => {
+    expect(appliedWord(sampleSubscription({ generation: '7', appliedGeneration: '7' }))).toBe('ok');
+    expect(appliedWord(sampleSubscription({ generation: '7', appliedGeneration: '6' }))).toBe('pending');
+    expect(appliedWord(sampleSubscription({ generation: '7', appliedGeneration: '7', applyError: 'x' }))).toBe('failed');
+    expect(listRow(failed)[4]).toBe('failed');
+  });
+
+  it('sub show: the system user, applied, and a sentence saying the host failed to apply it and the agent retries', () => {
+    const out = renderSubscription({ ...failed, systemUser: 'hp_example_com' });
+    expect(out).toMatch(/^Sync status\s+synced \(apply failed\)$/m);
+    expect(out).toMatch(/^Applied\s+failed$/m);
+    expect(out).toMatch(/^System user\s+hp_example_com$/m);
+    expect(out).toContain(
+      'example.com (Unlimited) is synced, but its host failed to apply it: nginx -t refused the configuration.\n' +
+        'The agent retries; `hostplane sub sync example.com` retries now.\n',
+    );
+    const fine = renderSubscription(sampleSubscription({ ...synced, appliedGeneration: '7' }));
+    expect(fine).toMatch(/^Sync status\s+synced$/m);
+    expect(fine).toMatch(/^Applied\s+ok$/m);
+    expect(fine).toMatch(/^System user\s+-$/m);
+    expect(fine).not.toContain('failed');
+  });
+
+  it('sub sync: with an apply error pending it never just says the host provides everything', () => {
+    const out = renderSyncReport(failed, [], '');
+    expect(out).not.toContain('provides everything');
+    expect(out).toBe(
+      'example.com (Unlimited) is synced, but its host failed to apply it: nginx -t refused the configuration.\n' +
+        'Its agent was asked to apply it again now (when connected); `hostplane sub show example.com` shows how that went.\n',
+    );
+    const both = sampleSubscription({ applyError: 'php-fpm8.2 -t failed' });
+    const report = renderSyncReport(both, both.conflicts, 'fp-1');
+    expect(report).toMatch(/^example\.com \(Unlimited\) is unsynced, but its host failed to apply it: php-fpm8\.2 -t failed\.$/m);
+    expect(report).toContain('its host cannot provide 2 properties');
+    expect(report).toContain('hostplane sub sync example.com --accept --fingerprint fp-1');
+  });
+
+  it("a verb's outcome says it too", () => {
+    expect(renderOutcome('Suspended example.com.', { ...failed, state: SubscriptionState.SUBSCRIPTION_STATE_ACTIVE, suspensionReasons: [] })).toBe(
+      'Suspended example.com.\n' +
+        'example.com (Unlimited) is synced and active, but its host failed to apply it: nginx -t refused the configuration.\n' +
+        'The agent retries; `hostplane sub sync example.com` retries now.\n',
+    );
+    expect(renderOutcome('Suspended example.com.', sampleSubscription({ ...synced }))).toBe(
+      'Suspended example.com.\nexample.com (Unlimited) is synced and suspended (manual).\n',
+    );
+  });
+});
+
+describe('hosts', () => {
+  it('host show says how many subscriptions its agent failed to apply', () => {
+    const h = Host.fromPartial({ name: 'web1', state: HostState.HOST_STATE_READY, revision: '5', observedRevision: '5', subscriptionCount: 12 });
+    expect(renderHost(h)).toMatch(/^Failing to apply\s+none$/m);
+    expect(renderHost({ ...h, failingSubscriptionCount: 2 })).toMatch(
+      /^Failing to apply\s+2 subscriptions \(its agent retries; `hostplane sub list --host web1` shows which\)$/m,
+    );
   });
 });
 

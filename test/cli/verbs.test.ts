@@ -12,8 +12,8 @@ import { GIB, bool, int, runCli, sampleSubscription, startStub, str, type Handle
 
 const plan = Plan.fromPartial({ name: 'Unlimited', kind: PlanKind.PLAN_KIND_SERVICE, version: '3', values: { 'limits.disk_space': int(10 * GIB) } });
 const customer = Customer.fromPartial({ login: 'alice', displayName: 'Alice', email: 'a@example.com', state: CustomerState.CUSTOMER_STATE_ACTIVE });
-const host = Host.fromPartial({ name: 'web1', state: HostState.HOST_STATE_MAINTENANCE, revision: '5', observedRevision: '4' });
-const sub = sampleSubscription();
+const host = Host.fromPartial({ name: 'web1', state: HostState.HOST_STATE_MAINTENANCE, revision: '5', observedRevision: '4', subscriptionCount: 3, failingSubscriptionCount: 2 });
+const sub = sampleSubscription({ systemUser: 'hp_example_com' });
 const subscription = { subscription: sub };
 
 const handlers: Handlers = {
@@ -144,6 +144,8 @@ describe('JSON shapes (SPEC §7)', () => {
       ],
       generation: 7,
       appliedGeneration: 6,
+      applyError: null,
+      systemUser: 'hp_example_com',
       expiresAt: null,
     });
     expect(JSON.stringify(json)).not.toMatch(/intValue|\$case|SYNC_STATUS/);
@@ -172,9 +174,72 @@ describe('JSON shapes (SPEC §7)', () => {
   it('lists are objects holding an array; host shows its sync lag', async () => {
     expect(JSON.parse((await cli('plan', 'list', '--json')).stdout).plans[0]).toMatchObject({ name: 'Unlimited', kind: 'service', version: 3 });
     expect(JSON.parse((await cli('customer', 'list', '--json')).stdout).customers[0]).toMatchObject({ login: 'alice', state: 'active' });
-    expect(JSON.parse((await cli('host', 'list', '--json')).stdout).hosts[0]).toMatchObject({ name: 'web1', state: 'maintenance', syncLag: 1 });
+    expect(JSON.parse((await cli('host', 'list', '--json')).stdout).hosts[0]).toMatchObject({
+      name: 'web1',
+      state: 'maintenance',
+      syncLag: 1,
+      subscriptionCount: 3,
+      failingSubscriptions: 2,
+    });
+    expect(JSON.parse((await cli('host', 'show', 'web1', '--json')).stdout)).toMatchObject({ name: 'web1', failingSubscriptions: 2 });
     const subs = JSON.parse((await cli('sub', 'list', '--json')).stdout).subscriptions;
-    expect(subs[0]).toMatchObject({ displayName: 'example.com (Unlimited)', syncStatus: 'unsynced', state: 'suspended' });
+    expect(subs[0]).toMatchObject({ displayName: 'example.com (Unlimited)', syncStatus: 'unsynced', state: 'suspended', systemUser: 'hp_example_com' });
     expect(subs[0]).not.toHaveProperty('planValues');
+  });
+});
+
+describe('human listings', () => {
+  it('sub list has the applied column; host list the failing count; host show the failing field', async () => {
+    const subs = (await cli('sub', 'list')).stdout.split('\n');
+    expect(subs[0]).toMatch(/^SUBSCRIPTION\s+CUSTOMER\s+HOST\s+SYNC\s+APPLIED\s+STATE\s+EXPIRES$/);
+    expect(subs[1]).toMatch(/^example\.com \(Unlimited\)\s+alice\s+web1\.example\.net\s+unsynced\s+pending\s+suspended \(manual\)\s+never$/);
+    const hosts = (await cli('host', 'list')).stdout.split('\n');
+    expect(hosts[0]).toMatch(/^NAME\s+STATE\s+CONNECTED\s+HEARTBEAT\s+LAG\s+SUBSCRIPTIONS\s+FAILING$/);
+    expect(hosts[1]).toMatch(/^web1\s+maintenance\s+no\s+never\s+1\s+3\s+2$/);
+    expect((await cli('host', 'show', 'web1')).stdout).toMatch(/^Failing to apply\s+2 subscriptions \(its agent retries/m);
+  });
+});
+
+describe('an apply error through the verbs', () => {
+  const failed = sampleSubscription({
+    syncStatus: SyncStatus.SYNC_STATUS_SYNCED,
+    conflicts: [],
+    generation: '7',
+    appliedGeneration: '6',
+    applyError: 'nginx -t refused the configuration',
+  });
+  let failing: Stub;
+  beforeAll(async () => {
+    failing = await startStub({
+      getSubscription: () => ({ subscription: failed }),
+      listSubscriptions: () => ({ subscriptions: [failed], nextPageToken: '' }),
+      syncSubscription: () => ({ subscription: failed, conflicts: [], fingerprint: '' }),
+      suspendSubscription: () => ({ subscription: failed }),
+    });
+  });
+  afterAll(() => failing.close());
+  const run = (...args: string[]) => runCli(args, failing.env);
+
+  it('sub show and sub sync say the host failed to apply it, and how it is retried', async () => {
+    const show = await run('sub', 'show', 'example.com');
+    expect(show.stdout).toMatch(/^Applied\s+failed$/m);
+    expect(show.stdout).toContain('example.com (Unlimited) is synced, but its host failed to apply it: nginx -t refused the configuration.');
+    expect(show.stdout).toContain('The agent retries; `hostplane sub sync example.com` retries now.');
+    const sync = await run('sub', 'sync', 'example.com');
+    expect(sync.code).toBe(0);
+    expect(sync.stdout).not.toContain('provides everything');
+    expect(sync.stdout).toContain('is synced, but its host failed to apply it: nginx -t refused the configuration.');
+    expect(sync.stdout).toContain('Its agent was asked to apply it again now');
+    expect((await run('sub', 'suspend', 'example.com')).stdout).toContain('but its host failed to apply it');
+    expect((await run('sub', 'list')).stdout.split('\n')[1]).toMatch(/\ssynced\s+failed\s/);
+  });
+
+  it('--json: applyError as text, systemUser null until the agent reported one', async () => {
+    expect(JSON.parse((await run('sub', 'show', 'example.com', '--json')).stdout)).toMatchObject({
+      syncStatus: 'synced',
+      applyError: 'nginx -t refused the configuration',
+      systemUser: null,
+    });
+    expect(JSON.parse((await run('sub', 'sync', 'example.com', '--json')).stdout).subscription).toMatchObject({ applyError: 'nginx -t refused the configuration', systemUser: null });
   });
 });

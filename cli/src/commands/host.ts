@@ -17,7 +17,7 @@ import {
 } from '@hostplane/proto/hostplane/v1/host.js';
 import { group, verb, type Context, type VerbOptions } from '../context.js';
 import { present } from '../errors.js';
-import { ago, humanTime, renderFields, renderList, renderTable } from '../output.js';
+import { ago, humanTime, plural, renderFields, renderList, renderTable } from '../output.js';
 import { parseTtl } from '../options.js';
 import { hostJson, hostStateWord, joinTokenJson, syncLag } from '../shapes.js';
 
@@ -41,6 +41,12 @@ export function renderHost(h: Host, now = new Date()): string {
     ['Agent', h.agentVersion ? `${h.agentVersion} (protocol ${h.protocolVersion})` : '-'],
     ['Revision', `${h.revision} (observed ${h.observedRevision}, lag ${syncLag(h)})`],
     ['Subscriptions', String(h.subscriptionCount)],
+    [
+      'Failing to apply',
+      h.failingSubscriptionCount > 0
+        ? `${plural(h.failingSubscriptionCount, 'subscription')} (its agent retries; \`hostplane sub list --host ${h.name}\` shows which)`
+        : 'none',
+    ],
     ['Enrolled', h.createdAt ? humanTime(h.createdAt) : undefined],
   ]);
   const r = h.capabilities;
@@ -106,7 +112,7 @@ export function registerHost(program: Command, ctx: Context): void {
   ]);
   registerTokens(host, ctx);
 
-  verb(host, 'list', 'list hosts with their state, heartbeat and sync lag', ['hostplane host list', 'hostplane host list --state unknown --json'])
+  verb(host, 'list', 'list hosts with their state, heartbeat, sync lag, subscriptions and how many of them failed to apply', ['hostplane host list', 'hostplane host list --state unknown --json'])
     .addOption(new Option('--state <state>', 'only hosts in this state').choices(Object.keys(STATES)))
     .action(async (opts: VerbOptions & { state?: keyof typeof STATES }, cmd: Command) => {
       const state = opts.state ? STATES[opts.state] : HostState.HOST_STATE_UNSPECIFIED;
@@ -114,7 +120,7 @@ export function registerHost(program: Command, ctx: Context): void {
       const now = new Date();
       ctx.emit(opts.json, { hosts: hosts.map(hostJson) }, () =>
         renderList(
-          ['name', 'state', 'connected', 'heartbeat', 'lag', 'subscriptions'],
+          ['name', 'state', 'connected', 'heartbeat', 'lag', 'subscriptions', 'failing'],
           hosts.map((h) => [
             h.name,
             hostStateWord(h.state),
@@ -122,6 +128,7 @@ export function registerHost(program: Command, ctx: Context): void {
             ago(h.lastHeartbeatAt, now),
             String(syncLag(h)),
             String(h.subscriptionCount),
+            String(h.failingSubscriptionCount),
           ]),
           'No hosts: create a join token with `hostplane host token create` and start an agent with it.',
         ),

@@ -1,7 +1,8 @@
 /**
- * Human renderings of subscriptions: the listing row (display name, sync status, state), the full
- * view of `sub show` (values as property/plan/desired/provided rows, then the conflicts), and the
- * conflict report of `sub sync` (property, plan value, available value), as in the seed.
+ * Human renderings of subscriptions: the listing row (display name, sync status, applied, state), the
+ * full view of `sub show` (values as property/plan/desired/provided rows, then the conflicts), and the
+ * conflict report of `sub sync` (property, plan value, available value), as in the seed. An apply
+ * error is never hidden behind `synced` (SPEC §9): every rendering says the host failed to apply it.
  */
 import type { Subscription } from '@hostplane/proto/hostplane/v1/subscription.js';
 import type { Context } from '../context.js';
@@ -22,10 +23,46 @@ export function displayName(s: Subscription): string {
   return s.displayName || `${s.name} (${s.plan || 'Custom'})`;
 }
 
-export const LIST_HEADERS = ['subscription', 'customer', 'host', 'sync', 'state', 'expires'] as const;
+/**
+ * Whether the host's agent realized the current generation: `failed` while an apply error is
+ * pending, `pending` until it applied the current generation, `ok` then.
+ */
+export function appliedWord(s: Subscription): 'ok' | 'pending' | 'failed' {
+  if (s.applyError) return 'failed';
+  return s.appliedGeneration === s.generation ? 'ok' : 'pending';
+}
+
+/**
+ * `, but its host failed to apply it: <error>.` and how it is retried, to end a sentence that says
+ * where the subscription stands; undefined without an apply error. `retried`: the agent was just
+ * asked to apply it again (`sub sync`).
+ */
+function applyFailure(s: Subscription, retried: boolean): string | undefined {
+  if (!s.applyError) return undefined;
+  const retry = retried
+    ? `Its agent was asked to apply it again now (when connected); \`hostplane sub show ${s.name}\` shows how that went.`
+    : `The agent retries; \`hostplane sub sync ${s.name}\` retries now.`;
+  return `, but its host failed to apply it: ${s.applyError.replace(/[.\s]+$/, '')}.\n${retry}\n`;
+}
+
+/** `example.com (Basic) is synced, but its host failed to apply it: …` and how it is retried; undefined without an apply error. */
+export function applyFailureText(s: Subscription, retried = false): string | undefined {
+  const failure = applyFailure(s, retried);
+  return failure && `${displayName(s)} is ${syncStatusWord(s.syncStatus)}${failure}`;
+}
+
+export const LIST_HEADERS = ['subscription', 'customer', 'host', 'sync', 'applied', 'state', 'expires'] as const;
 
 export function listRow(s: Subscription): string[] {
-  return [displayName(s), s.customer, s.host || '-', syncStatusWord(s.syncStatus), stateText(s), s.expiresAt ? humanTime(s.expiresAt) : 'never'];
+  return [
+    displayName(s),
+    s.customer,
+    s.host || '-',
+    syncStatusWord(s.syncStatus),
+    appliedWord(s),
+    stateText(s),
+    s.expiresAt ? humanTime(s.expiresAt) : 'never',
+  ];
 }
 
 /** The conflict report: property, plan value, available value, and why. */
@@ -43,12 +80,15 @@ export function renderSubscription(s: Subscription): string {
     ['Plan', s.plan || '(custom)'],
     ['Add-ons', s.addons.length > 0 ? s.addons.join(', ') : '-'],
     ['Host', s.host || '-'],
-    ['Sync status', syncStatusWord(s.syncStatus)],
+    ['Sync status', s.applyError ? `${syncStatusWord(s.syncStatus)} (apply failed)` : syncStatusWord(s.syncStatus)],
     ['State', stateText(s)],
     ['Expires', s.expiresAt ? humanTime(s.expiresAt) : 'never'],
     ['Generation', `${s.generation} (applied ${s.appliedGeneration})`],
-    ['Apply error', s.applyError || undefined],
+    ['Applied', appliedWord(s)],
+    ['System user', s.systemUser || '-'],
   ]);
+  const failure = applyFailureText(s);
+  if (failure) out += `\n${failure}`;
   const keys = orderedKeys(s.planValues, s.desiredValues, s.providedValues);
   if (keys.length > 0) {
     const rows = keys.map((key) => [
@@ -71,11 +111,16 @@ export function renderSubscription(s: Subscription): string {
   return out;
 }
 
-/** The answer of `sub sync`: the report, then (with `hint`) how to accept it or fix the cause. */
+/**
+ * The answer of `sub sync`: the report, then (with `hint`) how to accept it or fix the cause. A
+ * pending apply error is said first; the controller has just asked the agent to retry it.
+ */
 export function renderSyncReport(s: Subscription, conflicts: readonly Conflict[], fingerprint: string, hint = true): string {
   const name = displayName(s);
-  if (conflicts.length === 0) return `${name} is ${syncStatusWord(s.syncStatus)}: its host provides everything it should.\n`;
+  const failure = applyFailureText(s, true);
+  if (conflicts.length === 0) return failure ?? `${name} is ${syncStatusWord(s.syncStatus)}: its host provides everything it should.\n`;
   const report =
+    (failure ? `${failure}\n` : '') +
     `${name} is ${syncStatusWord(s.syncStatus)}: its host cannot provide ${plural(conflicts.length, 'property', 'properties')}.\n\n` +
     renderConflicts(conflicts);
   if (!hint) return report;
@@ -89,7 +134,7 @@ export function renderSyncReport(s: Subscription, conflicts: readonly Conflict[]
 
 /** What a verb did, then where the subscription stands, with its conflicts when it has some. */
 export function renderOutcome(headline: string, s: Subscription): string {
-  let out = `${headline}\n${displayName(s)} is ${syncStatusWord(s.syncStatus)} and ${stateText(s)}.\n`;
+  let out = `${headline}\n${displayName(s)} is ${syncStatusWord(s.syncStatus)} and ${stateText(s)}${applyFailure(s, false) ?? '.\n'}`;
   if (s.conflicts.length > 0) out += `\nConflicts:\n${renderConflicts(s.conflicts)}`;
   return out;
 }

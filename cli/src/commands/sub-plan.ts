@@ -82,7 +82,7 @@ async function syncVerb(ctx: Context, cmd: Command, name: string, opts: SyncOpti
 }
 
 export function registerSubPlan(sub: Command, ctx: Context): void {
-  verb(sub, 'sync <name>', 'retry synchronization now and show the conflict report (property, plan value, available value)', [
+  verb(sub, 'sync <name>', "retry synchronization now, have its host's agent apply it again, and show the conflict report (property, plan value, available value)", [
     'hostplane sub sync example.com',
     'hostplane sub sync example.com --accept',
     'hostplane sub sync example.com --accept --fingerprint 3f9c2a…',

@@ -80,7 +80,7 @@ export function registerSub(program: Command, ctx: Context): void {
       emitSubscription(ctx, opts.json, res.subscription, (s) => `Created subscription ${displayName(s)} on ${s.host || 'no host'}.`);
     });
 
-  verb(sub, 'show <name>', 'show a subscription: plan, add-ons, host, statuses, values and conflicts', [
+  verb(sub, 'show <name>', 'show a subscription: plan, add-ons, host, statuses (sync, applied, state), system user, values and conflicts', [
     'hostplane sub show example.com',
     'hostplane sub show example.com --json',
   ]).action(async (name: string, opts: VerbOptions, cmd: Command) => {
@@ -89,7 +89,7 @@ export function registerSub(program: Command, ctx: Context): void {
     ctx.emit(opts.json, subscriptionJson(s), () => renderSubscription(s));
   });
 
-  verb(sub, 'list', 'list subscriptions with their sync status and state', [
+  verb(sub, 'list', 'list subscriptions with their sync status, whether their host applied them (ok, pending, failed), and state', [
     'hostplane sub list',
     'hostplane sub list --plan Unlimited --status unsynced',
     'hostplane sub list --customer alice --state suspended --json',
