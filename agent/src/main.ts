@@ -6,49 +6,55 @@ import { pino } from 'pino';
 import { validate } from 'node-cron';
 import { validateHostName } from '@hostplane/shared';
 import { detectCapabilities, parseReserve } from './detect/index.js';
-import { AgentRunner, AGENT_VERSION, type AgentConfig } from './session.js';
+import { DEFAULT_CONFIG_FILE, loadHostLayout } from './host-layout.js';
+import { AgentRunner, AGENT_VERSION, siteUsersFor, type AgentConfig } from './session.js';
 
-const USAGE = `Usage: hostplane-agent --controller HOST:PORT --state-dir DIR --vhosts-root DIR --config-dir DIR [options]
+const USAGE = `Usage: hostplane-agent --controller HOST:PORT [--join-token TOKEN] [options]
 
 Runs the hostplane agent on a hosting server: detects what the server provides, reports it to the
-controller, and realizes the desired state the controller pushes (webspaces, nginx server blocks,
-php-fpm pools).
+controller, and realizes the desired state the controller pushes: one system user per subscription,
+its webspace, nginx server block, php-fpm pool and fcgiwrap (CGI), validated then reloaded.
 
 Options:
   --controller HOST:PORT   the controller's gRPC address (env HOSTPLANE_CONTROLLER)
   --join-token TOKEN       from 'hostplane host token create'; needed the first time only
                            (env HOSTPLANE_JOIN_TOKEN)
   --name NAME              this host's name (default: the machine's host name; env HOSTPLANE_HOST_NAME)
-  --state-dir DIR          credential (mode 0600) and applied state
-  --vhosts-root DIR        webspaces: DIR/<domain>/{httpdocs,logs}
-  --config-dir DIR         nginx/, php/<X.Y>/fpm/pool.d/ and pages/ are written here
+  --config FILE            the host layout, JSON (default ${DEFAULT_CONFIG_FILE} when it exists;
+                           env HOSTPLANE_AGENT_CONFIG): paths, listen addresses, the validate and
+                           reload command of nginx and of php-fpm per PHP version, users; see
+                           --print-config for every field and its default
+  --state-dir DIR          credential (mode 0600) and applied state (default /var/lib/hostplane-agent)
+  --vhosts-root DIR        webspaces DIR/<domain>/{httpdocs,logs,tmp} (default /var/www/vhosts)
+  --config-dir DIR         the agent's configuration files (default /etc/hostplane/agent): nginx/,
+                           php/<X.Y>/fpm/pool.d/ and pages/ unless the layout says otherwise
+  --print-config           print the effective host layout as JSON and exit
   --probe-path DIRS        ':'-separated directories searched for component executables; replaces
                            the default (the usual sbin/bin directories and vendor PHP directories)
   --reserve SIZE|PCT       disk kept out of allocation (default 5%), e.g. 10G or 5%
   --ca FILE                PEM CA bundle: talk TLS to the controller and verify it (env HOSTPLANE_CA)
-  --reload-cmd CMD         run after a batch of changes, e.g. "systemctl reload nginx" (split on
-                           spaces, run without a shell; env HOSTPLANE_RELOAD_CMD)
-  --validate-cmd CMD       run before reloading, e.g. "nginx -t"; a failure keeps the old configs
-                           (env HOSTPLANE_VALIDATE_CMD)
   --heartbeat-seconds N    default 10
   --detect-schedule CRON   periodic detection (node-cron, with seconds; default "0 */5 * * * *")
   --detect                 detect once, print the capability report as JSON, and exit
   --log-level LEVEL        default info
   -h, --help               this help
 
-Example (first start on a new node):
-  hostplane-agent --controller ctl.example.net:50051 --ca /etc/hostplane/ca.pem \\
-    --join-token hpj_... --state-dir /var/lib/hostplane-agent \\
-    --vhosts-root /var/www/vhosts --config-dir /etc/hostplane \\
-    --reload-cmd "systemctl reload nginx" --validate-cmd "nginx -t"
+As root, every site runs as its own system user (users.prefix + the domain, e.g. hp_example_com).
+Not as root (development), every site runs as the agent's own user, and the agent says so.
+
+Example (first start on a new Debian 12 node):
+  hostplane-agent --controller ctl.example.net:50051 --ca /etc/hostplane/ca.pem --join-token hpj_...
 `;
 
-function argv(text: string | undefined): string[] | undefined {
-  const parts = text?.trim().split(/\s+/).filter(Boolean);
-  return parts && parts.length > 0 ? parts : undefined;
+export interface ParsedAgentArgs {
+  config?: AgentConfig;
+  detectOnly: boolean;
+  printConfig: boolean;
+  help: boolean;
+  logLevel: string;
 }
 
-export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): { config?: AgentConfig; detectOnly: boolean; help: boolean; logLevel: string } {
+export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): ParsedAgentArgs {
   const { values } = parseArgs({
     args,
     strict: true,
@@ -56,14 +62,14 @@ export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): { config
       controller: { type: 'string' },
       'join-token': { type: 'string' },
       name: { type: 'string' },
+      config: { type: 'string' },
       'state-dir': { type: 'string' },
       'vhosts-root': { type: 'string' },
       'config-dir': { type: 'string' },
+      'print-config': { type: 'boolean' },
       'probe-path': { type: 'string' },
       reserve: { type: 'string' },
       ca: { type: 'string' },
-      'reload-cmd': { type: 'string' },
-      'validate-cmd': { type: 'string' },
       'heartbeat-seconds': { type: 'string' },
       'detect-schedule': { type: 'string' },
       detect: { type: 'boolean' },
@@ -72,33 +78,32 @@ export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): { config
     },
   });
   const logLevel = values['log-level'] ?? env.HOSTPLANE_LOG_LEVEL ?? 'info';
-  if (values.help) return { detectOnly: false, help: true, logLevel };
-  const need = (flag: string, v: string | undefined): string => {
-    if (!v) throw new Error(`--${flag} is required`);
-    return v;
-  };
-  const detectOnly = values.detect ?? false;
+  const base = { detectOnly: values.detect ?? false, printConfig: values['print-config'] ?? false, help: false, logLevel };
+  if (values.help) return { ...base, help: true };
   const heartbeat = Number(values['heartbeat-seconds'] ?? 10);
   if (!Number.isFinite(heartbeat) || heartbeat <= 0) throw new Error(`--heartbeat-seconds: '${values['heartbeat-seconds']}' is not a number of seconds`);
   const detectSchedule = values['detect-schedule'] ?? '0 */5 * * * *';
   if (!validate(detectSchedule)) throw new Error(`--detect-schedule: '${detectSchedule}' is not a cron expression`);
   const probePath = values['probe-path'] === undefined ? undefined : values['probe-path'].split(':').filter(Boolean).map((d) => resolve(d));
+  const layout = loadHostLayout(values.config ?? env.HOSTPLANE_AGENT_CONFIG, {
+    vhostsRoot: values['vhosts-root'],
+    configDir: values['config-dir'],
+    stateDir: values['state-dir'],
+  });
+  const controller = values.controller ?? env.HOSTPLANE_CONTROLLER;
+  if (!controller && !base.detectOnly && !base.printConfig) throw new Error('--controller is required');
   const config: AgentConfig = {
-    controller: detectOnly ? (values.controller ?? env.HOSTPLANE_CONTROLLER ?? '') : need('controller', values.controller ?? env.HOSTPLANE_CONTROLLER),
+    controller: controller ?? '',
     hostName: validateHostName(values.name ?? env.HOSTPLANE_HOST_NAME ?? hostname(), 'name'),
     joinToken: values['join-token'] ?? env.HOSTPLANE_JOIN_TOKEN,
-    stateDir: resolve(detectOnly ? (values['state-dir'] ?? '.') : need('state-dir', values['state-dir'])),
-    vhostsRoot: resolve(need('vhosts-root', values['vhosts-root'])),
-    configDir: resolve(detectOnly ? (values['config-dir'] ?? '.') : need('config-dir', values['config-dir'])),
+    layout,
     probePath,
     reserve: values.reserve ? parseReserve(values.reserve) : undefined,
     caFile: values.ca ?? env.HOSTPLANE_CA,
     heartbeatMs: heartbeat * 1000,
     detectSchedule,
-    reloadCmd: argv(values['reload-cmd'] ?? env.HOSTPLANE_RELOAD_CMD),
-    validateCmd: argv(values['validate-cmd'] ?? env.HOSTPLANE_VALIDATE_CMD),
   };
-  return { config, detectOnly, help: false, logLevel };
+  return { ...base, config };
 }
 
 export async function main(args = process.argv.slice(2), env = process.env): Promise<void> {
@@ -115,8 +120,12 @@ export async function main(args = process.argv.slice(2), env = process.env): Pro
     return;
   }
   const config = parsed.config;
+  if (parsed.printConfig) {
+    process.stdout.write(`${JSON.stringify(config.layout, null, 2)}\n`);
+    return;
+  }
   if (parsed.detectOnly) {
-    const report = await detectCapabilities({ vhostsRoot: config.vhostsRoot, probePath: config.probePath, reserve: config.reserve });
+    const report = await detectCapabilities({ vhostsRoot: config.layout.vhostsRoot, probePath: config.probePath, reserve: config.reserve });
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return;
   }
@@ -129,8 +138,8 @@ export async function main(args = process.argv.slice(2), env = process.env): Pro
   const controller = new AbortController();
   process.once('SIGTERM', () => controller.abort());
   process.once('SIGINT', () => controller.abort());
-  const runner = new AgentRunner(config, log);
   try {
+    const runner = new AgentRunner(config, log, await siteUsersFor(config.layout, log));
     await runner.run(controller.signal);
     log.info({ component: 'agent' }, 'stopped');
   } catch (err) {

@@ -14,7 +14,8 @@ import type { Logger } from 'pino';
 import { Backoff } from './backoff.js';
 import { loadCredential, saveCredential, type StoredCredential } from './credential.js';
 import { detectCapabilities, reportsEqual, type DiskReserve } from './detect/index.js';
-import { Applier, applyDelta, desiredMap, type DesiredSubscription } from './realize/index.js';
+import type { HostLayout } from './host-layout.js';
+import { Applier, applyDelta, desiredMap, SharedSiteUser, SystemUsers, webspaceDir, type DesiredSubscription, type SiteUsers } from './realize/index.js';
 
 export const PROTOCOL_VERSION = 1;
 export const AGENT_VERSION = (createRequire(import.meta.url)('../package.json') as { version: string }).version;
@@ -23,9 +24,8 @@ export interface AgentConfig {
   readonly controller: string;
   readonly hostName: string;
   readonly joinToken?: string;
-  readonly stateDir: string;
-  readonly vhostsRoot: string;
-  readonly configDir: string;
+  /** Where things go on this host and how servers are validated and reloaded. */
+  readonly layout: HostLayout;
   readonly probePath?: readonly string[];
   readonly reserve?: DiskReserve;
   /** PEM CA bundle to verify the controller's TLS certificate; plaintext without it. */
@@ -33,8 +33,29 @@ export interface AgentConfig {
   readonly heartbeatMs: number;
   /** node-cron expression of periodic detection. */
   readonly detectSchedule: string;
-  readonly reloadCmd?: readonly string[];
-  readonly validateCmd?: readonly string[];
+}
+
+/**
+ * Who sites run as: their own system users when the agent is root; otherwise (a developer's
+ * machine) the agent's own user, which is said once, loudly — never silently in production.
+ */
+export async function siteUsersFor(layout: HostLayout, log: Logger, isRoot = process.getuid?.() === 0): Promise<SiteUsers> {
+  if (isRoot) {
+    return new SystemUsers({
+      prefix: layout.users.prefix,
+      uidMin: layout.users.uidMin,
+      uidMax: layout.users.uidMax,
+      shell: layout.users.shell,
+      home: (domain) => webspaceDir(layout, domain),
+      commandTimeoutMs: layout.commandTimeoutSeconds * 1000,
+    });
+  }
+  const shared = await SharedSiteUser.current();
+  log.warn(
+    { component: 'realize', user: shared.user.name },
+    `development mode: the agent is not root, so every site runs as '${shared.user.name}' instead of its own system user (sites are not isolated from each other)`,
+  );
+  return shared;
 }
 
 type Stream = ClientDuplexStream<ConnectRequest, ConnectResponse>;
@@ -70,28 +91,50 @@ export class AgentRunner {
   private desiredRevision = 0;
   private applying = false;
   private applyAgain = false;
+  /** A desired state arrived since start (retries have something to apply). */
+  private haveDesired = false;
+  private stopped = false;
   /** Resolves when the current apply loop is idle (tests, shutdown). */
   private idle: Promise<void> = Promise.resolve();
+
+  /** Retries of a failed apply: level-triggered, with backoff, until every subscription applied. */
+  private readonly retryBackoff: Backoff;
+  private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly config: AgentConfig,
     private readonly log: Logger,
+    users: SiteUsers,
   ) {
+    const l = config.layout;
     this.applier = new Applier({
-      vhostsRoot: config.vhostsRoot,
-      configDir: config.configDir,
-      stateDir: config.stateDir,
-      reloadCmd: config.reloadCmd,
-      validateCmd: config.validateCmd,
+      vhostsRoot: l.vhostsRoot,
+      configDir: l.configDir,
+      stateDir: l.stateDir,
+      nginxDir: l.nginx.includeDir,
+      poolDir: l.phpFpm.poolDir,
+      phpSocketDir: l.phpFpm.socketDir,
+      cgiSocketDir: l.cgi.socketDir,
+      listen: l.nginx.listen,
+      listenTls: l.nginx.listenTls,
+      nginx: { validate: l.nginx.validate, reload: l.nginx.reload },
+      phpFpm: { validate: l.phpFpm.validate, reload: l.phpFpm.reload },
+      fcgiwrap: l.cgi.fcgiwrap,
+      cgiProcesses: l.cgi.processes,
+      commandTimeoutMs: l.commandTimeoutSeconds * 1000,
+      webUser: l.webServer.user,
+      webGroup: l.webServer.group,
+      users,
       defaultPhpVersion: () => this.highestPhp(),
       log: log.child({ component: 'realize' }),
     });
+    this.retryBackoff = new Backoff(l.retry.minSeconds * 1000, l.retry.maxSeconds * 1000);
   }
 
   async detect(): Promise<CapabilityReport> {
     const started = performance.now();
     const report = await detectCapabilities({
-      vhostsRoot: this.config.vhostsRoot,
+      vhostsRoot: this.config.layout.vhostsRoot,
       probePath: this.config.probePath,
       reserve: this.config.reserve,
       onError: (detector, err) => this.log.warn({ component: 'detect', detector, err: (err as Error).message }, 'detector failed'),
@@ -112,6 +155,7 @@ export class AgentRunner {
       const state = await this.applier.appliedState();
       this.desiredRevision = state.revision;
       await this.detect();
+      await this.applier.start(this.fpmVersions());
       cron = schedule(this.config.detectSchedule, () => void this.periodicDetect(), { name: 'detect', noOverlap: true, unref: true });
       const backoff = new Backoff();
       while (!signal.aborted) {
@@ -122,6 +166,9 @@ export class AgentRunner {
         await abortable(delay, signal);
       }
     } finally {
+      clearTimeout(this.retryTimer);
+      this.retryTimer = undefined;
+      this.stopped = true;
       await cron?.stop();
       await this.idle;
       client.close();
@@ -133,7 +180,7 @@ export class AgentRunner {
   }
 
   private async ensureCredential(client: AgentClient, signal: AbortSignal): Promise<StoredCredential | undefined> {
-    const stored = await loadCredential(this.config.stateDir);
+    const stored = await loadCredential(this.config.layout.stateDir);
     if (stored) {
       if (stored.host !== this.config.hostName) {
         this.log.warn({ component: 'enroll', enrolledAs: stored.host, name: this.config.hostName }, 'the stored credential is for another name; using it');
@@ -141,7 +188,7 @@ export class AgentRunner {
       return stored;
     }
     if (!this.config.joinToken) {
-      throw new Error(`no credential in ${this.config.stateDir}: give --join-token (from 'hostplane host token create') the first time`);
+      throw new Error(`no credential in ${this.config.layout.stateDir}: give --join-token (from 'hostplane host token create') the first time`);
     }
     const backoff = new Backoff(1000, 30_000);
     while (!signal.aborted) {
@@ -155,7 +202,7 @@ export class AgentRunner {
           ),
         );
         const c = { host: res.hostName, controller: this.config.controller, credential: res.credential };
-        await saveCredential(this.config.stateDir, c);
+        await saveCredential(this.config.layout.stateDir, c);
         this.log.info({ component: 'enroll', host: c.host }, 'enrolled; credential stored');
         return c;
       } catch (err) {
@@ -186,6 +233,12 @@ export class AgentRunner {
   private sendReport(report: CapabilityReport, requestId: string): void {
     this.send({ $case: 'capabilities', value: { report: reportToProto(report), requestId } });
     this.lastSent = report;
+  }
+
+  /** The PHP versions (X.Y) whose php-fpm the last detection found. */
+  private fpmVersions(): string[] {
+    const versions = (this.lastReport?.components ?? []).filter((c) => c.name === 'php-fpm' && c.version).map((c) => c.version!.split('.').slice(0, 2).join('.'));
+    return [...new Set(versions)];
   }
 
   private highestPhp(): string | undefined {
@@ -223,6 +276,7 @@ export class AgentRunner {
         switch (p.$case) {
           case 'snapshot':
             onReady();
+            this.haveDesired = true;
             this.desired = desiredMap(p.value.subscriptions.map(fromProto));
             this.desiredRevision = Number(p.value.revision);
             log.info({ revision: this.desiredRevision, subscriptions: this.desired.size }, 'snapshot received');
@@ -239,8 +293,12 @@ export class AgentRunner {
             this.scheduleApply();
             return;
           case 'detect':
+            // `host detect` also retries a failed apply at once (level-triggered: it re-applies all).
             void this.detect().then(
-              (report) => this.sendReport(report, p.value.requestId),
+              (report) => {
+                this.sendReport(report, p.value.requestId);
+                this.retryNow();
+              },
               (err: Error) => log.warn({ err: err.message }, 'detection failed'),
             );
             return;
@@ -265,33 +323,58 @@ export class AgentRunner {
     });
   }
 
-  /** Applies the latest desired state; deltas arriving meanwhile are folded into one more pass. */
+  /** Retries now what failed (after `host detect`, or a snapshot pushed by `sub sync`). */
+  private retryNow(): void {
+    if (!this.haveDesired) return;
+    this.retryBackoff.reset();
+    this.scheduleApply();
+  }
+
+  /**
+   * Applies the latest desired state; deltas arriving meanwhile are folded into one more pass. When
+   * some subscription failed, the whole state is applied again after a backoff (5 s, 10 s, … up to
+   * the configured maximum, jittered) until none fails: the cause fixed (a broken file removed, a
+   * server started), the site gets its change without anyone asking.
+   */
   private scheduleApply(): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     if (this.applying) {
       this.applyAgain = true;
       return;
     }
     this.applying = true;
     this.idle = (async () => {
+      let failed = 0;
       try {
         do {
           this.applyAgain = false;
           const revision = this.desiredRevision;
           const outcome = await this.applier.apply({ revision, subscriptions: [...this.desired.values()] });
-          const failed = outcome.results.filter((r) => r.error);
-          if (failed.length) this.log.warn({ component: 'realize', revision, failed: failed.map((f) => ({ subscription: f.name, error: f.error })) }, 'some subscriptions failed to apply');
+          const failures = outcome.results.filter((r) => r.error);
+          failed = failures.length;
+          if (failed) this.log.warn({ component: 'realize', revision, failed: failures.map((f) => ({ subscription: f.name, error: f.error })) }, 'some subscriptions failed to apply');
           this.send({
             $case: 'ack',
             value: {
               observedRevision: String(outcome.revision),
-              results: outcome.results.map((r) => ({ name: r.name, appliedGeneration: String(r.appliedGeneration), error: r.error })),
+              results: outcome.results.map((r) => ({ name: r.name, appliedGeneration: String(r.appliedGeneration), error: r.error, systemUser: r.systemUser })),
             },
           });
         } while (this.applyAgain);
       } catch (err) {
+        failed = 1;
         this.log.error({ component: 'realize', err: (err as Error).message }, 'cannot apply the desired state');
       } finally {
         this.applying = false;
+      }
+      if (failed === 0) {
+        this.retryBackoff.reset();
+      } else if (!this.stopped) {
+        const delay = this.retryBackoff.next();
+        this.log.info({ component: 'realize', failed, retryInMs: delay }, 'apply failed; retrying');
+        this.retryTimer = setTimeout(() => this.scheduleApply(), delay);
+        this.retryTimer.unref();
       }
     })();
   }

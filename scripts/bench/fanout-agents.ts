@@ -33,7 +33,7 @@ input.agents.forEach((a, i) => {
     stream.write({
       payload: {
         $case: 'ack',
-        value: { observedRevision: p.value.revision, results: subs.map((s) => ({ name: s.name, appliedGeneration: s.generation, error: '' })) },
+        value: { observedRevision: p.value.revision, results: subs.map((s) => ({ name: s.name, appliedGeneration: s.generation, error: '', systemUser: '' })) },
       },
     });
     const rev = Number(p.value.revision);

@@ -4,7 +4,8 @@
  * whose configuration the web server refuses, is rolled back to what was there before. A write of
  * the content already there records nothing and touches nothing (idempotence: mtimes stay).
  *
- * Only files strictly inside the journal's roots are ever written or removed.
+ * Only files strictly inside the journal's roots (or that its predicate accepts) are ever written or
+ * removed.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -22,7 +23,11 @@ export const CONFIG_FILE_MODE = 0o644;
 export class FileJournal {
   private readonly entries: Entry[] = [];
 
-  constructor(private readonly roots: readonly string[]) {}
+  private readonly allowed: (file: string) => boolean;
+
+  constructor(private readonly roots: readonly string[] | ((file: string) => boolean)) {
+    this.allowed = typeof roots === 'function' ? roots : (file) => roots.some((root) => isInside(root, file));
+  }
 
   /** Whether any file was changed. */
   get changed(): boolean {
@@ -85,8 +90,8 @@ export class FileJournal {
   }
 
   private check(file: string): void {
-    if (!path.isAbsolute(file) || !this.roots.some((root) => isInside(root, file))) {
-      throw new Error(`refusing to change '${file}': outside ${this.roots.join(', ')}`);
+    if (!path.isAbsolute(file) || !this.allowed(file)) {
+      throw new Error(`refusing to change '${file}': outside ${typeof this.roots === 'function' ? "the agent's configuration dirs" : this.roots.join(', ')}`);
     }
   }
 }

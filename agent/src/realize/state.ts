@@ -16,6 +16,8 @@ export interface AppliedSubscription {
   readonly values: Readonly<Values>;
   /** The configuration files written for it (absolute paths); removed with it. */
   readonly files: readonly string[];
+  /** The system user its site runs as (absent in states written before users existed). */
+  readonly systemUser?: string;
 }
 
 export interface AppliedState {
@@ -58,12 +60,15 @@ export function parseAppliedState(text: string): AppliedState {
 function parseSubscription(name: string, raw: unknown): AppliedSubscription {
   const where = `subscriptions['${name}']`;
   if (!isRecord(raw)) throw new Error(`${where}: expected an object`);
-  const { generation, state, values, files } = raw;
+  const { generation, state, values, files, systemUser } = raw;
   if (!isCount(generation)) throw new Error(`${where}.generation: expected a whole number ≥ 0`);
   if (state !== 'active' && state !== 'suspended') throw new Error(`${where}.state: expected 'active' or 'suspended'`);
   if (!isRecord(values) || !Object.values(values).every(isValue)) throw new Error(`${where}.values: expected an object of values`);
   if (!Array.isArray(files) || !files.every((f) => typeof f === 'string')) throw new Error(`${where}.files: expected a list of paths`);
-  return { generation, state, values: values as Values, files: files as string[] };
+  if (systemUser !== undefined && (typeof systemUser !== 'string' || !/^[A-Za-z0-9._][A-Za-z0-9._$-]{0,31}$/.test(systemUser))) {
+    throw new Error(`${where}.systemUser: expected a user name`);
+  }
+  return { generation, state, values: values as Values, files: files as string[], ...(systemUser !== undefined ? { systemUser } : {}) };
 }
 
 /**

@@ -1,67 +1,89 @@
 /**
  * The per-subscription steps of the applier, each converging one subscription and recording its
  * configuration changes in a journal so that the caller can take them back. A step validates the
- * name before it derives any path from it (see layout.ts).
+ * name before it derives any path from it (see layout.ts), and gets the site's system user before
+ * it touches anything, so a user clash changes nothing.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import type { CompiledApplierOptions } from './applier-options.js';
 import { isErrno } from './fs-atomic.js';
 import type { FileJournal } from './file-journal.js';
-import { assertSubscriptionName, certificatePaths, isInside, nginxConfPath, removedRoot, webspaceDir, type Layout } from './layout.js';
+import { assertSubscriptionName, certificatePaths, nginxConfPath, removedRoot, webspaceDir, type ManagedConfig } from './layout.js';
 import { siteSpec } from './render/site.js';
 import { renderSubscription } from './render/subscription.js';
+import type { SiteUser } from './site-users.js';
 import type { AppliedSubscription } from './state.js';
-import type { DesiredSubscription, RealizeLogger } from './types.js';
+import type { DesiredSubscription } from './types.js';
+import { ensureWebspace } from './webspace.js';
 
 export interface StepContext {
-  readonly layout: Layout;
-  readonly user: string;
-  readonly group: string;
+  readonly opts: CompiledApplierOptions;
+  readonly managed: ManagedConfig;
+  /** The web server's uid and gid (owners of `httpdocs/`'s group, the logs, the sockets). */
+  readonly web: { readonly uid: number; readonly gid: number };
   readonly defaultPhpVersion: string | undefined;
-  readonly log: RealizeLogger;
+}
+
+export interface RealizedSubscription {
+  /** The configuration files it now owns. */
+  readonly files: string[];
+  readonly user: SiteUser;
+  /** Whether its CGI runner must run. */
+  readonly cgi: boolean;
 }
 
 /**
- * Brings one subscription to its desired state: webspace directories (created, never deleted), its
- * configuration files written when their text differs, and files it owned before but no longer
- * needs (a pool of its former PHP version, a pool when PHP is off) removed. Returns the files it
- * now owns. Idempotent: a second run with the same input changes nothing.
+ * Brings one subscription to its desired state: its system user (created when missing), webspace
+ * entries (created, owners and modes put back; never deleted), its configuration files written when
+ * their text differs, and files it owned before but no longer needs (a pool of its former PHP
+ * version, a pool when PHP is off) removed. Idempotent: a second run with the same input changes
+ * nothing.
  */
 export async function realizeSubscription(
   sub: DesiredSubscription,
   previous: AppliedSubscription | undefined,
   journal: FileJournal,
   ctx: StepContext,
-): Promise<string[]> {
+): Promise<RealizedSubscription> {
+  const { opts } = ctx;
   const spec = siteSpec(sub, { defaultPhpVersion: ctx.defaultPhpVersion });
-  const hasCertificate = spec.ssl && (await certificateInstalled(ctx.layout, spec.name));
-  const rendered = renderSubscription(spec, { layout: ctx.layout, user: ctx.user, group: ctx.group, hasCertificate });
-  for (const dir of rendered.dirs) await ensureDir(dir);
+  const user = await opts.users.ensure(spec.name);
+  const hasCertificate = spec.ssl && (await certificateInstalled(ctx, spec.name));
+  const rendered = renderSubscription(spec, {
+    layout: opts.layout,
+    user: user.name,
+    group: user.group,
+    // Without isolation the sockets stay the agent's own (a non-root php-fpm cannot give them away).
+    webUser: opts.users.isolated ? opts.webUser : user.name,
+    webGroup: opts.users.isolated ? opts.webGroup : user.group,
+    hasCertificate,
+    listen: opts.listen,
+    listenTls: opts.listenTls,
+  });
+  await fs.mkdir(opts.layout.vhostsRoot, { recursive: true, mode: 0o755 });
+  await ensureWebspace(rendered.entries, { isolated: opts.users.isolated, site: user, webUid: ctx.web.uid, webGid: ctx.web.gid });
   for (const file of rendered.files) await journal.write(file.path, file.content);
   const owned = rendered.files.map((f) => f.path);
   for (const stale of ownedFiles(previous, ctx)) {
     if (!owned.includes(stale)) await journal.remove(stale);
   }
-  return owned;
+  return { files: owned, user, cgi: rendered.cgi };
 }
 
-/** Removes a subscription's configuration files. Its webspace is moved aside later (moveAside). */
-export async function removeSubscriptionConfig(
-  name: string,
-  previous: AppliedSubscription,
-  journal: FileJournal,
-  ctx: StepContext,
-): Promise<void> {
-  const files = new Set([...ownedFiles(previous, ctx), nginxConfPath(ctx.layout, assertSubscriptionName(name))]);
+/** Removes a subscription's configuration files. Its webspace and user go later (after the reload). */
+export async function removeSubscriptionConfig(name: string, previous: AppliedSubscription, journal: FileJournal, ctx: StepContext): Promise<void> {
+  const files = new Set([...ownedFiles(previous, ctx), nginxConfPath(ctx.opts.layout, assertSubscriptionName(name))]);
   for (const file of files) await journal.remove(file);
 }
 
 /**
  * Moves a removed subscription's webspace to `<vhosts-root>/.removed/<name>-<UTC timestamp>/`
- * (a `-2`, `-3`… suffix when that exists already); never deletes it. Returns where it went, or
- * undefined when there was no webspace.
+ * (a `-2`, `-3`… suffix when that exists already); never deletes it. `.removed/` is root's alone
+ * (0700), so the files stay out of reach whoever gets the former user's uid. Returns where it went,
+ * or undefined when there was no webspace.
  */
-export async function moveAside(name: string, layout: Layout, now: Date): Promise<string | undefined> {
+export async function moveAside(name: string, layout: { vhostsRoot: string; configDir: string }, now: Date): Promise<string | undefined> {
   const from = webspaceDir(layout, name);
   try {
     await fs.lstat(from);
@@ -71,6 +93,7 @@ export async function moveAside(name: string, layout: Layout, now: Date): Promis
   }
   const root = removedRoot(layout);
   await fs.mkdir(root, { recursive: true, mode: 0o700 });
+  await fs.chmod(root, 0o700);
   const base = path.join(root, `${name}-${stamp(now)}`);
   for (let n = 1; ; n++) {
     const to = n === 1 ? base : `${base}-${n}`;
@@ -80,30 +103,18 @@ export async function moveAside(name: string, layout: Layout, now: Date): Promis
   }
 }
 
-/** The files recorded for a subscription, limited to the config dir (the state file is not trusted). */
+/** The files recorded for a subscription, limited to managed configuration (the state file is not trusted). */
 function ownedFiles(previous: AppliedSubscription | undefined, ctx: StepContext): string[] {
   const files = previous?.files ?? [];
-  const inside = files.filter((f) => path.isAbsolute(f) && isInside(ctx.layout.configDir, f));
+  const inside = files.filter((f) => path.isAbsolute(f) && ctx.managed.allows(f));
   if (inside.length !== files.length) {
-    ctx.log.warn({ component: 'realize', ignored: files.filter((f) => !inside.includes(f)) }, 'applied state lists files outside the config dir; ignored');
+    ctx.opts.log.warn({ component: 'realize', ignored: files.filter((f) => !inside.includes(f)) }, 'applied state lists files outside the managed configuration; ignored');
   }
   return inside;
 }
 
-/** Creates a directory (0755) unless it exists; refuses a symlink or a file in its place. */
-async function ensureDir(dir: string): Promise<void> {
-  try {
-    await fs.mkdir(dir, { recursive: true, mode: 0o755 });
-  } catch (err) {
-    if (!isErrno(err, 'EEXIST') && !isErrno(err, 'ENOTDIR')) throw err;
-  }
-  const st = await fs.lstat(dir).catch(() => undefined);
-  if (!st) throw new Error(`'${dir}' cannot be created: a parent is not a directory`);
-  if (!st.isDirectory()) throw new Error(`'${dir}' exists and is not a directory`);
-}
-
-async function certificateInstalled(layout: Layout, name: string): Promise<boolean> {
-  const { certificate, key } = certificatePaths(layout, name);
+async function certificateInstalled(ctx: StepContext, name: string): Promise<boolean> {
+  const { certificate, key } = certificatePaths(ctx.opts.layout, name);
   return (await exists(certificate)) && (await exists(key));
 }
 

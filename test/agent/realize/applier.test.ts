@@ -11,6 +11,7 @@ import {
   Applier,
   loadAppliedState,
   renderNginxSite,
+  SharedSiteUser,
   siteSpec,
   type ApplierOptions,
   type DesiredSubscription,
@@ -25,24 +26,37 @@ afterEach(() => s.cleanup());
 
 const FIXED_NOW = new Date('2024-05-01T12:00:00.123Z');
 
-async function applier(extra: Partial<ApplierOptions> = {}): Promise<Applier> {
+/** Every site runs as the test's own user here (system users are tested with real processes in test/e2e). */
+const USERS = await SharedSiteUser.current();
+
+/**
+ * An applier on the sandbox. nginx's validate and reload log `validate` and `reload` (or run the
+ * given commands); php-fpm's log `validate php-fpm X.Y` and `reload php-fpm X.Y`.
+ */
+async function applier(extra: Partial<ApplierOptions> & { validateCmd?: string[]; reloadCmd?: string[] } = {}): Promise<Applier> {
+  const { validateCmd, reloadCmd, ...rest } = extra;
+  const fpm = (tag: string) => writeScript(s, `${tag}-fpm`, `"${tag} php-fpm $1"`);
   return new Applier({
     vhostsRoot: s.vhostsRoot,
     configDir: s.configDir,
     stateDir: s.stateDir,
-    validateCmd: [await writeScript(s, 'validate', 'validate')],
-    reloadCmd: [await writeScript(s, 'reload', 'reload')],
+    users: USERS,
+    nginx: { validate: validateCmd ?? [await writeScript(s, 'validate', 'validate')], reload: reloadCmd ?? [await writeScript(s, 'reload', 'reload')] },
+    phpFpm: { validate: [await fpm('validate'), '{version}'], reload: [await fpm('reload'), '{version}'] },
     now: () => FIXED_NOW,
-    ...extra,
+    ...rest,
   });
 }
+
+/** The commands of a batch that touched nginx and the php-fpm of these versions, in their order. */
+const batch = (...versions: string[]) => ['validate', ...versions.map((v) => `validate php-fpm ${v}`), 'reload', ...versions.map((v) => `reload php-fpm ${v}`)];
 
 const php = (version: string, more: Values = {}): Values => ({ 'hosting.php': true, 'hosting.php_version': version, 'hosting.php_handler': 'fpm', ...more });
 const nginxConf = (name: string) => path.join(s.configDir, 'nginx', `${name}.conf`);
 const pool = (version: string, name: string) => path.join(s.configDir, 'php', version, 'fpm', 'pool.d', `${name}.conf`);
 const webspace = (name: string) => path.join(s.vhostsRoot, name);
 const read = (file: string) => fs.readFile(file, 'utf8');
-const ok = (name: string, appliedGeneration: number) => ({ name, appliedGeneration, error: '' });
+const ok = (name: string, appliedGeneration: number) => ({ name, appliedGeneration, error: '', systemUser: USERS.user.name });
 /** What realization owns on disk (the fixture scripts in bin/ are rewritten by each applier()). */
 const hostTree = async () => ({ vhosts: await snapshotTree(s.vhostsRoot), config: await snapshotTree(s.configDir), state: await snapshotTree(s.stateDir) });
 const snapshot = (revision: number, ...subscriptions: DesiredSubscription[]) => ({ revision, subscriptions });
@@ -58,17 +72,19 @@ describe('create', () => {
     }
     const layout = { vhostsRoot: s.vhostsRoot, configDir: s.configDir };
     expect(await read(nginxConf('static.org'))).toBe(renderNginxSite(siteSpec(sub('static.org')), { layout, hasCertificate: false }));
+    for (const dir of ['tmp', 'logs']) expect((await fs.stat(path.join(webspace('static.org'), dir))).isDirectory()).toBe(true);
     expect(await read(nginxConf('shop.example.com'))).toContain(`fastcgi_pass unix:/run/php/hostplane-shop.example.com.sock;`);
     expect(await read(nginxConf('shop.example.com'))).toContain(`root ${webspace('shop.example.com')}/httpdocs;`);
     const poolText = await read(pool('8.2', 'shop.example.com'));
-    expect(poolText).toContain('[shop.example.com]\nuser = www-data\ngroup = www-data\n');
+    expect(poolText).toContain(`[shop.example.com]\nuser = ${USERS.user.name}\ngroup = ${USERS.user.group}\n`);
     expect(poolText).toContain('php_admin_value[memory_limit] = 256M\n');
-    expect(poolText).toContain(`php_admin_value[open_basedir] = ${webspace('shop.example.com')}/:/tmp/\n`);
+    expect(poolText).toContain(`php_admin_value[open_basedir] = ${webspace('shop.example.com')}/\n`);
+    expect(poolText).toContain(`php_admin_value[upload_tmp_dir] = ${webspace('shop.example.com')}/tmp\n`);
     expect(await exists(path.join(s.configDir, 'php'))).toBe(true);
     expect(await fs.readdir(path.join(s.configDir, 'php'))).toEqual(['8.2']); // the static site has no pool
     expect((await fs.stat(nginxConf('static.org'))).mode & 0o777).toBe(0o644);
 
-    expect(await commandsRun(s)).toEqual(['validate', 'reload']);
+    expect(await commandsRun(s)).toEqual(batch('8.2'));
 
     const stateFile = path.join(s.stateDir, 'applied-state.json');
     expect((await fs.stat(stateFile)).mode & 0o777).toBe(0o600);
@@ -79,18 +95,21 @@ describe('create', () => {
       state: 'active',
       values: php('8.2', { 'php.memory_limit': 256 * MiB }),
       files: [nginxConf('shop.example.com'), pool('8.2', 'shop.example.com')],
+      systemUser: USERS.user.name,
     });
     expect(state.subscriptions.get('static.org')?.files).toEqual([nginxConf('static.org')]);
   });
 
-  it('uses the pool user and group it is given, and the default PHP version when none is set', async () => {
-    const a = await applier({ user: 'web1', group: 'client', defaultPhpVersion: () => '8.3' });
-    await a.apply(snapshot(1, sub('a.com', 1, { 'hosting.php': true })));
+  it('runs the pool as the site user it is given, and uses the default PHP version when none is set', async () => {
+    const a = await applier({ users: new SharedSiteUser({ name: 'web1', uid: 5001, group: 'client', gid: 5002 }), defaultPhpVersion: () => '8.3' });
+    const out = await a.apply(snapshot(1, sub('a.com', 1, { 'hosting.php': true })));
+    expect(out.results).toEqual([{ ...ok('a.com', 1), systemUser: 'web1' }]);
     expect(await read(pool('8.3', 'a.com'))).toContain('user = web1\ngroup = client\n');
+    expect(await read(pool('8.3', 'a.com'))).toContain('listen.owner = web1\nlisten.group = client\nlisten.mode = 0660\n');
   });
 
   it('works without validate and reload commands', async () => {
-    const a = new Applier({ vhostsRoot: s.vhostsRoot, configDir: s.configDir, stateDir: s.stateDir });
+    const a = new Applier({ vhostsRoot: s.vhostsRoot, configDir: s.configDir, stateDir: s.stateDir, users: USERS });
     expect((await a.apply(snapshot(1, sub('a.com')))).results).toEqual([ok('a.com', 1)]);
     expect(await exists(nginxConf('a.com'))).toBe(true);
   });
@@ -113,7 +132,7 @@ describe('idempotence', () => {
     const second = await a.apply(desired());
     expect(second).toEqual(first);
     expect(await hostTree()).toEqual(before);
-    expect(await commandsRun(s)).toEqual(['validate', 'reload']);
+    expect(await commandsRun(s)).toEqual(batch('8.2'));
   });
 
   it('a restarted agent (new applier, same state dir) finds nothing to do', async () => {
@@ -135,7 +154,7 @@ describe('idempotence', () => {
     expect(out.results.find((r) => r.name === 'a.com')).toEqual(ok('a.com', 2));
     expect(await read(nginxConf('a.com'))).toBe(good);
     expect(await exists(pool('8.2', 'a.com'))).toBe(true);
-    expect(await commandsRun(s)).toEqual(['validate', 'reload', 'validate', 'reload']);
+    expect(await commandsRun(s)).toEqual([...batch('8.2'), ...batch('8.2')]);
   });
 
   it('a subscription whose files are already right after a crash before saving is still validated and reloaded', async () => {
@@ -143,7 +162,7 @@ describe('idempotence', () => {
     await fs.rm(path.join(s.stateDir, 'applied-state.json'));
     const out = await (await applier()).apply(desired());
     expect(out.results.map((r) => r.error)).toEqual(['', '', '']);
-    expect(await commandsRun(s)).toEqual(['validate', 'reload', 'validate', 'reload']);
+    expect(await commandsRun(s)).toEqual([...batch('8.2'), ...batch('8.2')]);
   });
 });
 
@@ -156,7 +175,7 @@ describe('update', () => {
     expect(await exists(pool('8.2', 'a.com'))).toBe(false);
     expect(await read(pool('8.3', 'a.com'))).toContain('[a.com]');
     expect((await loadAppliedState(s.stateDir)).subscriptions.get('a.com')?.files).toEqual([nginxConf('a.com'), pool('8.3', 'a.com')]);
-    expect(await commandsRun(s)).toEqual(['validate', 'reload', 'validate', 'reload']);
+    expect(await commandsRun(s)).toEqual([...batch('8.2'), ...batch('8.2', '8.3')]);
   });
 
   it('turning PHP off removes the pool and stops passing .php to it', async () => {
@@ -240,7 +259,7 @@ describe('remove', () => {
     expect(await read(path.join(aside, 'httpdocs', 'index.html'))).toBe('hello');
     expect([...(await loadAppliedState(s.stateDir)).subscriptions.keys()]).toEqual(['b.com']);
     expect(await exists(nginxConf('b.com'))).toBe(true);
-    expect(await commandsRun(s)).toEqual(['validate', 'reload', 'validate', 'reload']);
+    expect(await commandsRun(s)).toEqual([...batch('8.2'), ...batch('8.2')]);
   });
 
   it('a name removed twice in the same second gets a second place aside', async () => {
@@ -272,7 +291,7 @@ describe('one subscription failing', () => {
       ['bad.com', 0, false],
       ['c.com', 1, true],
     ]);
-    expect(out.results[1]!.error).toBe(`'${webspace('bad.com')}' exists and is not a directory`);
+    expect(out.results[1]!.error).toBe(`'${webspace('bad.com')}' exists and is not a directory (a file): refused`);
     expect(await exists(nginxConf('a.com'))).toBe(true);
     expect(await exists(nginxConf('c.com'))).toBe(true);
     expect(await exists(nginxConf('bad.com'))).toBe(false);
@@ -321,7 +340,14 @@ describe('names that are not domain names', () => {
     expect(out.results.find((r) => r.name === 'good.com')).toEqual(ok('good.com', 1));
 
     expect((await fs.readdir(s.root)).sort()).toEqual(['bin', 'commands.log', 'config', 'state', 'vhosts']);
-    expect(Object.keys(await snapshotTree(s.vhostsRoot))).toEqual(['good.com', 'good.com/httpdocs', 'good.com/logs']);
+    expect(Object.keys(await snapshotTree(s.vhostsRoot))).toEqual([
+      'good.com',
+      'good.com/httpdocs',
+      'good.com/logs',
+      'good.com/logs/access.log',
+      'good.com/logs/error.log',
+      'good.com/tmp',
+    ]);
     expect(Object.keys(await snapshotTree(s.configDir))).toEqual(['nginx', 'nginx/good.com.conf']);
     expect([...(await loadAppliedState(s.stateDir)).subscriptions.keys()]).toEqual(['good.com']);
   });
@@ -363,11 +389,11 @@ describe('validate and reload commands', () => {
     expect(byName['new.com']).toMatchObject({ appliedGeneration: 0 });
     expect(byName['gone.com']).toMatchObject({ appliedGeneration: 1 });
     for (const name of ['a.com', 'new.com', 'gone.com']) {
-      expect(byName[name]!.error).toContain('configuration refused');
+      expect(byName[name]!.error).toContain('nginx refused the configuration, changes rolled back');
       expect(byName[name]!.error).toContain('exited with code 1');
       expect(byName[name]!.error).toContain('[emerg] unknown directive');
     }
-    expect(await commandsRun(s)).toEqual(['validate', 'reload', 'validate']); // no second reload
+    expect(await commandsRun(s)).toEqual(['validate', 'reload', 'validate']); // no php-fpm validation after nginx refused, no reload
     // Every file as it was, content and mode (directories made for the refused pool may stay, empty).
     const files = (t: Awaited<ReturnType<typeof snapshotTree>>) =>
       Object.fromEntries(Object.entries(t).flatMap(([f, e]) => (e.type === 'file' ? [[f, { content: e.content, mode: e.mode }]] : [])));
@@ -390,7 +416,7 @@ describe('validate and reload commands', () => {
     const a = await applier({ reloadCmd: [fail] });
     const out = await a.apply(snapshot(1, sub('a.com')));
     expect(out.results[0]).toMatchObject({ name: 'a.com', appliedGeneration: 0 });
-    expect(out.results[0]!.error).toMatch(/^reload failed, changes rolled back: '.*reload-fail' exited with code 3: nginx.service is not active$/);
+    expect(out.results[0]!.error).toMatch(/^nginx could not be reloaded, changes rolled back: '.*reload-fail' exited with code 3: nginx.service is not active$/);
     expect(await exists(nginxConf('a.com'))).toBe(false);
   });
 
@@ -407,7 +433,7 @@ describe('validate and reload commands', () => {
   it('a command that does not exist is an error, not a crash', async () => {
     const a = await applier({ validateCmd: [path.join(s.bin, 'no-such-command')] });
     const out = await a.apply(snapshot(1, sub('a.com')));
-    expect(out.results[0]!.error).toMatch(/configuration refused.*could not be run|ENOENT/);
+    expect(out.results[0]!.error).toMatch(/refused the configuration.*could not be run|ENOENT/);
   });
 
   it('passes its arguments as argv, without a shell', async () => {
@@ -433,13 +459,19 @@ describe('calls and options', () => {
   it.each([
     [{ vhostsRoot: '/srv/my vhosts' }, 'vhostsRoot'],
     [{ configDir: '/etc/host$plane' }, 'configDir'],
-    [{ user: 'root;rm' }, 'user'],
-    [{ group: '' }, 'group'],
-    [{ reloadCmd: [] }, 'reloadCmd'],
+    [{ webUser: 'root;rm' }, 'webUser'],
+    [{ webGroup: '' }, 'webGroup'],
+    [{ nginx: { reload: [''] } }, 'nginx.reload'],
+    [{ phpFpm: { validate: 'php-fpm -t' as unknown as string[] } }, 'phpFpm.validate'],
+    [{ poolDir: '/etc/php/fpm/pool.d' }, 'poolDir'],
+    [{ nginxDir: '/etc/nginx/{version}' }, 'nginxDir'],
+    [{ listen: ['80; include /etc/shadow'] }, 'listen'],
+    [{ listen: [] }, 'listen'],
+    [{ cgiProcesses: 0 }, 'cgiProcesses'],
   ] as [Partial<ApplierOptions>, string][])('refuses %j', (bad, field) => {
     let thrown: unknown;
     try {
-      new Applier({ vhostsRoot: '/srv/vhosts', configDir: '/etc/hostplane', stateDir: '/var/lib/hostplane', ...bad });
+      new Applier({ vhostsRoot: '/srv/vhosts', configDir: '/etc/hostplane', stateDir: '/var/lib/hostplane', users: USERS, ...bad });
     } catch (err) {
       thrown = err;
     }

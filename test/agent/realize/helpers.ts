@@ -3,6 +3,7 @@
  * dir, state dir and small fixture scripts standing in for `nginx -t` and the reload command; and a
  * snapshot of a directory tree (type, mode, mtime, content) to prove that nothing changed.
  */
+import { spawnSync } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,7 +31,11 @@ export async function makeSandbox(): Promise<Sandbox> {
     stateDir: path.join(root, 'state'),
     bin: path.join(root, 'bin'),
     commandLog: path.join(root, 'commands.log'),
-    cleanup: () => fs.rm(root, { recursive: true, force: true }),
+    // Processes the agent left running for the sandbox (fcgiwrap of CGI sites) go with it.
+    cleanup: async () => {
+      spawnSync('pkill', ['-f', root]);
+      await fs.rm(root, { recursive: true, force: true });
+    },
   };
   await fs.mkdir(s.bin);
   return s;

@@ -1,14 +1,13 @@
 /**
- * The rendered configuration checked by the real tools, where they are installed (`nginx -t`,
- * `php-fpm -t`; Debian's nginx and php-fpm packages): each kind of server block and pool is
- * accepted, and a configuration nginx refuses is reported and rolled back. Skipped on a machine
- * without them.
+ * The rendered configuration checked by the real tools (`nginx -t`, `php-fpm8.2 -t`; Debian's
+ * nginx and php-fpm packages, which .ci/run installs): each kind of server block and pool is
+ * accepted, and a configuration nginx refuses is reported and rolled back.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Applier } from '../../../agent/src/realize/index.js';
+import { Applier, SharedSiteUser, type ApplierOptions } from '../../../agent/src/realize/index.js';
 import { exists, makeSandbox, MiB, sub, writeScript, type Sandbox } from './helpers.js';
 
 const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find((f) => existsSync(f));
@@ -62,20 +61,31 @@ async function nginxMain(): Promise<string> {
   return prefix;
 }
 
-async function validator(prefix: string, fpmVersion?: string): Promise<string> {
-  const lines = [`'${NGINX}' -t -q -p '${prefix}/' -c '${prefix}/nginx.conf' || exit 1`];
-  if (FPM && fpmVersion) {
-    const main = path.join(s.root, 'php-fpm.conf');
+/** nginx -t on the sandbox's main config; php-fpm -t on a main config including the version's pool dir. */
+async function commands(prefix: string): Promise<Pick<ApplierOptions, 'nginx' | 'phpFpm'>> {
+  const main = path.join(s.root, 'php-fpm-{version}.conf');
+  for (const v of FPM ? [FPM.version] : []) {
     await fs.writeFile(
-      main,
-      `[global]\npid = ${s.root}/php-fpm.pid\nerror_log = ${s.root}/php-fpm.log\ninclude = ${s.configDir}/php/${fpmVersion}/fpm/pool.d/*.conf\n`,
+      main.replace('{version}', v),
+      `[global]\npid = ${s.root}/php-fpm.pid\nerror_log = ${s.root}/php-fpm.log\ninclude = ${s.configDir}/php/${v}/fpm/pool.d/*.conf\n`,
     );
-    lines.push(`'${FPM.bin}' -t -y '${main}' || exit 1`);
   }
-  return writeScript(s, 'validate', 'validate', lines.join('\n'));
+  return {
+    nginx: { validate: [NGINX!, '-t', '-q', '-p', `${prefix}/`, '-c', `${prefix}/nginx.conf`] },
+    phpFpm: { validate: [FPM!.bin.replace(FPM!.version, '{version}'), '-t', '-y', main] },
+  };
 }
 
-describe.skipIf(!NGINX)('nginx -t accepts every kind of server block', () => {
+/** Pools run as www-data here (php-fpm -t refuses root); per-site users are proven in test/e2e. */
+const WWW = new SharedSiteUser({ name: 'www-data', uid: 33, group: 'www-data', gid: 33 });
+
+describe('nginx -t and php-fpm -t accept what the agent writes', () => {
+  it('the real tools are installed (.ci/run installs nginx, php8.2-fpm and fcgiwrap)', () => {
+    expect(NGINX, 'nginx').toBeDefined();
+    expect(FPM, 'php-fpm').toBeDefined();
+    expect(WEB_USER, 'the www-data user').toBe(true);
+  });
+
   it('static, PHP (fpm and fastcgi), SSI, SSL with and without a certificate, suspended', async () => {
     const prefix = await nginxMain();
     if (OPENSSL) {
@@ -85,14 +95,8 @@ describe.skipIf(!NGINX)('nginx -t accepts every kind of server block', () => {
         stdio: 'ignore',
       });
     }
-    const php = FPM?.version ?? '8.2';
-    const withPool = FPM !== undefined && WEB_USER;
-    const a = new Applier({
-      vhostsRoot: s.vhostsRoot,
-      configDir: s.configDir,
-      stateDir: s.stateDir,
-      validateCmd: [await validator(prefix, withPool ? php : undefined)],
-    });
+    const php = FPM!.version;
+    const a = new Applier({ vhostsRoot: s.vhostsRoot, configDir: s.configDir, stateDir: s.stateDir, users: WWW, ...(await commands(prefix)) });
     const fpm = { 'hosting.php': true, 'hosting.php_version': php, 'php.memory_limit': 256 * MiB, 'php.post_max_size': 2 * 1024 * MiB, 'php.max_execution_time': 60, 'php.display_errors': true };
     const out = await a.apply({
       revision: 1,
@@ -104,6 +108,7 @@ describe.skipIf(!NGINX)('nginx -t accepts every kind of server block', () => {
         sub('secure.com', 1, { ...fpm, 'hosting.ssl': true }),
         sub('suspended.org', 1, fpm, 'suspended'),
         sub('www.suspended-ssl.org', 1, { 'hosting.ssl': true }, 'suspended'),
+        sub('cgi.org', 1, { 'hosting.cgi': true }),
       ],
     });
     expect(out.results.filter((r) => r.error !== '')).toEqual([]);
@@ -113,13 +118,13 @@ describe.skipIf(!NGINX)('nginx -t accepts every kind of server block', () => {
 
   it('a configuration nginx refuses is reported with its message and rolled back', async () => {
     const prefix = await nginxMain();
-    const a = new Applier({ vhostsRoot: s.vhostsRoot, configDir: s.configDir, stateDir: s.stateDir, validateCmd: [await validator(prefix)] });
+    const a = new Applier({ vhostsRoot: s.vhostsRoot, configDir: s.configDir, stateDir: s.stateDir, users: WWW, ...(await commands(prefix)) });
     expect((await a.apply({ revision: 1, subscriptions: [sub('a.com')] })).results[0]!.error).toBe('');
     // Something else breaks nginx's configuration: the next batch is refused, not reloaded.
     await fs.writeFile(path.join(s.configDir, 'nginx', 'zz-broken.conf'), 'server { bogus_directive on; }\n');
     const out = await a.apply({ revision: 2, subscriptions: [sub('a.com'), sub('b.com')] });
-    expect(out.results[0]).toEqual({ name: 'a.com', appliedGeneration: 1, error: '' });
-    expect(out.results[1]!.error).toContain('configuration refused');
+    expect(out.results[0]).toEqual({ name: 'a.com', appliedGeneration: 1, error: '', systemUser: 'www-data' });
+    expect(out.results[1]!.error).toContain('nginx refused the configuration');
     expect(out.results[1]!.error).toContain('unknown directive "bogus_directive"');
     expect(await exists(path.join(s.configDir, 'nginx', 'b.com.conf'))).toBe(false);
   });

@@ -56,8 +56,15 @@ describe('nginx server block', () => {
     { file: 'nginx-ssl-no-certificate.conf', sub: sub({ 'hosting.ssl': true }), cert: false },
     { file: 'nginx-suspended.conf', sub: sub(phpFpm, 'suspended'), cert: false },
     { file: 'nginx-suspended-ssl.conf', sub: sub({ ...phpFpm, 'hosting.ssl': true }, 'suspended'), cert: true },
+    { file: 'nginx-cgi.conf', sub: sub({ 'hosting.cgi': true }), cert: false },
   ])('$file', async ({ file, sub: s, cert }) => {
     await expectGolden(file, renderNginxSite(siteSpec(s), { layout, hasCertificate: cert }));
+  });
+
+  it('listens where it is told', () => {
+    const text = renderNginxSite(siteSpec(sub({ 'hosting.ssl': true })), { layout, hasCertificate: true, listen: ['127.0.0.1:8080'], listenTls: ['127.0.0.1:8443'] });
+    expect(text).toContain('    listen 127.0.0.1:8080;\n    listen 127.0.0.1:8443 ssl;\n');
+    expect(text).not.toContain('listen 80');
   });
 
   it('serves the name and its www. alias, not www.www.', () => {
@@ -68,11 +75,11 @@ describe('nginx server block', () => {
 
 describe('php-fpm pool', () => {
   it.each([
-    { file: 'pool-settings.conf', values: phpFpm, user: 'www-data', group: 'www-data' },
+    { file: 'pool-settings.conf', values: phpFpm, user: 'hp_example_com', group: 'hp_example_com' },
     { file: 'pool-defaults.conf', values: { 'hosting.php': true, 'hosting.php_version': '8.3' }, user: 'web', group: 'webgroup' },
-    { file: 'pool-display-errors-on.conf', values: { 'hosting.php': true, 'hosting.php_version': '8.1', 'php.display_errors': true, 'php.memory_limit': 1000 }, user: 'www-data', group: 'www-data' },
+    { file: 'pool-display-errors-on.conf', values: { 'hosting.php': true, 'hosting.php_version': '8.1', 'php.display_errors': true, 'php.memory_limit': 1000 }, user: 'hp_example_com', group: 'hp_example_com' },
   ])('$file', async ({ file, values, user, group }) => {
-    await expectGolden(file, renderPhpFpmPool(siteSpec(sub(values)), { layout, user, group }));
+    await expectGolden(file, renderPhpFpmPool(siteSpec(sub(values)), { layout, user, group, socketOwner: 'www-data', socketGroup: 'www-data' }));
   });
 
   it.each([
@@ -90,7 +97,7 @@ describe('php-fpm pool', () => {
 });
 
 describe('renderSubscription: the files a subscription owns', () => {
-  const ctx = { layout, user: 'www-data', group: 'www-data', hasCertificate: false };
+  const ctx = { layout, user: 'hp_example_com', group: 'hp_example_com', webUser: 'www-data', webGroup: 'www-data', hasCertificate: false };
   const files = (values: Values, state: 'active' | 'suspended' = 'active') => renderSubscription(siteSpec(sub(values, state)), ctx).files.map((f) => f.path);
 
   it.each([
@@ -104,10 +111,29 @@ describe('renderSubscription: the files a subscription owns', () => {
     expect(files(values, state)).toEqual(expected);
   });
 
-  it('always has the webspace with httpdocs and logs', () => {
+  it("always has the webspace: root's, with httpdocs for the site and the web server, root-owned logs, a private tmp", () => {
     const r = renderSubscription(siteSpec(sub({ 'hosting.web': false })), ctx);
     expect(r.webspace).toBe('/var/www/vhosts/example.com');
-    expect(r.dirs).toEqual(['/var/www/vhosts/example.com', '/var/www/vhosts/example.com/httpdocs', '/var/www/vhosts/example.com/logs']);
+    const w = '/var/www/vhosts/example.com';
+    expect(r.entries.map((e) => `${e.kind} ${e.path} ${e.owner}:${e.group} ${e.mode.toString(8)}`)).toEqual([
+      `dir ${w} root:root 755`,
+      `dir ${w}/httpdocs site:web 750`,
+      `dir ${w}/logs root:site 750`,
+      `file ${w}/logs/access.log web:site 640`,
+      `file ${w}/logs/error.log web:site 640`,
+      `dir ${w}/tmp site:site 700`,
+    ]);
+  });
+
+  it('PHP adds its error log for the site user; CGI its cgi-bin and log, and a runner unless suspended', () => {
+    const w = '/var/www/vhosts/example.com';
+    const php = renderSubscription(siteSpec(sub(phpFpm)), ctx);
+    expect(php.entries.at(-1)).toEqual({ path: `${w}/logs/php_error.log`, kind: 'file', owner: 'site', group: 'site', mode: 0o640 });
+    const cgi = renderSubscription(siteSpec(sub({ 'hosting.cgi': true })), ctx);
+    expect(cgi.entries.slice(-2).map((e) => e.path)).toEqual([`${w}/cgi-bin`, `${w}/logs/cgi_error.log`]);
+    expect(cgi.cgi).toBe(true);
+    expect(renderSubscription(siteSpec(sub({ 'hosting.cgi': true }, 'suspended')), ctx).cgi).toBe(false);
+    expect(renderSubscription(siteSpec(sub({ 'hosting.cgi': true, 'hosting.web': false })), ctx).cgi).toBe(false);
   });
 
   it('renders the same text for the same input', () => {
@@ -125,6 +151,7 @@ describe('siteSpec: values read into settings', () => {
       web: true,
       ssl: false,
       ssi: false,
+      cgi: false,
       php: { version: '8.2', handler: 'fpm', settings: {} },
     });
   });

@@ -1,16 +1,25 @@
 /**
  * The nginx server block of a subscription: its webspace served under its name and `www.` name,
- * logs in the webspace, PHP passed to its own php-fpm pool; or, when suspended, the fixed
- * "suspended" page with status 503 instead of the site. Pure: the same spec gives the same text.
+ * logs in the webspace, PHP passed to its own php-fpm pool, `/cgi-bin/` to its own fcgiwrap; or,
+ * when suspended, the fixed "suspended" page with status 503 instead of the site. Nothing is ever
+ * served as source: PHP files without PHP, `/cgi-bin/` without CGI and hidden files are refused.
+ * Pure: the same spec gives the same text.
  */
-import { certificatePaths, docrootDir, logsDir, pagesDir, phpSocketPath, SUSPENDED_PAGE, type Layout } from '../layout.js';
+import { certificatePaths, cgiSocketPath, docrootDir, logsDir, pagesDir, phpSocketPath, SUSPENDED_PAGE, webspaceDir, type Layout } from '../layout.js';
 import type { SiteSpec } from './site.js';
 
 export interface NginxContext {
   readonly layout: Layout;
   /** Whether the subscription's certificate and key are installed (`hosting.ssl`). */
   readonly hasCertificate: boolean;
+  /** `listen` parameters for HTTP (default `80` and `[::]:80`). */
+  readonly listen?: readonly string[];
+  /** `listen` parameters for HTTPS, once a certificate is installed (default `443` and `[::]:443`). */
+  readonly listenTls?: readonly string[];
 }
+
+export const DEFAULT_LISTEN: readonly string[] = ['80', '[::]:80'];
+export const DEFAULT_LISTEN_TLS: readonly string[] = ['443', '[::]:443'];
 
 const I = '    ';
 
@@ -19,8 +28,7 @@ export function renderNginxSite(spec: SiteSpec, ctx: NginxContext): string {
   const lines: string[] = [
     `# Managed by hostplane-agent for ${name}; changes here are overwritten.`,
     'server {',
-    `${I}listen 80;`,
-    `${I}listen [::]:80;`,
+    ...(ctx.listen ?? DEFAULT_LISTEN).map((l) => `${I}listen ${l};`),
     ...sslLines(spec, ctx),
     `${I}server_name ${serverNames(name).join(' ')};`,
     '',
@@ -41,7 +49,7 @@ function sslLines(spec: SiteSpec, ctx: NginxContext): string[] {
   if (!ctx.hasCertificate) {
     return [`${I}# hosting.ssl: no certificate at ${cert.certificate} yet; HTTPS is served once it is installed.`];
   }
-  return [`${I}listen 443 ssl;`, `${I}listen [::]:443 ssl;`, `${I}ssl_certificate ${cert.certificate};`, `${I}ssl_certificate_key ${cert.key};`];
+  return [...(ctx.listenTls ?? DEFAULT_LISTEN_TLS).map((l) => `${I}listen ${l} ssl;`), `${I}ssl_certificate ${cert.certificate};`, `${I}ssl_certificate_key ${cert.key};`];
 }
 
 function logLines(spec: SiteSpec, ctx: NginxContext): string[] {
@@ -85,18 +93,44 @@ function siteBody(spec: SiteSpec, ctx: NginxContext): string[] {
     `${I}${I}deny all;`,
     `${I}}`,
     '',
-    ...phpLocation(spec),
+    ...cgiLocation(spec, ctx),
+    '',
+    ...phpLocation(spec, ctx),
+    '',
+    `${I}# PHP sources under other names (or in upper case) are never served as text.`,
+    `${I}location ~* \\.(php|phtml|phar|phps|php\\d+|inc)$ {`,
+    `${I}${I}deny all;`,
+    `${I}}`,
   ];
 }
 
-function phpLocation(spec: SiteSpec): string[] {
+/** `/cgi-bin/` runs `<webspace>/cgi-bin/` through the site's fcgiwrap, or is refused. */
+function cgiLocation(spec: SiteSpec, ctx: NginxContext): string[] {
+  if (!spec.cgi) {
+    return [`${I}# CGI is off: nothing under /cgi-bin/ is served, not even as text.`, `${I}location ^~ /cgi-bin/ {`, `${I}${I}deny all;`, `${I}}`];
+  }
+  return [
+    `${I}# CGI scripts in ${webspaceDir(ctx.layout, spec.name)}/cgi-bin/, run as the site's user by its fcgiwrap.`,
+    `${I}location ^~ /cgi-bin/ {`,
+    `${I}${I}root ${webspaceDir(ctx.layout, spec.name)};`,
+    `${I}${I}location ~ /\\. {`,
+    `${I}${I}${I}deny all;`,
+    `${I}${I}}`,
+    `${I}${I}include fastcgi_params;`,
+    `${I}${I}fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;`,
+    `${I}${I}fastcgi_pass unix:${cgiSocketPath(ctx.layout, spec.name)};`,
+    `${I}}`,
+  ];
+}
+
+function phpLocation(spec: SiteSpec, ctx: NginxContext): string[] {
   if (spec.php?.handler === 'fpm') {
     return [
       `${I}location ~ \\.php$ {`,
       `${I}${I}try_files $uri =404;`,
       `${I}${I}include fastcgi_params;`,
       `${I}${I}fastcgi_param SCRIPT_FILENAME $document_root$fastcgi_script_name;`,
-      `${I}${I}fastcgi_pass unix:${phpSocketPath(spec.name)};`,
+      `${I}${I}fastcgi_pass unix:${phpSocketPath(ctx.layout, spec.name)};`,
       `${I}}`,
     ];
   }

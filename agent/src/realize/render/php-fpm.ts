@@ -1,16 +1,20 @@
 /**
- * The php-fpm pool of a subscription, for its PHP version: named after the domain, listening on the
- * socket its server block passes PHP to, confined to its webspace, with the subscription's `php.*`
- * values as admin values (only those that are set; PHP's own defaults otherwise). Pure.
+ * The php-fpm pool of a subscription, for its PHP version: named after the domain, running as the
+ * site's own user, listening on a socket only the web server may use, confined to its webspace
+ * (`open_basedir`, temp, upload and session files in its private `tmp/`), with the subscription's
+ * `php.*` values as admin values (only those that are set; PHP's own defaults otherwise). Pure.
  */
-import { logsDir, phpSocketPath, webspaceDir, type Layout } from '../layout.js';
+import { docrootDir, logsDir, phpSocketPath, tmpDir, webspaceDir, type Layout } from '../layout.js';
 import type { PhpSettings, SiteSpec } from './site.js';
 
 export interface PhpFpmContext {
   readonly layout: Layout;
-  /** The pool's user and group, also the owner of its socket (the web server must reach it). */
+  /** The site's user and group: PHP runs as them. */
   readonly user: string;
   readonly group: string;
+  /** Who may connect to the pool's socket: the web server's user and group (mode 0660). */
+  readonly socketOwner: string;
+  readonly socketGroup: string;
 }
 
 /** Bytes in PHP's shorthand: the largest of G, M, K that divides exactly (PHP knows no T). */
@@ -28,9 +32,9 @@ export function renderPhpFpmPool(spec: SiteSpec, ctx: PhpFpmContext): string {
     `[${name}]`,
     `user = ${ctx.user}`,
     `group = ${ctx.group}`,
-    `listen = ${phpSocketPath(name)}`,
-    `listen.owner = ${ctx.user}`,
-    `listen.group = ${ctx.group}`,
+    `listen = ${phpSocketPath(ctx.layout, name)}`,
+    `listen.owner = ${ctx.socketOwner}`,
+    `listen.group = ${ctx.socketGroup}`,
     'listen.mode = 0660',
     '',
     'pm = ondemand',
@@ -38,13 +42,22 @@ export function renderPhpFpmPool(spec: SiteSpec, ctx: PhpFpmContext): string {
     'pm.process_idle_timeout = 10s',
     'pm.max_requests = 500',
     '',
-    'chdir = /',
-    `php_admin_value[open_basedir] = ${webspaceDir(ctx.layout, name)}/:/tmp/`,
-    `php_admin_value[error_log] = ${logsDir(ctx.layout, name)}/php_error.log`,
+    `chdir = ${docrootDir(ctx.layout, name)}`,
+    `env[TMPDIR] = ${tmpDir(ctx.layout, name)}`,
+    `php_admin_value[open_basedir] = ${webspaceDir(ctx.layout, name)}/`,
+    `php_admin_value[upload_tmp_dir] = ${tmpDir(ctx.layout, name)}`,
+    `php_admin_value[session.save_path] = ${tmpDir(ctx.layout, name)}`,
+    `php_admin_value[sys_temp_dir] = ${tmpDir(ctx.layout, name)}`,
+    `php_admin_value[error_log] = ${phpErrorLog(ctx.layout, name)}`,
     'php_admin_flag[log_errors] = On',
     ...settingLines(spec.php?.settings ?? {}),
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/** PHP's error log: a file the agent creates for the site's user in the root-owned `logs/`. */
+export function phpErrorLog(layout: Layout, name: string): string {
+  return `${logsDir(layout, name)}/php_error.log`;
 }
 
 function settingLines(s: PhpSettings): string[] {

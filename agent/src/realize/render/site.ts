@@ -26,6 +26,8 @@ export interface SiteSpec {
   readonly web: boolean;
   readonly ssl: boolean;
   readonly ssi: boolean;
+  /** `hosting.cgi`: `<webspace>/cgi-bin/` scripts run through fcgiwrap as the site's user. */
+  readonly cgi: boolean;
   /** Set when `hosting.web` and `hosting.php` are on. */
   readonly php: { readonly version: string; readonly handler: PhpHandler; readonly settings: PhpSettings } | null;
 }
@@ -47,6 +49,7 @@ export function siteSpec(sub: DesiredSubscription, options: SiteSpecOptions = {}
     web,
     ssl: web && flag(values, 'hosting.ssl'),
     ssi: web && flag(values, 'hosting.ssi'),
+    cgi: web && flag(values, 'hosting.cgi'),
     php: phpOn ? { version: phpVersion(values, options), handler: handler(values), settings: phpSettings(values) } : null,
   };
 }
