@@ -5,6 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { writeProbeDir } from '../test/agent/fixtures.js';
+import { removeTestUsers } from '../test/helpers/test-users.js';
 import { agentDirs, cli, cliJson, eventually, startAgent, startController } from '../test/helpers/processes.js';
 
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
@@ -46,4 +47,7 @@ try {
   await Promise.all(agents.map((a) => a.stop()));
   await ctl.stop();
   for (const d of [web1.root, web2.root, ctl.dataDir]) rmSync(d, { recursive: true, force: true });
+  // As root, each demo site had its own system user: they go with the throwaway fleet.
+  removeTestUsers(web1.userPrefix);
+  removeTestUsers(web2.userPrefix);
 }

@@ -10,8 +10,9 @@
  *
  * Usage: npm run bench:fanout [-- --agents 1000 --per-agent 100]
  */
+import { removeTestUsers, testUserPrefix, TEST_UID_MAX, TEST_UID_MIN } from '../../test/helpers/test-users.js';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,6 +23,7 @@ import { startGrpcServer } from '../../controller/src/api/server.js';
 import { silentLogger } from '../../controller/src/logger.js';
 import { writeProbeDir } from '../../test/agent/fixtures.js';
 
+const BENCH_USERS = `${testUserPrefix()}bench_`;
 const { values: args } = parseArgs({ options: { agents: { type: 'string', default: '1000' }, 'per-agent': { type: 'string', default: '100' } } });
 const AGENTS = Number(args.agents);
 const PER = Number(args['per-agent']);
@@ -135,13 +137,19 @@ const d0 = performance.now();
 execFileSync(process.execPath, [join(root, 'agent/bin/hostplane-agent.js'), '--detect', '--vhosts-root', agentDir, '--probe-path', join(agentDir, 'probe')], { stdio: 'ignore' });
 const detectProcessSeconds = (performance.now() - d0) / 1000;
 const joinToken = core.ctx.tx(() => createJoinToken(core.ctx).token);
+// No real nginx behind it; as root its sites get system users of their own prefix, removed at the end.
+const benchLayout = join(agentDir, 'agent.json');
+writeFileSync(
+  benchLayout,
+  JSON.stringify({ nginx: { validate: [], reload: [] }, phpFpm: { validate: [], reload: [], socketDir: join(agentDir, 'run') }, users: { prefix: BENCH_USERS, uidMin: TEST_UID_MIN, uidMax: TEST_UID_MAX } }),
+);
 // Started as an operator starts it (the executable itself, so that its shebang's flags apply).
 const real = spawn(
   join(root, 'agent/bin/hostplane-agent.js'),
   [
     '--controller', address, '--join-token', joinToken, '--name', 'real.bench.example',
     '--state-dir', join(agentDir, 'state'), '--vhosts-root', join(agentDir, 'vhosts'), '--config-dir', join(agentDir, 'config'),
-    '--probe-path', join(agentDir, 'probe'), '--log-level', 'warn',
+    '--probe-path', join(agentDir, 'probe'), '--log-level', 'warn', '--config', benchLayout,
   ],
   { stdio: 'ignore' },
 );
@@ -160,6 +168,7 @@ await running.shutdown(1000);
 core.close();
 rmSync(dir, { recursive: true, force: true });
 rmSync(agentDir, { recursive: true, force: true });
+removeTestUsers(BENCH_USERS);
 console.log(
   JSON.stringify({
     bench: 'fanout',

@@ -3,11 +3,12 @@
  * `hostplane` binaries (`npm test` builds them first), each on temp directories and free ports.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { writeProbeDir, type FixtureComponent } from '../agent/fixtures.js';
+import { TEST_UID_MAX, TEST_UID_MIN, testUserPrefix } from './test-users.js';
 import type { ComponentName } from '@hostplane/shared';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -91,19 +92,54 @@ export interface AgentDirs {
   vhostsRoot: string;
   configDir: string;
   probeDir: string;
+  /** The agent's host layout (`--config`). */
+  layoutFile: string;
+  /** The prefix of the system users this agent creates (when the tests run as root). */
+  userPrefix: string;
 }
 
-export async function agentDirs(components: ReadonlyArray<ComponentName | FixtureComponent>): Promise<AgentDirs> {
+let agentCount = 0;
+
+/**
+ * Directories of a test agent whose components are fixture executables: its layout runs no
+ * validate or reload command (there is no real nginx behind it), keeps sockets in its own dirs, and
+ * gives its system users a prefix of its own (several agents on one machine are several hosts).
+ */
+export async function agentDirs(components: ReadonlyArray<ComponentName | FixtureComponent>, layout: Record<string, unknown> = {}): Promise<AgentDirs> {
   const root = tempDir('hostplane-agent-');
+  const userPrefix = `${testUserPrefix()}${process.pid.toString(36)}${(agentCount++).toString(36)}_`;
   const dirs = {
     root,
     stateDir: join(root, 'state'),
     vhostsRoot: join(root, 'vhosts'),
     configDir: join(root, 'config'),
     probeDir: join(root, 'probe'),
+    layoutFile: join(root, 'agent.json'),
+    userPrefix,
   };
   await writeProbeDir(dirs.probeDir, components);
+  const base = {
+    nginx: { validate: [], reload: [] },
+    phpFpm: { validate: [], reload: [], socketDir: join(root, 'run') },
+    cgi: { socketDir: join(root, 'cgi') },
+    users: { prefix: userPrefix, uidMin: TEST_UID_MIN, uidMax: TEST_UID_MAX },
+    retry: { minSeconds: 1, maxSeconds: 5 },
+  };
+  writeFileSync(dirs.layoutFile, JSON.stringify(deepMerge(base, layout), null, 2));
   return dirs;
+}
+
+function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = isPlain(prev) && isPlain(v) ? deepMerge(prev, v) : v;
+  }
+  return out;
+}
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export function startAgent(controller: string, name: string, dirs: AgentDirs, joinToken?: string, extra: string[] = []): Proc {
@@ -114,6 +150,7 @@ export function startAgent(controller: string, name: string, dirs: AgentDirs, jo
     '--state-dir', dirs.stateDir,
     '--vhosts-root', dirs.vhostsRoot,
     '--config-dir', dirs.configDir,
+    '--config', dirs.layoutFile,
     '--probe-path', dirs.probeDir,
     '--heartbeat-seconds', '1',
     ...(joinToken ? ['--join-token', joinToken] : []),
