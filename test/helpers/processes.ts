@@ -3,7 +3,7 @@
  * `hostplane` binaries (`npm test` builds them first), each on temp directories and free ports.
  */
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -127,6 +127,12 @@ export async function agentDirs(components: ReadonlyArray<ComponentName | Fixtur
   };
   writeFileSync(dirs.layoutFile, JSON.stringify(deepMerge(base, layout), null, 2));
   return dirs;
+}
+
+/** Merges `layout` into a test agent's layout file (before the agent starts). */
+export function updateLayout(dirs: AgentDirs, layout: Record<string, unknown>): void {
+  const current = JSON.parse(readFileSync(dirs.layoutFile, 'utf8')) as Record<string, unknown>;
+  writeFileSync(dirs.layoutFile, JSON.stringify(deepMerge(current, layout), null, 2));
 }
 
 function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {

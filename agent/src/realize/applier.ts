@@ -81,13 +81,14 @@ export class Applier {
   /**
    * Prepares the host before the first desired state arrives: the directories that nginx and
    * php-fpm include (for `phpVersions`, the PHP versions installed; a php-fpm whose include dir is
-   * missing refuses to start), and the CGI runners of the sites applied before (after a reboot,
+   * missing refuses to start) and the pools' socket dir, and the CGI runners of the sites applied before (after a reboot,
    * CGI serves again without waiting for the controller).
    */
   async start(phpVersions: readonly string[]): Promise<void> {
     const { layout } = this.opts;
     await fs.mkdir(layout.vhostsRoot, { recursive: true, mode: 0o755 });
     await fs.mkdir(nginxDir(layout), { recursive: true, mode: 0o755 });
+    await fs.mkdir(layout.phpSocketDir, { recursive: true, mode: 0o755 });
     for (const v of phpVersions) await fs.mkdir(poolDir(layout, v), { recursive: true, mode: 0o755 });
     const applied = await this.appliedState();
     for (const [name, sub] of applied.subscriptions) {
