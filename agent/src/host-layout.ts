@@ -101,6 +101,7 @@ export function loadHostLayout(file: string | undefined, flags: LayoutFlags = {}
   const layout: HostLayout = {
     ...merged,
     ...(flags.vhostsRoot !== undefined ? { vhostsRoot: flags.vhostsRoot } : {}),
+    ...(flags.configDir !== undefined ? { configDir: flags.configDir } : {}),
     ...(flags.stateDir !== undefined ? { stateDir: flags.stateDir } : {}),
   };
   return check(layout, where);
