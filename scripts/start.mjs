@@ -3,7 +3,7 @@
 // one local agent for this machine, enrolled automatically the first time. Ctrl-C stops both.
 // Options: --data-dir DIR (default ./data), --listen HOST:PORT (default 127.0.0.1:50051).
 import { spawn, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -52,10 +52,29 @@ const cliEnv = {
   HOSTPLANE_TOKEN: process.env.HOSTPLANE_ADMIN_TOKEN ?? readFileSync(tokenFile, 'utf8').trim(),
 };
 const agentState = join(dataDir, 'agent');
+// The local agent's host layout: everything under the data dir, and no validate or reload command,
+// since no web server includes what it writes here. Edit data/agent.json to point it at a real
+// nginx and php-fpm (see docs/operations.md); it is written once and then left alone.
+const layoutFile = join(dataDir, 'agent.json');
+if (!existsSync(layoutFile)) {
+  writeFileSync(
+    layoutFile,
+    `${JSON.stringify(
+      {
+        nginx: { validate: [], reload: [] },
+        phpFpm: { validate: [], reload: [], socketDir: join(dataDir, 'run') },
+        cgi: { socketDir: join(dataDir, 'run', 'cgi') },
+      },
+      null,
+      2,
+    )}\n`,
+  );
+}
 const agentArgs = [
   bin('agent/bin/hostplane-agent.js'),
   '--controller', address,
   '--name', hostname().toLowerCase(),
+  '--config', layoutFile,
   '--state-dir', agentState,
   '--vhosts-root', join(dataDir, 'vhosts'),
   '--config-dir', join(dataDir, 'agent-config'),

@@ -5,33 +5,30 @@
 #
 # Usage (as root, from a checkout of hostplane):
 #   scripts/agent/install.sh --controller HOST:PORT --join-token TOKEN [--ca FILE] [--name NAME]
-#                            [--reload-cmd "systemctl reload nginx"] [--validate-cmd "nginx -t"]
-# The join token comes from `hostplane host token create` on the controller side.
+# The join token comes from `hostplane host token create` on the controller side. The host layout
+# (paths, nginx/php-fpm validate and reload commands, users) has Debian's defaults; change it in
+# /etc/hostplane/agent.json (see docs/operations.md and `hostplane-agent --print-config`).
 set -euo pipefail
 
-controller='' token='' ca='' name='' reload='' validate=''
+controller='' token='' ca='' name=''
 while [ $# -gt 0 ]; do
   case "$1" in
-    --controller) controller="$2"; shift 2 ;;
-    --join-token) token="$2"; shift 2 ;;
-    --ca) ca="$2"; shift 2 ;;
-    --name) name="$2"; shift 2 ;;
-    --reload-cmd) reload="$2"; shift 2 ;;
-    --validate-cmd) validate="$2"; shift 2 ;;
-    -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+    --controller) controller="${2-}"; shift $(( $# > 1 ? 2 : 1 )) ;;
+    --join-token) token="${2-}"; shift $(( $# > 1 ? 2 : 1 )) ;;
+    --ca) ca="${2-}"; shift $(( $# > 1 ? 2 : 1 )) ;;
+    --name) name="${2-}"; shift $(( $# > 1 ? 2 : 1 )) ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
 
 die() { echo "install.sh: $*" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || die "run as root"
-[[ "$controller" =~ ^[A-Za-z0-9.:\[\]-]+:[0-9]+$ ]] || die "--controller HOST:PORT is required"
+address_re='^[][A-Za-z0-9.:-]+:[0-9]+$' # ']' first in the bracket: host names, IPv4 and [IPv6]
+[[ "$controller" =~ $address_re ]] || die "--controller HOST:PORT is required"
 [[ "$token" =~ ^[A-Za-z0-9_-]+$ ]] || die "--join-token TOKEN is required (from 'hostplane host token create')"
 [ -z "$name" ] || [[ "$name" =~ ^[a-z0-9][a-z0-9.-]*$ ]] || die "--name: '$name' is not a host name"
 [ -z "$ca" ] || [ -r "$ca" ] || die "--ca: cannot read '$ca'"
-for cmd in "$reload" "$validate"; do
-  [[ "$cmd" =~ ^[A-Za-z0-9\ ./_-]*$ ]] || die "commands may hold only letters, digits, spaces and ./_- (no shell syntax): '$cmd'"
-done
 command -v node >/dev/null || die "Node.js 20 or later is needed (apt-get install nodejs)"
 major=$(node -p 'process.versions.node.split(".")[0]')
 [ "$major" -ge 20 ] || die "Node.js 20 or later is needed (found $(node --version))"
@@ -53,8 +50,6 @@ HOSTPLANE_CONTROLLER=$controller
 HOSTPLANE_JOIN_TOKEN=$token
 HOSTPLANE_HOST_NAME=${name:-$(hostname | tr 'A-Z' 'a-z')}
 HOSTPLANE_CA=$ca
-HOSTPLANE_RELOAD_CMD=$reload
-HOSTPLANE_VALIDATE_CMD=$validate
 # Further flags, separated by spaces (no quoting), e.g. --reserve 10G --heartbeat-seconds 15
 HOSTPLANE_AGENT_ARGS=
 SETTINGS

@@ -84,7 +84,7 @@ function registerTokens(host: Command, ctx: Context): void {
         const until = res.joinToken?.expiresAt ? `, valid until ${humanTime(res.joinToken.expiresAt)}` : '';
         return (
           `Join token (single use${until}; shown only once):\n  ${res.token}\n\n` +
-          `Enroll a host with:\n  hostplane-agent --controller ${api.options.address} --join-token ${res.token} --state-dir … --vhosts-root … --config-dir …\n`
+          `Enroll a host with (as root on the node; Debian's layout by default, see hostplane-agent --print-config):\n  hostplane-agent --controller ${api.options.address} --join-token ${res.token}\n`
         );
       });
     });
