@@ -328,6 +328,33 @@ describe('one subscription failing', () => {
   });
 });
 
+describe('paths that would lead elsewhere', () => {
+  it('a webspace, docroot or log file that is a symbolic link is refused for that subscription only, its target untouched', async () => {
+    const outside = path.join(s.root, 'outside');
+    await fs.mkdir(outside);
+    await fs.writeFile(path.join(outside, 'shadow'), 'root:secret\n', { mode: 0o600 });
+    await fs.mkdir(s.vhostsRoot, { recursive: true });
+    await fs.symlink(outside, webspace('link.com')); // the webspace itself
+    await fs.mkdir(webspace('docroot.com'));
+    await fs.symlink(outside, path.join(webspace('docroot.com'), 'httpdocs'));
+    await fs.mkdir(path.join(webspace('log.com'), 'logs'), { recursive: true });
+    await fs.symlink(path.join(outside, 'shadow'), path.join(webspace('log.com'), 'logs', 'access.log'));
+    const before = await snapshotTree(outside);
+
+    const out = await (await applier()).apply(snapshot(1, sub('docroot.com'), sub('good.com'), sub('link.com'), sub('log.com')));
+    const byName = Object.fromEntries(out.results.map((r) => [r.name, r]));
+    expect(byName['good.com']).toEqual(ok('good.com', 1));
+    expect(byName['link.com']!.error).toBe(`'${webspace('link.com')}' exists and is not a directory (a symbolic link): refused`);
+    expect(byName['docroot.com']!.error).toBe(`'${webspace('docroot.com')}/httpdocs' exists and is not a directory (a symbolic link): refused`);
+    expect(byName['log.com']!.error).toBe(`'${webspace('log.com')}/logs/access.log' is a symbolic link: refused`);
+    for (const name of ['docroot.com', 'link.com', 'log.com']) {
+      expect(byName[name]!.appliedGeneration).toBe(0);
+      expect(await exists(nginxConf(name))).toBe(false);
+    }
+    expect(await snapshotTree(outside)).toEqual(before);
+  });
+});
+
 describe('names that are not domain names', () => {
   const evil = ['../../etc', '..', '.', '', '/etc/cron.d', 'a.com/../../../x.com', '..%2f..%2fetc', 'Evil.COM', 'x.com\u0000.conf', '.removed', 'a..com', '-a.com'];
 
