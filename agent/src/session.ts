@@ -171,6 +171,8 @@ export class AgentRunner {
       this.stopped = true;
       await cron?.stop();
       await this.idle;
+      // Production CGI runners outlive the agent; a developer's do not outlive `npm start`.
+      if (!this.applier.opts.users.isolated) await this.applier.stopRuntime();
       client.close();
     }
   }

@@ -102,6 +102,15 @@ export class Applier {
   }
 
   /**
+   * Stops every CGI runner (and waits for a running apply first). In production they outlive the
+   * agent on purpose; in development mode (no isolation) the agent stops its own when it stops.
+   */
+  async stopRuntime(): Promise<void> {
+    await this.queue;
+    for (const name of await this.cgi.recorded()) await this.cgi.stop(name).catch(() => undefined);
+  }
+
+  /**
    * Converges the host to `desired` (a full desired state; merge deltas first with applyDelta).
    * Calls are serialized. Rejects only when the applied state cannot be loaded or saved; every
    * subscription's own failure is in its result.
