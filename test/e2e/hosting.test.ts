@@ -43,6 +43,14 @@ async function applied(name: string): Promise<SubJson> {
   }, 30_000, `${name} applied`);
 }
 
+/** Once its agent reported an apply error. */
+function failed(name: string): Promise<SubJson> {
+  return eventually(async () => {
+    const s = await sub(name);
+    return s.applyError ? s : undefined;
+  }, 20_000, `${name}'s apply error`);
+}
+
 /** A file the site's owner uploaded (as FTP would: owned by the site's user, 0644). */
 function upload(name: string, rel: string, content: string, user: string, mode = 0o644): void {
   const file = join(webspace(name), rel);
@@ -204,10 +212,7 @@ describe('self-healing', () => {
     const broken = join(dirs.configDir, 'nginx', 'zz-broken.conf');
     writeFileSync(broken, 'server { bogus_directive on; }\n');
     expect((await cli(ctl.address, ['plan', 'update', 'Cgi', '--set', 'php.memory_limit=256M'])).code).toBe(0);
-    const failing = await eventually(async () => {
-      const s = await sub('a.test');
-      return s.applyError ? s : undefined;
-    }, 20_000, 'the refusal reported');
+    const failing = await failed('a.test');
     expect(failing.applyError).toContain('nginx refused the configuration');
     expect(failing.applyError).toContain('unknown directive "bogus_directive"');
     const list = await cli(ctl.address, ['sub', 'list']);
@@ -223,10 +228,7 @@ describe('self-healing', () => {
     const broken = join(dirs.configDir, 'php', PHP_VERSION, 'fpm', 'pool.d', 'zz-broken.conf');
     writeFileSync(broken, '[broken]\nlisten =\npm = nonsense\n');
     expect((await cli(ctl.address, ['plan', 'update', 'Cgi', '--set', 'php.memory_limit=512M'])).code).toBe(0);
-    const failing = await eventually(async () => {
-      const s = await sub('a.test');
-      return s.applyError ? s : undefined;
-    }, 20_000, 'the refusal reported');
+    const failing = await failed('a.test');
     expect(failing.applyError).toContain(`php-fpm ${PHP_VERSION} refused the configuration`);
     expect(await memoryLimit('a.test')).toBe('256M');
 
@@ -250,10 +252,7 @@ describe('collisions and removal', () => {
     execFileSync('useradd', ['--no-create-home', '--comment', 'someone else', '--shell', '/usr/sbin/nologin', foreign]);
     try {
       expect((await cli(ctl.address, ['sub', 'create', 'd.test', '--customer', 'dave', '--plan', 'Static'])).code).toBe(0);
-      const d = await eventually(async () => {
-        const s = await sub('d.test');
-        return s.applyError ? s : undefined;
-      }, 20_000, 'd.test refused');
+      const d = await failed('d.test');
       expect(d.applyError).toContain(`system user '${foreign}' already exists and is not the user of d.test`);
       expect(d.systemUser).toBeNull();
       expect(existsSync(webspace('d.test'))).toBe(false);

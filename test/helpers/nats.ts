@@ -1,21 +1,13 @@
 /** A private nats-server (JetStream on, temp store) on a free port; never the machine's shared one. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
-import { tempDir } from './processes.js';
+import { connect as tcpConnect } from 'node:net';
+import { freePort, tempDir } from './processes.js';
+
+export { freePort };
 
 export const NATS_SERVER = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) => existsSync(p));
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function accepting(port: number): Promise<boolean> {
   return new Promise((resolve) => {

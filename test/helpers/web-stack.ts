@@ -7,24 +7,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { tempDir } from './processes.js';
+import { freePort, tempDir } from './processes.js';
 
 export const NGINX = '/usr/sbin/nginx';
 export const PHP_VERSION = '8.2';
 export const PHP_FPM = `/usr/sbin/php-fpm${PHP_VERSION}`;
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 export interface WebStack {
   readonly root: string;
