@@ -4,8 +4,6 @@ import { existsSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
 import { freePort, tempDir } from './processes.js';
 
-export { freePort };
-
 export const NATS_SERVER = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) => existsSync(p));
 
 
