@@ -38,7 +38,8 @@ export class ControllerCore {
   createPlan = (input: uc.CreatePlanInput) => uc.createPlan(this.ctx, input);
   getPlan = (name: string) => uc.getPlan(this.ctx, name);
   listPlans = (kind?: string) => uc.listPlans(this.ctx, kind);
-  updatePlan = (name: string, input: uc.UpdatePlanInput) => this.timed('plan-update', () => uc.updatePlan(this.ctx, name, input));
+  updatePlan = (name: string, input: uc.UpdatePlanInput) =>
+    input.dryRun ? uc.updatePlan(this.ctx, name, input) : this.timed('plan-update', () => uc.updatePlan(this.ctx, name, input));
   deletePlan = (name: string) => uc.deletePlan(this.ctx, name);
 
   // Customers
@@ -71,7 +72,7 @@ export class ControllerCore {
   acceptConflicts = (name: string, fingerprint: string) => uc.acceptConflicts(this.ctx, name, fingerprint);
   customizeSubscription = (name: string, input: uc.CustomizeInput) => uc.customizeSubscription(this.ctx, name, input);
   unlockSubscription = (name: string) => uc.unlockSubscription(this.ctx, name);
-  switchPlan = (name: string, plan: string) => uc.switchPlan(this.ctx, name, plan);
+  switchPlan = (name: string, plan: string, dryRun = false) => uc.switchPlan(this.ctx, name, plan, dryRun);
   detachSubscription = (name: string) => uc.detachSubscription(this.ctx, name);
   addAddon = (name: string, addon: string) => uc.addAddon(this.ctx, name, addon);
   removeAddon = (name: string, addon: string) => uc.removeAddon(this.ctx, name, addon);

@@ -83,7 +83,7 @@ describe('plans', () => {
     expect(got.plan!.values['limits.disk_space']).toEqual(v(10 * 1024 ** 3));
     const list = await api.call(api.client.listPlans, { kind: PlanKind.PLAN_KIND_SERVICE });
     expect(list.plans.map((p) => p.name)).toContain('Basic');
-    const upd = await api.call(api.client.updatePlan, { name: 'Basic', expectedVersion: '1', set: { 'limits.traffic': v('unlimited') }, unset: [] });
+    const upd = await api.call(api.client.updatePlan, { name: 'Basic', expectedVersion: '1', set: { 'limits.traffic': v('unlimited') }, unset: [], dryRun: false });
     expect(upd.plan!.version).toBe('2');
     expect(upd.summary).toMatchObject({ syncedCount: 0, unsyncedCount: 0, skippedLockedCount: 0 });
     await api.call(api.client.createPlan, { name: 'Tmp', kind: PlanKind.PLAN_KIND_ADDON, values: {} });
@@ -93,7 +93,7 @@ describe('plans', () => {
 
   it('a stale expected version gets ABORTED and changes nothing', async () => {
     const before = api.dump();
-    const err = await api.fail(api.client.updatePlan, { name: 'Basic', expectedVersion: '1', set: { 'limits.traffic': v(1) }, unset: [] });
+    const err = await api.fail(api.client.updatePlan, { name: 'Basic', expectedVersion: '1', set: { 'limits.traffic': v(1) }, unset: [], dryRun: false });
     expect(err.code).toBe(status.ABORTED);
     expect(err.details).toContain("'Basic'");
     expect(api.dump()).toBe(before);
@@ -157,7 +157,7 @@ describe('customers and subscriptions', () => {
     expect((await api.fail(api.client.addSubscriptionAddon, { name: 'example.com', addon: 'Basic' })).code).toBe(status.INVALID_ARGUMENT);
     await api.call(api.client.removeSubscriptionAddon, { name: 'example.com', addon: 'Miva' });
     await api.call(api.client.createPlan, { name: 'Pro', kind: PlanKind.PLAN_KIND_SERVICE, values: {} });
-    const switched = await api.call(api.client.switchSubscriptionPlan, { name: 'example.com', plan: 'Pro' });
+    const switched = await api.call(api.client.switchSubscriptionPlan, { name: 'example.com', plan: 'Pro', dryRun: false });
     expect(switched.subscription!.displayName).toBe('example.com (Pro)');
     const detached = await api.call(api.client.detachSubscription, { name: 'example.com' });
     expect(detached.subscription).toMatchObject({ displayName: 'example.com (Custom)', syncStatus: SyncStatus.SYNC_STATUS_CUSTOM, plan: '' });

@@ -44,7 +44,7 @@ describe('events', () => {
   });
 
   it('a customer-side change records both identities', async () => {
-    await api.call(api.client.updatePlan, { name: 'Basic', set: { 'permissions.manage_php_settings': valueToProto(true) }, unset: [] });
+    await api.call(api.client.updatePlan, { name: 'Basic', set: { 'permissions.manage_php_settings': valueToProto(true) }, unset: [], dryRun: false });
     await api.call(api.client.customizeSubscription, { name: 'a.example', set: { 'php.memory_limit': valueToProto('256M') }, unset: [], asCustomer: true });
     const list = await api.call(api.client.listEvents, { afterId: '0', types: ['subscription.updated'], limit: 0 });
     expect(list.events.at(-1)).toMatchObject({ actor: 'bootstrap-admin', onBehalfOf: 'alice', data: { operation: 'customize-as-customer' } });

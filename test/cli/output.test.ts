@@ -179,5 +179,9 @@ describe('plans', () => {
     expect(out).toMatch(/^a\.example\s+hosting\.php_version\s+8\.3\s+8\.2\s+PHP 8\.3 is not installed$/m);
     expect(out).toContain('… and 2 more unsynced subscriptions');
     expect(out).toContain('Skipped as locked: b.example.');
+    const preview = renderSummary(plan, summary, true);
+    expect(preview).toContain('Preview: nothing was changed. Updating plan Unlimited would make it version 4.');
+    expect(preview).toContain('Update & Sync would give: 10 synced, 3 unsynced, 1 skipped as locked.');
+    expect(preview).not.toContain('Updated plan');
   });
 });

@@ -80,7 +80,7 @@ describe('Admin API', () => {
   });
 
   it('reseller plan update → unsynced; sync; accept with fingerprint → locked', async () => {
-    const { summary } = await api.call(c().updatePlan, { name: 'Reseller S', set: valuesToProto({ 'limits.disk_space': 10 * GiB }), unset: [] });
+    const { summary } = await api.call(c().updatePlan, { name: 'Reseller S', set: valuesToProto({ 'limits.disk_space': 10 * GiB }), unset: [], dryRun: false });
     expect(summary!.unsyncedCount).toBe(1);
     expect(summary!.unsynced[0]!.name).toBe('acme');
     const sync = await api.call(c().syncReseller, { login: 'acme' });

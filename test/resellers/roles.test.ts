@@ -71,7 +71,7 @@ describe('reseller tokens', () => {
       await api.fail(c().getCustomer, { login: 'carol' }, acme),
       await api.fail(c().suspendCustomer, { login: 'alice' }, acme),
       await api.fail(c().getPlan, { name: 'Beta Basic' }, acme),
-      await api.fail(c().updatePlan, { name: 'Provider Basic', set: valuesToProto({ 'limits.disk_space': GiB }), unset: [] }, acme),
+      await api.fail(c().updatePlan, { name: 'Provider Basic', set: valuesToProto({ 'limits.disk_space': GiB }), unset: [], dryRun: false }, acme),
       await api.fail(c().createSubscription, CreateSubscriptionRequest.fromPartial({ name: 'x.example', customer: 'carol', plan: 'Beta Basic' }), acme),
       await api.fail(c().createCustomer, CreateCustomerRequest.fromPartial({ login: 'eve', email: 'eve@example.org', reseller: 'beta' }), acme),
       await api.fail(c().getReseller, { login: 'beta' }, acme),

@@ -45,9 +45,11 @@ export function renderPlan(plan: Plan): string {
 }
 
 /** The Update & Sync summary: counts, then the unsynced subscriptions with their conflicts. */
-export function renderSummary(plan: Plan, s: SyncSummary): string {
-  let out = `Updated plan ${plan.name} to version ${plan.version}.\n`;
-  out += `Update & Sync: ${s.syncedCount} synced, ${s.unsyncedCount} unsynced, ${s.skippedLockedCount} skipped as locked.\n`;
+export function renderSummary(plan: Plan, s: SyncSummary, dryRun = false): string {
+  let out = dryRun
+    ? `Preview: nothing was changed. Updating plan ${plan.name} would make it version ${plan.version}.\n`
+    : `Updated plan ${plan.name} to version ${plan.version}.\n`;
+  out += `Update & Sync${dryRun ? ' would give' : ''}: ${s.syncedCount} synced, ${s.unsyncedCount} unsynced, ${s.skippedLockedCount} skipped as locked.\n`;
   if (s.unsynced.length > 0) {
     const rows = s.unsynced.flatMap((u) =>
       u.conflicts.map((c, i) => [
@@ -93,17 +95,20 @@ export function registerPlan(program: Command, ctx: Context): void {
   verb(plan, 'update <name>', "change a plan's values and synchronize its subscriptions (Update & Sync)", [
     'hostplane plan update Unlimited --set limits.disk_space=20G',
     'hostplane plan update Unlimited --unset hosting.php_version --expected-version 3',
+    'hostplane plan update Unlimited --set hosting.php_version=8.3 --dry-run   # what would happen; nothing changes',
   ])
     .option('--set <key=value>', 'a property value to set (repeatable)', collect)
     .option('--unset <key>', 'a property to reset to its catalogue default (repeatable)', collect)
     .option('--expected-version <n>', 'refuse the update unless the plan is still at this version', parseInt64)
-    .action(async (name: string, opts: VerbOptions & { set?: string[]; unset?: string[]; expectedVersion?: string }, cmd: Command) => {
+    .option('--dry-run', 'preview: print the Update & Sync summary it would give, and change nothing')
+    .action(async (name: string, opts: VerbOptions & { set?: string[]; unset?: string[]; expectedVersion?: string; dryRun?: boolean }, cmd: Command) => {
       if (!opts.set && !opts.unset) throw new UsageError('plan update needs at least one --set or --unset');
       const changes = parseChanges(opts.set ?? [], opts.unset ?? []);
-      const request = UpdatePlanRequest.fromPartial({ name, expectedVersion: opts.expectedVersion, ...changes });
+      const dryRun = opts.dryRun ?? false;
+      const request = UpdatePlanRequest.fromPartial({ name, expectedVersion: opts.expectedVersion, ...changes, dryRun });
       const res = await ctx.api(cmd).call('updatePlan', request, {
         timeoutSeconds: UPDATE_TIMEOUT_SECONDS,
-        progress: `Updating plan ${name} and synchronizing its subscriptions`,
+        progress: dryRun ? `Previewing the update of plan ${name}` : `Updating plan ${name} and synchronizing its subscriptions`,
         overrides: {
           [status.ABORTED]: (details) =>
             `stale version: ${details || `plan ${name} changed since version ${opts.expectedVersion}`}; nothing was changed`,
@@ -111,7 +116,7 @@ export function registerPlan(program: Command, ctx: Context): void {
       });
       const updated = present(res.plan, 'plan');
       const summary = res.summary ?? { syncedCount: 0, unsyncedCount: 0, skippedLockedCount: 0, unsynced: [], skippedLocked: [] };
-      ctx.emit(opts.json, { plan: planJson(updated), summary: summaryJson(summary) }, () => renderSummary(updated, summary));
+      ctx.emit(opts.json, { plan: planJson(updated), summary: summaryJson(summary), dryRun }, () => renderSummary(updated, summary, dryRun));
     });
 
   verb(plan, 'show <name>', "show a plan's kind, version and values", ['hostplane plan show Unlimited', 'hostplane plan show Unlimited --json'])

@@ -120,10 +120,16 @@ export function registerSubPlan(sub: Command, ctx: Context): void {
 
   verb(sub, 'switch-plan <name> <plan>', 'move a subscription to another service plan, keeping its add-ons', [
     'hostplane sub switch-plan example.com Premium',
-  ]).action(async (name: string, plan: string, opts: VerbOptions, cmd: Command) => {
-    const res = await ctx.api(cmd).call('switchSubscriptionPlan', SwitchSubscriptionPlanRequest.fromPartial({ name, plan }));
-    emitSubscription(ctx, opts.json, res.subscription, (s) => `Switched ${s.name} to plan ${s.plan || plan}.`);
-  });
+    'hostplane sub switch-plan example.com Premium --dry-run   # how it would come out; nothing changes',
+  ])
+    .option('--dry-run', 'preview: print how the subscription would come out on the new plan, and change nothing')
+    .action(async (name: string, plan: string, opts: VerbOptions & { dryRun?: boolean }, cmd: Command) => {
+      const dryRun = opts.dryRun ?? false;
+      const res = await ctx.api(cmd).call('switchSubscriptionPlan', SwitchSubscriptionPlanRequest.fromPartial({ name, plan, dryRun }));
+      emitSubscription(ctx, opts.json, res.subscription, (s) =>
+        dryRun ? `Preview: nothing was changed. On plan ${s.plan || plan}, ${s.name} would be as follows.` : `Switched ${s.name} to plan ${s.plan || plan}.`,
+      );
+    });
 
   verb(sub, 'detach <name>', 'remove the plan and add-ons: the current values become its own (Custom)', [
     'hostplane sub detach example.com',

@@ -18,6 +18,13 @@ export interface Actor {
 
 export const SYSTEM: Actor = { name: 'system' };
 
+/** Thrown through a preview's transaction to roll it back. */
+class PreviewRollback extends Error {
+  constructor() {
+    super('preview rolled back');
+  }
+}
+
 export class Context {
   readonly plans: PlanStore;
   readonly customers: CustomerStore;
@@ -80,6 +87,31 @@ export class Context {
       for (const listener of this.hostListeners) listener(changed);
     }
     return result;
+  }
+
+  /**
+   * A preview: runs `fn` in a transaction that is always rolled back, and returns what it computed.
+   * The use case runs exactly as it would (same rules, same checks, same summary), but nothing it
+   * wrote lands — no value, version, event or revision — and no listener hears of it, so nothing is
+   * pushed or published. Only at the outermost level: a preview inside a transaction could not
+   * undo its writes without undoing the caller's.
+   */
+  preview<T>(fn: () => T): T {
+    if (this.depth > 0) throw new Error('a preview must not run inside a transaction');
+    const rollback = new PreviewRollback();
+    let result: T | undefined;
+    let ran = false;
+    try {
+      this.tx(() => {
+        result = fn();
+        ran = true;
+        throw rollback;
+      });
+    } catch (err) {
+      if (err !== rollback) throw err;
+    }
+    if (!ran) throw new Error('preview did not run');
+    return result as T;
   }
 
   /** Runs `fn` with `actor` recorded as the author of its events. */

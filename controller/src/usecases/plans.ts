@@ -69,6 +69,8 @@ export interface UpdatePlanInput {
   unset?: string[];
   /** Optimistic concurrency: refused (ABORTED) when the plan is at another version. */
   expectedVersion?: number;
+  /** Preview: the same summary, nothing written (no value, version, event or push). */
+  dryRun?: boolean;
 }
 
 /** The "Update & Sync" summary. */
@@ -86,6 +88,7 @@ export interface SyncSummary {
 
 /** Update & Sync: changes the plan and applies it, in the same transaction, to every subscription that follows it. */
 export function updatePlan(ctx: Context, name: string, input: UpdatePlanInput): SyncSummary {
+  if (input.dryRun) return ctx.preview(() => updatePlan(ctx, name, { ...input, dryRun: false }));
   return ctx.tx(() => {
     const plan = findPlan(ctx, name, 'name');
     if (input.expectedVersion !== undefined && input.expectedVersion !== 0 && input.expectedVersion !== plan.version) {

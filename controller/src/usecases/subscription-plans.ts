@@ -8,7 +8,8 @@ import { refresh, save } from './persist.js';
 import { SubscriptionViews, type SubscriptionView } from './views.js';
 
 /** Switch plan: add-ons are kept, own values dropped, and the subscription follows the new plan. */
-export function switchPlan(ctx: Context, name: string, planName: string): SubscriptionView {
+export function switchPlan(ctx: Context, name: string, planName: string, dryRun = false): SubscriptionView {
+  if (dryRun) return ctx.preview(() => switchPlan(ctx, name, planName));
   return ctx.tx(() => {
     const before = findSubscription(ctx, name);
     const guard = customerAllocationGuard(ctx, before.customer_id);

@@ -40,7 +40,7 @@ export function planHandlers(deps: ApiDeps): Pick<AdminServer, 'createPlan' | 'u
           throw new InvalidArgumentError('expectedVersion', `expectedVersion: '${req.expectedVersion}' is not a plan version`);
         }
       }
-      const summary = core.updatePlan(req.name, { set: valuesFromProto(req.set), unset: req.unset, expectedVersion });
+      const summary = core.updatePlan(req.name, { set: valuesFromProto(req.set), unset: req.unset, expectedVersion, dryRun: req.dryRun });
       return { plan: planToProto(summary.plan), summary: summaryToProto(summary) };
     }),
     getPlan: unary(deps, 'GetPlan', (req) => ({ plan: planToProto(core.getPlan(req.name)) })),

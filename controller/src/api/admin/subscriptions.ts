@@ -89,7 +89,7 @@ export function subscriptionHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
       one(core.customizeSubscription(req.name, { set: valuesFromProto(req.set), unset: req.unset, asCustomer: req.asCustomer })),
     ),
     unlockSubscription: unary(deps, 'UnlockSubscription', (req) => one(core.unlockSubscription(req.name))),
-    switchSubscriptionPlan: unary(deps, 'SwitchSubscriptionPlan', (req) => one(core.switchPlan(req.name, req.plan))),
+    switchSubscriptionPlan: unary(deps, 'SwitchSubscriptionPlan', (req) => one(core.switchPlan(req.name, req.plan, req.dryRun))),
     detachSubscription: unary(deps, 'DetachSubscription', (req) => one(core.detachSubscription(req.name))),
     addSubscriptionAddon: unary(deps, 'AddSubscriptionAddon', (req) => one(core.addAddon(req.name, req.addon))),
     removeSubscriptionAddon: unary(deps, 'RemoveSubscriptionAddon', (req) => one(core.removeAddon(req.name, req.addon))),

@@ -139,6 +139,11 @@ export interface UpdatePlanRequest {
    * unset.
    */
   unset: string[];
+  /**
+   * Preview: compute the same response (the plan as it would be, the Update & Sync summary) and
+   * write nothing: no value, version, event or push.
+   */
+  dryRun: boolean;
 }
 
 export interface UpdatePlanRequest_SetEntry {
@@ -837,7 +842,7 @@ export const CreatePlanResponse: MessageFns<CreatePlanResponse> = {
 };
 
 function createBaseUpdatePlanRequest(): UpdatePlanRequest {
-  return { name: "", expectedVersion: undefined, set: {}, unset: [] };
+  return { name: "", expectedVersion: undefined, set: {}, unset: [], dryRun: false };
 }
 
 export const UpdatePlanRequest: MessageFns<UpdatePlanRequest> = {
@@ -853,6 +858,9 @@ export const UpdatePlanRequest: MessageFns<UpdatePlanRequest> = {
     });
     for (const v of message.unset) {
       writer.uint32(34).string(v!);
+    }
+    if (message.dryRun !== false) {
+      writer.uint32(40).bool(message.dryRun);
     }
     return writer;
   },
@@ -905,6 +913,14 @@ export const UpdatePlanRequest: MessageFns<UpdatePlanRequest> = {
             message.unset.push(reader.string());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.dryRun = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -940,6 +956,11 @@ export const UpdatePlanRequest: MessageFns<UpdatePlanRequest> = {
         )
         : {},
       unset: globalThis.Array.isArray(object?.unset) ? object.unset.map((e: any) => globalThis.String(e)) : [],
+      dryRun: isSet(object.dryRun)
+        ? globalThis.Boolean(object.dryRun)
+        : isSet(object.dry_run)
+        ? globalThis.Boolean(object.dry_run)
+        : false,
     };
   },
 
@@ -963,6 +984,9 @@ export const UpdatePlanRequest: MessageFns<UpdatePlanRequest> = {
     if (message.unset?.length) {
       obj.unset = message.unset;
     }
+    if (message.dryRun !== false) {
+      obj.dryRun = message.dryRun;
+    }
     return obj;
   },
 
@@ -983,6 +1007,7 @@ export const UpdatePlanRequest: MessageFns<UpdatePlanRequest> = {
       {},
     );
     message.unset = object.unset?.map((e) => e) || [];
+    message.dryRun = object.dryRun ?? false;
     return message;
   },
 };

@@ -475,6 +475,11 @@ export interface SwitchSubscriptionPlanRequest {
   name: string;
   /** Name of the new service plan. */
   plan: string;
+  /**
+   * Preview: answer with the subscription as it would be on the new plan (sync status, conflicts)
+   * and write nothing: no value, event or push.
+   */
+  dryRun: boolean;
 }
 
 /** Response of Admin.SwitchSubscriptionPlan. */
@@ -3291,7 +3296,7 @@ export const UnlockSubscriptionResponse: MessageFns<UnlockSubscriptionResponse> 
 };
 
 function createBaseSwitchSubscriptionPlanRequest(): SwitchSubscriptionPlanRequest {
-  return { name: "", plan: "" };
+  return { name: "", plan: "", dryRun: false };
 }
 
 export const SwitchSubscriptionPlanRequest: MessageFns<SwitchSubscriptionPlanRequest> = {
@@ -3301,6 +3306,9 @@ export const SwitchSubscriptionPlanRequest: MessageFns<SwitchSubscriptionPlanReq
     }
     if (message.plan !== "") {
       writer.uint32(18).string(message.plan);
+    }
+    if (message.dryRun !== false) {
+      writer.uint32(24).bool(message.dryRun);
     }
     return writer;
   },
@@ -3334,6 +3342,14 @@ export const SwitchSubscriptionPlanRequest: MessageFns<SwitchSubscriptionPlanReq
             message.plan = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.dryRun = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -3350,6 +3366,11 @@ export const SwitchSubscriptionPlanRequest: MessageFns<SwitchSubscriptionPlanReq
     return {
       name: isSet(object.name) ? globalThis.String(object.name) : "",
       plan: isSet(object.plan) ? globalThis.String(object.plan) : "",
+      dryRun: isSet(object.dryRun)
+        ? globalThis.Boolean(object.dryRun)
+        : isSet(object.dry_run)
+        ? globalThis.Boolean(object.dry_run)
+        : false,
     };
   },
 
@@ -3360,6 +3381,9 @@ export const SwitchSubscriptionPlanRequest: MessageFns<SwitchSubscriptionPlanReq
     }
     if (message.plan !== "") {
       obj.plan = message.plan;
+    }
+    if (message.dryRun !== false) {
+      obj.dryRun = message.dryRun;
     }
     return obj;
   },
@@ -3373,6 +3397,7 @@ export const SwitchSubscriptionPlanRequest: MessageFns<SwitchSubscriptionPlanReq
     const message = createBaseSwitchSubscriptionPlanRequest();
     message.name = object.name ?? "";
     message.plan = object.plan ?? "";
+    message.dryRun = object.dryRun ?? false;
     return message;
   },
 };
