@@ -2,6 +2,7 @@
  * Parsers of flag values, run by commander before any call: a bad value is a usage error (exit 2)
  * naming the flag. Property values (`--set`) are parsed by values.ts against the catalogue.
  */
+import { readIsoDate } from '@hostplane/shared';
 import { InvalidArgumentError as CommanderInvalidArgument } from 'commander';
 
 /** Accumulates a repeatable flag (`--set a=1 --set b=2`, `--addon A --addon B`). */
@@ -9,30 +10,15 @@ export function collect(value: string, previous: readonly string[] = []): string
   return [...previous, value];
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?$/i;
-
 /**
  * An ISO 8601 date (`2026-01-31`, taken as 00:00 UTC that day) or date-time (`2026-01-31T18:00`,
- * with `Z` or an offset; without one, local time). Impossible dates (`2026-02-30`) are refused.
+ * with `Z` or an offset; without one, the user's local time). The controller's parser (shared/),
+ * so impossible dates (`2026-02-30`) are refused here as they are there.
  */
 export function parseIsoDate(text: string): Date {
-  const raw = text.trim();
-  const date = ISO_DATE.exec(raw);
-  const dateTime = date ? null : ISO_DATE_TIME.exec(raw);
-  const m = date ?? dateTime;
-  if (!m) throw new CommanderInvalidArgument(`'${text}' is not an ISO 8601 date (2026-01-31) or date-time (2026-01-31T18:00:00Z).`);
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const probe = new Date(Date.UTC(year, month - 1, day));
-  if (probe.getUTCFullYear() !== year || probe.getUTCMonth() !== month - 1 || probe.getUTCDate() !== day) {
-    throw new CommanderInvalidArgument(`'${text}' is not a date of the calendar.`);
-  }
-  if (date) return probe;
-  const [hour, minute, second] = [Number(m[4]), Number(m[5]), Number(m[6] ?? 0)];
-  if (hour > 23 || minute > 59 || second > 59) throw new CommanderInvalidArgument(`'${text}' is not a time of day.`);
-  const parsed = new Date(raw.replace(' ', 'T'));
-  if (Number.isNaN(parsed.getTime())) throw new CommanderInvalidArgument(`'${text}' is not an ISO 8601 date-time.`);
-  return parsed;
+  const reading = readIsoDate(text, { withoutOffset: 'local' });
+  if (reading.problem !== undefined) throw new CommanderInvalidArgument(`'${text}' ${reading.problem}.`);
+  return reading.date;
 }
 
 /** A whole number ≥ 0, kept as the decimal string int64 fields take (`--expected-version 3`). */

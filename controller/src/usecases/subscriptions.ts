@@ -5,6 +5,7 @@ import {
   InvalidArgumentError,
   UNLIMITED,
   addDuration,
+  parseIsoDate,
   parseValues,
   validateDomainName,
   type Values,
@@ -39,14 +40,9 @@ export interface CreateSubscriptionInput {
   values?: Record<string, unknown>;
 }
 
-/** Parses an ISO 8601 date or date-time; a date alone means midnight UTC. */
+/** An ISO 8601 date (midnight UTC) or date-time with Z or an offset: the CLI's parser, from shared/. */
 export function parseDate(raw: string, field: string): Date {
-  const text = raw.trim();
-  const d = /^\d{4}-\d{2}-\d{2}$/.test(text) ? new Date(`${text}T00:00:00Z`) : new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(text) || Number.isNaN(d.getTime())) {
-    throw new InvalidArgumentError(field, `${field}: '${raw}' is not an ISO 8601 date or date-time`);
-  }
-  return d;
+  return parseIsoDate(raw, field);
 }
 
 function placeOn(ctx: Context, input: CreateSubscriptionInput, desired: Values): HostRecord {
