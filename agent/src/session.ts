@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { credentials, Metadata, status, type ChannelCredentials, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { schedule, type ScheduledTask } from 'node-cron';
-import { reportToProto, valuesFromProto, type CapabilityReport } from '@hostplane/shared';
+import { highestPhpVersion, reportToProto, valuesFromProto, type CapabilityReport } from '@hostplane/shared';
 import { AgentClient, type ConnectRequest, type ConnectResponse, type DesiredSubscription as ProtoDesired } from '@hostplane/proto/hostplane/v1/agent.js';
 import { SubscriptionState } from '@hostplane/proto/hostplane/v1/subscription.js';
 import type { Logger } from 'pino';
@@ -244,8 +244,7 @@ export class AgentRunner {
   }
 
   private highestPhp(): string | undefined {
-    const versions = (this.lastReport?.components ?? []).filter((c) => c.name === 'php' && c.version).map((c) => c.version!.split('.').slice(0, 2).join('.'));
-    return versions.sort((a, b) => a.localeCompare(b, undefined, { numeric: true })).at(-1);
+    return this.lastReport ? highestPhpVersion(this.lastReport) : undefined;
   }
 
   /** One session; resolves when the stream ends. */

@@ -5,3 +5,5 @@ export * from './catalogue/parse.js';
 export * from './names.js';
 export * from './wire/values.js';
 export * from './dates.js';
+export * from './versions.js';
+export * from './component-order.js';

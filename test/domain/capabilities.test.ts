@@ -76,3 +76,16 @@ describe('compareVersions', () => {
     expect(Math.sign(compareVersions(a, b))).toBe(sign);
   });
 });
+
+describe('highestPhp (the shared rule the agent applies too)', () => {
+  const ROWS = [
+    { rule: 'the X.Y of the highest installed php', php: ['7.4.33', '8.2.12', '8.1.27'], highest: '8.2' },
+    { rule: 'numerically: 8.10 above 8.9', php: ['8.9.1', '8.10.0'], highest: '8.10' },
+    { rule: 'no php: none', php: [], highest: undefined },
+  ];
+  it.each(ROWS)('$rule', ({ php, highest }) => {
+    const caps = capabilitiesOf(report({ php, fpm: [] }));
+    expect(caps.highestPhp).toBe(highest);
+    expect(caps.phpVersions.at(-1)).toBe(highest);
+  });
+});

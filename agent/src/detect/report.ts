@@ -3,14 +3,11 @@
  * name, then version (numerically: 8.9 before 8.10), then path; no undefined fields — so that two
  * detections of an unchanged machine are deep-equal and serialize to the same JSON.
  */
-import type { CapabilityReport, Component, DiskCapacity } from '@hostplane/shared';
+import { compareComponents, type CapabilityReport, type Component, type DiskCapacity } from '@hostplane/shared';
 import type { Finding } from './detector.js';
-import { byCodeUnits } from './executables.js';
-import { compareVersions } from './version.js';
 
-export function compareComponents(a: Component, b: Component): number {
-  return byCodeUnits(a.name, b.name) || compareVersions(a.version, b.version) || byCodeUnits(a.path ?? '', b.path ?? '');
-}
+/** The controller canonicalises with the same order (shared/), so both agree on "unchanged". */
+export { compareComponents };
 
 /** Merges findings (components concatenated and sorted; each fact taken from the finding that has it). */
 export function assembleReport(findings: readonly Finding[]): CapabilityReport {

@@ -1,10 +1,15 @@
 /** An index over a host's capability report, built once per report and reused across subscriptions. */
-import { majorMinor, type CapabilityReport, type ComponentName } from '@hostplane/shared';
+import { compareVersions, highestPhpVersion, majorMinor, type CapabilityReport, type ComponentName } from '@hostplane/shared';
+
+/** Re-exported for the domain's callers; the order itself lives in shared/ with the agent's. */
+export { compareVersions };
 
 export interface HostCapabilities {
   has(component: ComponentName): boolean;
   /** Installed PHP versions as X.Y, ascending. */
   readonly phpVersions: readonly string[];
+  /** What an unset `hosting.php_version` stands for: the highest installed PHP, as the agent reads it. */
+  readonly highestPhp: string | undefined;
   hasFpm(version: string): boolean;
   /** Allocatable bytes of the vhosts filesystem, floored to whole MiB; undefined when not reported. */
   readonly allocatableBytes: number | undefined;
@@ -12,12 +17,6 @@ export interface HostCapabilities {
 
 const MIB = 1024 * 1024;
 const cache = new WeakMap<CapabilityReport, HostCapabilities>();
-
-export function compareVersions(a: string, b: string): number {
-  const [am = 0, an = 0] = a.split('.').map(Number);
-  const [bm = 0, bn = 0] = b.split('.').map(Number);
-  return am - bm || an - bn;
-}
 
 export function capabilitiesOf(report: CapabilityReport): HostCapabilities {
   const hit = cache.get(report);
@@ -35,6 +34,7 @@ export function capabilitiesOf(report: CapabilityReport): HostCapabilities {
   const caps: HostCapabilities = {
     has: (name) => names.has(name),
     phpVersions: [...php].sort(compareVersions),
+    highestPhp: highestPhpVersion(report),
     hasFpm: (version) => fpm.has(version),
     allocatableBytes: disk ? Math.max(0, Math.floor(disk.allocatableBytes / MIB) * MIB) : undefined,
   };

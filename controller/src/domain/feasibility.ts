@@ -8,13 +8,14 @@ import {
   PROPERTIES,
   PROPERTY_KEYS,
   UNLIMITED,
+  compareVersions,
   formatValue,
   type CapabilityReport,
   type PropertyDef,
   type Value,
   type Values,
 } from '@hostplane/shared';
-import { capabilitiesOf, compareVersions, type HostCapabilities } from './capabilities.js';
+import { capabilitiesOf, type HostCapabilities } from './capabilities.js';
 import type { Conflict } from './types.js';
 
 export interface Feasibility {
@@ -104,7 +105,7 @@ export function checkFeasibility(
     const value = desired[key];
     if (value === undefined && def.requires?.kind === 'php-version') {
       // An unset PHP version means the host's highest installed PHP.
-      const highest = caps.phpVersions.at(-1);
+      const highest = caps.highestPhp;
       if (highest !== undefined) provided[key] = highest;
       continue;
     }

@@ -6,6 +6,7 @@
 import {
   FailedPreconditionError,
   InvalidArgumentError,
+  compareComponents,
   isComponentName,
   validateHostName,
   type CapabilityReport,
@@ -26,7 +27,7 @@ export function canonicalReport(report: CapabilityReport): CapabilityReport {
     if (!isComponentName(c.name)) throw new InvalidArgumentError(`components[${i}].name`, `unknown component '${c.name}'`);
     components.push({ name: c.name, ...(c.version ? { version: c.version } : {}), ...(c.path ? { path: c.path } : {}) });
   }
-  components.sort((a, b) => a.name.localeCompare(b.name) || (a.version ?? '').localeCompare(b.version ?? '') || (a.path ?? '').localeCompare(b.path ?? ''));
+  components.sort(compareComponents);
   const disk = report.disk;
   if (disk) {
     for (const f of ['totalBytes', 'freeBytes', 'allocatableBytes'] as const) {
