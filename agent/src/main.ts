@@ -7,7 +7,8 @@ import { validate } from 'node-cron';
 import { validateHostName } from '@hostplane/shared';
 import { detectCapabilities, parseReserve } from './detect/index.js';
 import { DEFAULT_CONFIG_FILE, loadHostLayout } from './host-layout.js';
-import { AgentRunner, AGENT_VERSION, siteUsersFor, type AgentConfig } from './session.js';
+import { AgentRunner, siteUsersFor, type AgentConfig } from './agent-runner.js';
+import { AGENT_VERSION } from './version.js';
 
 const USAGE = `Usage: hostplane-agent --controller HOST:PORT [--join-token TOKEN] [options]
 

@@ -1,0 +1,156 @@
+/**
+ * The agent's life, composed of runnables: enrollment once; the detection loop (at start, on a
+ * schedule, on request); the apply loop (the desired state kept applied, failures retried with
+ * backoff); and sessions with the controller, reconnecting with jittered backoff. Stopping goes in
+ * the reverse order: the session ends, the schedule stops, the running apply pass finishes.
+ */
+import { readFile } from 'node:fs/promises';
+import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
+import { AgentClient } from '@hostplane/proto/hostplane/v1/agent.js';
+import type { Logger } from 'pino';
+import { sleep } from './abortable.js';
+import { ApplyLoop } from './apply-loop.js';
+import { Backoff } from './backoff.js';
+import type { DiskReserve } from './detect/index.js';
+import { DetectionLoop } from './detection-loop.js';
+import { ensureCredential } from './enrollment.js';
+import type { HostLayout } from './host-layout.js';
+import { Applier, SharedSiteUser, SystemUsers, webspaceDir, type SiteUsers } from './realize/index.js';
+import { Session } from './session.js';
+
+export interface AgentConfig {
+  readonly controller: string;
+  readonly hostName: string;
+  readonly joinToken?: string | undefined;
+  /** Where things go on this host and how servers are validated and reloaded. */
+  readonly layout: HostLayout;
+  readonly probePath?: readonly string[] | undefined;
+  readonly reserve?: DiskReserve | undefined;
+  /** PEM CA bundle to verify the controller's TLS certificate; plaintext without it. */
+  readonly caFile?: string | undefined;
+  readonly heartbeatMs: number;
+  /** node-cron expression of periodic detection. */
+  readonly detectSchedule: string;
+}
+
+/**
+ * Who sites run as: their own system users when the agent is root; otherwise (a developer's
+ * machine) the agent's own user, which is said once, loudly — never silently in production.
+ */
+export async function siteUsersFor(layout: HostLayout, log: Logger, isRoot = process.getuid?.() === 0): Promise<SiteUsers> {
+  if (isRoot) {
+    return new SystemUsers({
+      prefix: layout.users.prefix,
+      uidMin: layout.users.uidMin,
+      uidMax: layout.users.uidMax,
+      shell: layout.users.shell,
+      home: (domain) => webspaceDir(layout, domain),
+      commandTimeoutMs: layout.commandTimeoutSeconds * 1000,
+    });
+  }
+  const shared = await SharedSiteUser.current();
+  log.warn(
+    { component: 'realize', user: shared.user.name },
+    `development mode: the agent is not root, so every site runs as '${shared.user.name}' instead of its own system user (sites are not isolated from each other)`,
+  );
+  return shared;
+}
+
+/** The applier of a host layout. */
+export function applierFor(layout: HostLayout, users: SiteUsers, defaultPhpVersion: () => string | undefined, log: Logger): Applier {
+  return new Applier({
+    vhostsRoot: layout.vhostsRoot,
+    configDir: layout.configDir,
+    stateDir: layout.stateDir,
+    nginxDir: layout.nginx.includeDir,
+    poolDir: layout.phpFpm.poolDir,
+    phpSocketDir: layout.phpFpm.socketDir,
+    cgiSocketDir: layout.cgi.socketDir,
+    listen: layout.nginx.listen,
+    listenTls: layout.nginx.listenTls,
+    nginx: { validate: layout.nginx.validate, reload: layout.nginx.reload },
+    phpFpm: { validate: layout.phpFpm.validate, reload: layout.phpFpm.reload },
+    fcgiwrap: layout.cgi.fcgiwrap,
+    cgiProcesses: layout.cgi.processes,
+    commandTimeoutMs: layout.commandTimeoutSeconds * 1000,
+    webUser: layout.webServer.user,
+    webGroup: layout.webServer.group,
+    users,
+    defaultPhpVersion,
+    log: log.child({ component: 'realize' }),
+  });
+}
+
+export class AgentRunner {
+  private readonly detection: DetectionLoop;
+  private readonly applier: Applier;
+  private readonly apply: ApplyLoop;
+  private session: Session | undefined;
+
+  constructor(
+    private readonly config: AgentConfig,
+    private readonly log: Logger,
+    users: SiteUsers,
+  ) {
+    const l = config.layout;
+    this.detection = new DetectionLoop({ vhostsRoot: l.vhostsRoot, probePath: config.probePath, reserve: config.reserve, schedule: config.detectSchedule }, log);
+    this.applier = applierFor(l, users, () => this.detection.highestPhp(), log);
+    this.apply = new ApplyLoop(
+      this.applier,
+      { retryMinMs: l.retry.minSeconds * 1000, retryMaxMs: l.retry.maxSeconds * 1000, onOutcome: (outcome) => this.session?.acknowledge(outcome) },
+      log,
+    );
+  }
+
+  /** Runs until `signal` aborts: enrollment, then sessions with reconnects. */
+  async run(signal: AbortSignal): Promise<void> {
+    const client = new AgentClient(this.config.controller, await this.channelCredentials(), {
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+    });
+    const stopDetection = new AbortController();
+    let detecting: Promise<void> | undefined;
+    try {
+      const credential = await ensureCredential(
+        client,
+        { stateDir: this.config.layout.stateDir, hostName: this.config.hostName, controller: this.config.controller, joinToken: this.config.joinToken },
+        this.log,
+        signal,
+      );
+      if (!credential) return;
+      await this.apply.start();
+      await this.detection.detect();
+      await this.applier.start(this.detection.fpmVersions());
+      detecting = this.detection.start(stopDetection.signal);
+      const backoff = new Backoff();
+      while (!signal.aborted) {
+        this.session = new Session({
+          client,
+          credential,
+          detection: this.detection,
+          apply: this.apply,
+          heartbeatMs: this.config.heartbeatMs,
+          log: this.log,
+          onLive: () => backoff.reset(),
+        });
+        const end = await this.session.run(signal);
+        this.session = undefined;
+        if (signal.aborted) break;
+        const delay = end === 'unauthenticated' ? 60_000 : backoff.next();
+        this.log.info({ component: 'session', reconnectInMs: delay }, 'disconnected; reconnecting');
+        await sleep(delay, signal);
+      }
+    } finally {
+      stopDetection.abort();
+      await detecting;
+      await this.apply.stop();
+      // Production CGI runners outlive the agent; a developer's do not outlive `npm start`.
+      if (!this.applier.opts.users.isolated) await this.applier.stopRuntime();
+      client.close();
+    }
+  }
+
+  private async channelCredentials(): Promise<ChannelCredentials> {
+    return this.config.caFile ? credentials.createSsl(await readFile(this.config.caFile)) : credentials.createInsecure();
+  }
+}
