@@ -21,11 +21,18 @@ const DETECT_TIMEOUT_MS = 15_000;
 
 type Stream = ServerDuplexStream<ConnectRequest, ConnectResponse>;
 
+/**
+ * `awaiting-hello`: authenticated, nothing said yet (only a hello is accepted); `live`: pushes
+ * flow; `incompatible`: the agent speaks a protocol this controller does not (pushes are held);
+ * `closed`: over.
+ */
+export type AgentSessionState = 'awaiting-hello' | 'live' | 'incompatible' | 'closed';
+
 class Session {
+  state: AgentSessionState = 'awaiting-hello';
   sentRevision = 0;
-  compatible = false;
-  helloDone = false;
-  private dirty = false;
+  /** A push is scheduled for the end of this tick. */
+  private pushQueued = false;
   readonly pendingDetects = new Map<string, { resolve: (changed: boolean) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
 
   constructor(
@@ -37,16 +44,16 @@ class Session {
 
   /** Schedules a push of what changed; many commits in one tick make one delta. */
   markDirty(): void {
-    if (this.dirty || !this.helloDone || !this.compatible) return;
-    this.dirty = true;
+    if (this.pushQueued || this.state !== 'live') return;
+    this.pushQueued = true;
     setImmediate(() => {
-      this.dirty = false;
+      this.pushQueued = false;
       this.push();
     });
   }
 
   push(snapshot = false): void {
-    if (!this.compatible || this.stream.cancelled || this.stream.destroyed) return;
+    if (this.state !== 'live' || this.stream.cancelled || this.stream.destroyed) return;
     const state = uc.desiredState(this.owner.core.ctx, this.hostId, snapshot ? 0 : this.sentRevision);
     if (!snapshot && state.revision <= this.sentRevision && state.upserts.length === 0 && state.removals.length === 0) return;
     const convert = new Map<string, { [key: string]: ProtoValue }>();
@@ -87,6 +94,7 @@ class Session {
   }
 
   close(reason: string): void {
+    this.state = 'closed';
     for (const [id, p] of this.pendingDetects) {
       clearTimeout(p.timer);
       p.reject(new FailedPreconditionError(`the agent of host '${this.hostName}' disconnected (${reason})`));
@@ -123,11 +131,11 @@ export class AgentSessions implements AgentDirectory {
   }
 
   resendSnapshots(): void {
-    for (const s of this.byHost.values()) if (s.helloDone) s.push(true);
+    for (const s of this.byHost.values()) s.push(true);
   }
 
   resync(host: string): void {
-    for (const s of this.byHost.values()) if (s.hostName === host && s.helloDone) s.push(true);
+    for (const s of this.byHost.values()) if (s.hostName === host) s.push(true);
   }
 
   /** Ends every session (controller shutdown). */
@@ -190,22 +198,21 @@ export class AgentSessions implements AgentDirectory {
   private onMessage(session: Session, msg: ConnectRequest, log: Logger): void {
     const payload = msg.payload;
     if (!payload) return;
-    if (!session.helloDone && payload.$case !== 'hello') throw new FailedPreconditionError('the first message of a session must be hello');
+    if (session.state === 'awaiting-hello' && payload.$case !== 'hello') throw new FailedPreconditionError('the first message of a session must be hello');
     switch (payload.$case) {
       case 'hello': {
         const hello = payload.value;
         if (hello.hostName !== session.hostName) {
           throw new PermissionDeniedError(`this credential belongs to host '${session.hostName}', not '${hello.hostName}'`);
         }
-        session.compatible = uc.agentHello(this.core.ctx, session.hostId, hello.agentVersion, hello.protocolVersion);
-        session.helloDone = true;
+        session.state = uc.agentHello(this.core.ctx, session.hostId, hello.agentVersion, hello.protocolVersion) ? 'live' : 'incompatible';
         const previous = this.byHost.get(session.hostId);
         if (previous && previous !== session) {
           previous.close('replaced by a new session');
           previous.stream.end();
         }
         this.byHost.set(session.hostId, session);
-        log.info({ agentVersion: hello.agentVersion, protocolVersion: hello.protocolVersion, compatible: session.compatible }, 'agent connected');
+        log.info({ agentVersion: hello.agentVersion, protocolVersion: hello.protocolVersion, state: session.state }, 'agent connected');
         session.push(true);
         return;
       }
