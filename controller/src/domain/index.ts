@@ -8,3 +8,4 @@ export * from './status.js';
 export * from './fingerprint.js';
 export * from './placement.js';
 export * from './allocation.js';
+export * from './host-state.js';

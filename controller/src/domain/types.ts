@@ -10,6 +10,7 @@ export type SuspensionReason = 'manual' | 'expired' | 'customer' | 'overuse';
 export const SUSPENSION_REASONS: readonly SuspensionReason[] = ['manual', 'expired', 'customer', 'overuse'];
 
 export type HostState = 'ready' | 'unknown' | 'maintenance' | 'incompatible';
+export const HOST_STATES: readonly HostState[] = ['ready', 'unknown', 'maintenance', 'incompatible'];
 
 /** One row of the conflict report: what the plan asks, what the host can give instead, and why. */
 export interface Conflict {

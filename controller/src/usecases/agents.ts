@@ -3,7 +3,7 @@
  * heartbeats, the desired state to push (snapshot or delta since a revision), and acknowledgements.
  */
 import { AlreadyExistsError, UnauthenticatedError, validateHostName } from '@hostplane/shared';
-import { stateOf } from '../domain/index.js';
+import { nextHostState, stateOf } from '../domain/index.js';
 import { hashSecret, parseReasons, type HostRecord } from '../store/index.js';
 import type { Context } from './context.js';
 import { newSecret } from './tokens.js';
@@ -48,7 +48,7 @@ export function agentHello(ctx: Context, hostId: number, agentVersion: string, p
     ctx.hosts.setAgentInfo(hostId, agentVersion, protocolVersion);
     ctx.hosts.touchHeartbeat(hostId, ctx.nowIso());
     const compatible = SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion);
-    const next = !compatible ? 'incompatible' : host.state === 'incompatible' || host.state === 'unknown' ? 'ready' : host.state;
+    const next = nextHostState(host.state, compatible ? 'hello-compatible' : 'hello-incompatible');
     if (next !== host.state) {
       ctx.hosts.setState(hostId, next);
       ctx.record('host.state_changed', host.name, { from: host.state, to: next, agentVersion, protocolVersion });
@@ -62,9 +62,11 @@ export function recordHeartbeat(ctx: Context, hostId: number): void {
   ctx.tx(() => {
     ctx.hosts.touchHeartbeat(hostId, ctx.nowIso());
     const host = ctx.hosts.byId(hostId);
-    if (host?.state === 'unknown') {
-      ctx.hosts.setState(hostId, 'ready');
-      ctx.record('host.state_changed', host.name, { from: 'unknown', to: 'ready' });
+    if (!host) return;
+    const next = nextHostState(host.state, 'heartbeat');
+    if (next !== host.state) {
+      ctx.hosts.setState(hostId, next);
+      ctx.record('host.state_changed', host.name, { from: host.state, to: next });
     }
   });
 }

@@ -12,13 +12,11 @@ import {
   type CapabilityReport,
   type Component,
 } from '@hostplane/shared';
-import type { HostState } from '../domain/index.js';
+import { HOST_STATES, nextHostState, operatorSignal, type HostState } from '../domain/index.js';
 import { RevisionBumper, type Context } from './context.js';
 import { findHost } from './lookup.js';
 import { reevaluateRows, type Outcome } from './reevaluate.js';
 import { hostView, type HostView } from './views.js';
-
-const HOST_STATES: readonly HostState[] = ['ready', 'unknown', 'maintenance', 'incompatible'];
 
 /** Validates a report and puts it in a canonical form, so that an unchanged report compares equal. */
 export function canonicalReport(report: CapabilityReport): CapabilityReport {
@@ -85,13 +83,24 @@ export function listHosts(ctx: Context): HostView[] {
   return ctx.hosts.list().map((h) => hostView(h, counts.get(h.id) ?? { subscriptions: 0, failing: 0 }));
 }
 
-/** Sets a host's state (maintenance on/off, unknown, incompatible). */
+/**
+ * The operator's maintenance switch: `maintenance` puts the host in maintenance, `ready` takes it out
+ * (a host not in maintenance stays as it is). `unknown` and `incompatible` are refused: liveness and
+ * the agent's hello decide them.
+ */
 export function setHostState(ctx: Context, name: string, state: HostState): HostView {
   return ctx.tx(() => {
     if (!HOST_STATES.includes(state)) throw new InvalidArgumentError('state', `state: '${state}' is not one of ${HOST_STATES.join(', ')}`);
+    const signal = operatorSignal(state);
+    if (!signal) {
+      throw new InvalidArgumentError('state', `state: '${state}' is not set by hand (the agent's liveness and hello decide it): set maintenance or ready`);
+    }
     const h = findHost(ctx, name, 'name');
-    ctx.hosts.setState(h.id, state);
-    if (h.state !== state) ctx.record('host.state_changed', h.name, { from: h.state, to: state });
+    const next = nextHostState(h.state, signal);
+    if (next !== h.state) {
+      ctx.hosts.setState(h.id, next);
+      ctx.record('host.state_changed', h.name, { from: h.state, to: next });
+    }
     return getHost(ctx, h.name);
   });
 }

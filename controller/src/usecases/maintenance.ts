@@ -1,20 +1,26 @@
 /** Periodic upkeep: silent hosts, full re-evaluation, and trimming the event outbox. */
+import { nextHostState } from '../domain/index.js';
 import { RevisionBumper, type Context } from './context.js';
 import { reevaluateRows } from './reevaluate.js';
 
 /**
- * Hosts silent for longer than `graceMs` become `unknown` (their subscriptions are not
- * re-evaluated for that). Only `ready` hosts: maintenance and incompatible stay as they are.
+ * Hosts silent for longer than `graceMs` take the `silent` signal: a ready host becomes `unknown`
+ * (its subscriptions are not re-evaluated for that); maintenance and incompatible stay as they are.
+ * Returns the hosts that changed.
  */
 export function markSilentHosts(ctx: Context, graceMs: number): string[] {
   return ctx.tx(() => {
     const cutoff = new Date(ctx.clock.now().getTime() - graceMs).toISOString();
-    const silent = ctx.hosts.list().filter((h) => h.state === 'ready' && (h.lastHeartbeatAt ?? h.createdAt) < cutoff);
-    for (const h of silent) {
-      ctx.hosts.setState(h.id, 'unknown');
-      ctx.record('host.state_changed', h.name, { from: 'ready', to: 'unknown', lastHeartbeatAt: h.lastHeartbeatAt });
+    const changed: string[] = [];
+    for (const h of ctx.hosts.list()) {
+      if ((h.lastHeartbeatAt ?? h.createdAt) >= cutoff) continue;
+      const next = nextHostState(h.state, 'silent');
+      if (next === h.state) continue;
+      ctx.hosts.setState(h.id, next);
+      ctx.record('host.state_changed', h.name, { from: h.state, to: next, lastHeartbeatAt: h.lastHeartbeatAt });
+      changed.push(h.name);
     }
-    return silent.map((h) => h.name);
+    return changed;
   });
 }
 

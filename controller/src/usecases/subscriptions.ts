@@ -14,6 +14,7 @@ import {
   choosePlacement,
   combinePlanValues,
   desiredFromPlan,
+  takesNewSubscriptions,
   type SubscriptionState,
   type SuspensionReason,
   type SyncStatus,
@@ -48,7 +49,7 @@ export function parseDate(raw: string, field: string): Date {
 function placeOn(ctx: Context, input: CreateSubscriptionInput, desired: Values): HostRecord {
   if (input.host !== undefined) {
     const host = findHost(ctx, input.host);
-    if (host.state === 'maintenance' || host.state === 'incompatible') {
+    if (!takesNewSubscriptions(host.state)) {
       throw new FailedPreconditionError(`host '${host.name}' is in ${host.state}: it takes no new subscriptions`);
     }
     return host;
