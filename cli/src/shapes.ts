@@ -1,5 +1,5 @@
 /**
- * The `--json` shapes of the CLI (SPEC §7): plain JSON for tools, not the proto's. Enums are
+ * The `--json` shapes of the CLI: plain JSON for tools, not the proto's. Enums are
  * lower-case words (`synced`, `active`, `addon`), value maps hold plain values keyed by property key
  * (values.ts), int64 fields are numbers when safe, times are ISO 8601 strings or null, and an absent
  * plan is null.

@@ -1,5 +1,5 @@
 /**
- * The controller's jobs (SPEC §5.4): each idempotent, run by the scheduler and on demand
+ * The controller's jobs: each idempotent, run by the scheduler and on demand
  * (`hostplane job run <name>`).
  */
 import type { ControllerCore } from './core.js';

@@ -1,5 +1,5 @@
 /**
- * Benchmark: plan update fan-out to agents (SPEC §8, issue 4). One controller (this thread), 1,000
+ * Benchmark: plan update fan-out to agents (goal: every agent holds the new revision within 3 s, and within 3× a raw SQLite write). One controller (this thread), 1,000
  * simulated agents with real gRPC streams (a worker thread), 100,000 subscriptions (100 per host);
  * one plan update; time until every agent acknowledged the new revision, per-agent latency, the
  * controller's heap per connected agent; then a real agent process for its RSS and detection time.
@@ -113,7 +113,7 @@ const allAckedSeconds = (performance.timeOrigin + performance.now() - start) / 1
 const latencies = Object.values(ackedAt!).map((t) => (t - start) / 1000).sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))]!;
 log(`all acked in ${allAckedSeconds.toFixed(3)} s; per agent p50 ${pct(0.5).toFixed(3)} s, p99 ${pct(0.99).toFixed(3)} s`);
-// Convergence (SPEC §8): single changes with every agent connected, each from the change to its
+// Convergence (goal: p99 under 1 s): single changes with every agent connected, each from the change to its
 // agent's acknowledgement.
 const convergence: number[] = [];
 for (let i = 0; i < 100; i++) {

@@ -1,5 +1,5 @@
 /**
- * Benchmark: plan update fan-out in the controller core (SPEC §8, issue 2).
+ * Benchmark: plan update fan-out in the controller core (goal: under 3 s, and within 3× one raw SQLite transaction writing the same rows).
  * 1,000 hosts with capability reports, 100,000 subscriptions on one plan, then one plan update that
  * changes a property for all of them (recompute, persist, bump generations and host revisions).
  * In the same run, one raw SQLite transaction updates the same rows with a prepared statement.

@@ -5,7 +5,7 @@
  *
  * Cost on the 2-core reference machine: dominated by the slowest probe (a PHP or Node start-up,
  * ~30–60 ms) and systeminformation's `df` (~50 ms), since everything runs at once; see the
- * measurement in test/agent/detect/detect-capabilities.test.ts. SPEC §8 asks for under 1 s.
+ * measurement in test/agent/detect/detect-capabilities.test.ts. A detection cycle must stay under 1 s wall.
  */
 import type { CapabilityReport } from '@hostplane/shared';
 import { InvalidArgumentError } from '@hostplane/shared';

@@ -1,5 +1,5 @@
 /**
- * What the controller asks the agent to realize (SPEC §5.3), as the session hands it over after
+ * What the controller asks the agent to realize (a snapshot on connect, then deltas), as the session hands it over after
  * decoding the proto: a full snapshot of the host's desired state, or a delta relative to the
  * previous revision.
  */

@@ -1,6 +1,6 @@
 /**
  * `hostplane reseller create|show|list|suspend|activate|delete|switch-plan|customize|unlock|sync [--accept]`:
- * reseller accounts on reseller plans (SPEC §6). A reseller follows its plan with the same
+ * reseller accounts on reseller plans (totals and permissions their customers' plans may not exceed). A reseller follows its plan with the same
  * synced / locked / unsynced rules as a subscription; its conflicts are totals it has allocated
  * beyond its plan (plan value, allocated value).
  */

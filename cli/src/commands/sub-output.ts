@@ -2,7 +2,7 @@
  * Human renderings of subscriptions: the listing row (display name, sync status, applied, state), the
  * full view of `sub show` (values as property/plan/desired/provided rows, then the conflicts), and the
  * conflict report of `sub sync` (property, plan value, available value), as in the seed. An apply
- * error is never hidden behind `synced` (SPEC §9): every rendering says the host failed to apply it.
+ * error is never hidden behind `synced`: every rendering says the host failed to apply it.
  */
 import type { Subscription } from '@hostplane/proto/hostplane/v1/subscription.js';
 import type { Context } from '../context.js';

@@ -128,7 +128,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX events_unpublished ON events (id) WHERE published_at IS NULL;
   CREATE INDEX events_type ON events (type, id);
   `,
-  // 5: reseller accounts (SPEC §6); customers and plans may be owned by a reseller.
+  // 5: reseller accounts; customers and plans may be owned by a reseller.
   `
   CREATE TABLE resellers (
     id           INTEGER PRIMARY KEY,
@@ -151,7 +151,7 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX customers_reseller ON customers (reseller_id) WHERE reseller_id IS NOT NULL;
   CREATE INDEX plans_reseller ON plans (reseller_id) WHERE reseller_id IS NOT NULL;
   `,
-  // 6: the system user each subscription's site runs as, as its agent reports it (SPEC §9); the
+  // 6: the system user each subscription's site runs as, as its agent reports it; the
   // subscriptions whose last apply failed, counted per host from a small partial index.
   `
   ALTER TABLE subscriptions ADD COLUMN system_user TEXT;

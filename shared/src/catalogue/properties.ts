@@ -1,7 +1,7 @@
 /**
  * The property catalogue: the single source of truth for every plan/subscription property.
  * Controller (sync, feasibility), agent (apply), API validation and CLI parsing all read it.
- * Keys and their meaning are fixed by SPEC §2.
+ * Keys and their meaning are part of the product (users type them): never rename one.
  */
 import type { ComponentName } from './components.js';
 
@@ -51,7 +51,7 @@ export interface PropertyDef {
   readonly dependsOn?: string;
   /**
    * Where the key may be set: `hosting` (service/add-on plans and subscriptions; the default) or
-   * `reseller` (reseller plans and reseller accounts only, SPEC §6).
+   * `reseller` (reseller plans and reseller accounts only).
    */
   readonly scope?: 'hosting' | 'reseller';
   readonly description: string;

@@ -79,7 +79,7 @@ export function subscriptionHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
     syncSubscription: unary(deps, 'SyncSubscription', (req) => {
       const report = core.syncSubscription(req.name);
       const s = core.getSubscription(report.name);
-      // Sync also retries the host side now (SPEC §9): the agent re-applies a fresh snapshot, so an
+      // Sync also retries the host side now: the agent re-applies a fresh snapshot, so an
       // apply error does not wait for the agent's backoff.
       deps.agents?.resync(s.host);
       return { subscription: subscriptionToProto(s, report.fingerprint), conflicts: report.conflicts.map(conflictToProto), fingerprint: report.fingerprint };
