@@ -127,7 +127,7 @@ export const protobufPackage = "hostplane.v1";
 export const protobufFileName = "hostplane/v1/admin.proto";
 
 /**
- * The Admin API of the controller: one RPC per verb of the `hostplane` CLI (SPEC §7), for operators
+ * The Admin API of the controller: one RPC per verb of the `hostplane` CLI, for operators
  * and admin tooling (billing, support, monitoring).
  *
  * Every RPC requires the metadata `authorization: Bearer <token>` (UNAUTHENTICATED otherwise).

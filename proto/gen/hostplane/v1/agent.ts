@@ -1654,7 +1654,7 @@ export const DetectCommand: MessageFns<DetectCommand> = {
 };
 
 /**
- * The Agent API of the controller (SPEC §5.3). Agents dial the controller (they may sit behind NAT):
+ * The Agent API of the controller. Agents dial the controller (they may sit behind NAT):
  * an agent enrolls once with a join token, then keeps one Connect stream open, over which the
  * controller pushes its host's desired state and the agent reports what it has and what it applied.
  */

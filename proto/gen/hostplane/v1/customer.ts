@@ -12,7 +12,7 @@ export const protobufPackage = "hostplane.v1";
 
 export const protobufFileName = "hostplane/v1/customer.proto";
 
-/** Whether a customer is active (SPEC §1). */
+/** Whether a customer is active. */
 export enum CustomerState {
   /** CUSTOMER_STATE_UNSPECIFIED - Not set. As a list filter, every state. */
   CUSTOMER_STATE_UNSPECIFIED = 0,

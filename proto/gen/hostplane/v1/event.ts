@@ -14,7 +14,7 @@ export const protobufPackage = "hostplane.v1";
 export const protobufFileName = "hostplane/v1/event.proto";
 
 /**
- * A recorded state change (SPEC §5.5), written in the same transaction as the change. The same event
+ * A recorded state change, written in the same transaction as the change. The same event
  * is published to NATS JetStream on subject `hostplane.events.<type>` with message id `id`.
  */
 export interface Event {

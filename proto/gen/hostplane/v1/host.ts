@@ -13,7 +13,7 @@ export const protobufPackage = "hostplane.v1";
 
 export const protobufFileName = "hostplane/v1/host.proto";
 
-/** The state of a host (SPEC §5.3). */
+/** The state of a host. */
 export enum HostState {
   /** HOST_STATE_UNSPECIFIED - Not set. As a list filter, every state. */
   HOST_STATE_UNSPECIFIED = 0,

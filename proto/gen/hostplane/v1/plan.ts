@@ -13,7 +13,7 @@ export const protobufPackage = "hostplane.v1";
 
 export const protobufFileName = "hostplane/v1/plan.proto";
 
-/** What a plan is for (SPEC §1). */
+/** What a plan is for. */
 export enum PlanKind {
   /** PLAN_KIND_UNSPECIFIED - Not set. Invalid on create; as a list filter, every kind. */
   PLAN_KIND_UNSPECIFIED = 0,
@@ -21,7 +21,7 @@ export enum PlanKind {
   PLAN_KIND_SERVICE = 1,
   /** PLAN_KIND_ADDON - An add-on plan, attached to subscriptions on top of their service plan. */
   PLAN_KIND_ADDON = 2,
-  /** PLAN_KIND_RESELLER - A reseller plan: caps a reseller's total allocation and permissions (SPEC §6). */
+  /** PLAN_KIND_RESELLER - A reseller plan: caps a reseller's total allocation and permissions. */
   PLAN_KIND_RESELLER = 3,
   UNRECOGNIZED = -1,
 }
@@ -162,7 +162,7 @@ export interface UpdatePlanResponse {
 }
 
 /**
- * The outcome of applying a plan change to every subscription that uses the plan (SPEC §5.1), in the
+ * The outcome of applying a plan change to every subscription that uses the plan, in the
  * same transaction as the change.
  */
 export interface SyncSummary {

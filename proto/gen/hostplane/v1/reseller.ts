@@ -14,7 +14,7 @@ export const protobufPackage = "hostplane.v1";
 
 export const protobufFileName = "hostplane/v1/reseller.proto";
 
-/** Whether a reseller is active (SPEC §1). */
+/** Whether a reseller is active. */
 export enum ResellerState {
   /** RESELLER_STATE_UNSPECIFIED - Not set. */
   RESELLER_STATE_UNSPECIFIED = 0,
@@ -57,7 +57,7 @@ export function resellerStateToJSON(object: ResellerState): string {
   }
 }
 
-/** A reseller account on a reseller plan (SPEC §6): it owns customers, service plans and add-ons. */
+/** A reseller account on a reseller plan: it owns customers, service plans and add-ons. */
 export interface Reseller {
   /** Unique login: lower-case letters, digits, `.`, `_`, `-`. */
   login: string;

@@ -13,7 +13,7 @@ export const protobufPackage = "hostplane.v1";
 
 export const protobufFileName = "hostplane/v1/subscription.proto";
 
-/** How a subscription relates to its plan (SPEC §4). Exactly one applies. */
+/** How a subscription relates to its plan. Exactly one applies. */
 export enum SyncStatus {
   /** SYNC_STATUS_UNSPECIFIED - Not set. As a list filter, every status. */
   SYNC_STATUS_UNSPECIFIED = 0,
@@ -76,7 +76,7 @@ export function syncStatusToJSON(object: SyncStatus): string {
   }
 }
 
-/** Whether a subscription is served (SPEC §4). */
+/** Whether a subscription is served. */
 export enum SubscriptionState {
   /** SUBSCRIPTION_STATE_UNSPECIFIED - Not set. As a list filter, every state. */
   SUBSCRIPTION_STATE_UNSPECIFIED = 0,
@@ -119,7 +119,7 @@ export function subscriptionStateToJSON(object: SubscriptionState): string {
   }
 }
 
-/** Why a subscription is suspended (SPEC §4). Each reason is added and removed on its own. */
+/** Why a subscription is suspended. Each reason is added and removed on its own. */
 export enum SuspensionReason {
   /** SUSPENSION_REASON_UNSPECIFIED - Not set; never present in a subscription. */
   SUSPENSION_REASON_UNSPECIFIED = 0,
@@ -324,7 +324,7 @@ export interface CreateSubscriptionRequest {
   custom: boolean;
   /** Names of add-on plans to attach (not allowed when custom). */
   addons: string[];
-  /** Name of the host to place it on; empty lets the controller choose (SPEC §5.2). */
+  /** Name of the host to place it on; empty lets the controller choose. */
   host: string;
   /** When it expires; absent uses the plan's `limits.validity` (or never expires). */
   expiresAt?:

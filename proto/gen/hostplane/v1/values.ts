@@ -12,7 +12,7 @@ export const protobufPackage = "hostplane.v1";
 export const protobufFileName = "hostplane/v1/values.proto";
 
 /**
- * A value of one property of the catalogue (SPEC §2), e.g. of `limits.disk_space` or
+ * A value of one property of the catalogue, e.g. of `limits.disk_space` or
  * `hosting.php_version`. Value maps (`map<string, Value>`) are keyed by property key.
  *
  * Output is always typed by the property's catalogue type: sizes (bytes), counts and seconds are
@@ -43,7 +43,7 @@ export interface Value {
 }
 
 /**
- * One row of a conflict report (SPEC §3): a property whose desired value the subscription's host
+ * One row of a conflict report: a property whose desired value the subscription's host
  * cannot provide, and the closest value it can.
  */
 export interface Conflict {
@@ -57,7 +57,7 @@ export interface Conflict {
     | Value
     | undefined;
   /**
-   * The closest value the host can provide (SPEC §3); it becomes the provided value. Absent when
+   * The closest value the host can provide; it becomes the provided value. Absent when
    * the property is left unset on the host.
    */
   availableValue?:
