@@ -5,7 +5,7 @@
  * on its subscriptions. Pure.
  */
 import { PERMISSION_KEYS, PROPERTIES, UNLIMITED, formatValue, isResellerPlanKey, withDefaults, type Value, type Values } from '@hostplane/shared';
-import type { Conflict } from './types.js';
+import type { Conflict, ResellerSyncStatus } from './types.js';
 
 /** The keys of a reseller plan that are totals: summed `limits.*` and the counts of `reseller.*`. */
 export const ALLOCATION_KEYS: readonly string[] = [...PROPERTIES.values()]
@@ -104,7 +104,7 @@ export function evaluateReseller(
   ownValues: Readonly<Values> | null,
   locked: boolean,
   allocation: Readonly<Values>,
-): { effectiveValues: Values; conflicts: Conflict[]; syncStatus: 'synced' | 'unsynced' | 'locked' } {
+): { effectiveValues: Values; conflicts: Conflict[]; syncStatus: ResellerSyncStatus } {
   const effectiveValues = resellerValues(locked && ownValues ? ownValues : planValues);
   if (locked) return { effectiveValues, conflicts: [], syncStatus: 'locked' };
   const conflicts = resellerConflicts(effectiveValues, allocation);

@@ -9,3 +9,4 @@ export * from './fingerprint.js';
 export * from './placement.js';
 export * from './allocation.js';
 export * from './host-state.js';
+export * from './transitions.js';

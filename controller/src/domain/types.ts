@@ -5,6 +5,8 @@ export type PlanKind = 'service' | 'addon' | 'reseller';
 export const PLAN_KINDS: readonly PlanKind[] = ['service', 'addon', 'reseller'];
 
 export type SyncStatus = 'synced' | 'unsynced' | 'locked' | 'custom';
+/** A reseller always has a reseller plan: never custom. */
+export type ResellerSyncStatus = Exclude<SyncStatus, 'custom'>;
 export type SubscriptionState = 'active' | 'suspended';
 export type SuspensionReason = 'manual' | 'expired' | 'customer' | 'overuse';
 export const SUSPENSION_REASONS: readonly SuspensionReason[] = ['manual', 'expired', 'customer', 'overuse'];

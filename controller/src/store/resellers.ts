@@ -1,11 +1,10 @@
 /** The resellers table: reseller accounts, each on a reseller plan (SPEC §6). */
 import type { Values } from '@hostplane/shared';
-import type { Conflict } from '../domain/index.js';
+import type { Conflict, ResellerSyncStatus } from '../domain/index.js';
 import type { Db } from './db.js';
 import { parseConflictsJson, parseValuesJson } from './json.js';
 
 export type ResellerState = 'active' | 'suspended';
-export type ResellerSyncStatus = 'synced' | 'unsynced' | 'locked';
 
 export interface ResellerRecord {
   readonly id: number;

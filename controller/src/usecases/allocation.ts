@@ -5,10 +5,10 @@
  * transaction rolls back (nothing written).
  */
 import { ResourceExhaustedError, formatValue, withDefaults, type Values } from '@hostplane/shared';
-import { allocationOf, combinePlanValues, evaluateReseller, overallocation, type Conflict } from '../domain/index.js';
+import { allocationOf, combinePlanValues, evaluateReseller, overallocation, transitions, type Conflict } from '../domain/index.js';
 import { JsonCache, parseAddonIds, type ResellerRecord } from '../store/index.js';
 import type { Context } from './context.js';
-import { recordResellerTransitions } from './reseller-events.js';
+import { recordEvents } from './events.js';
 import { Lookups } from './reevaluate.js';
 
 /** The reseller's allocation: sums over its customers' subscriptions, and its counts. */
@@ -53,7 +53,7 @@ export function refreshReseller(
     conflictsJson !== JSON.stringify(before.conflicts);
   if (changed) {
     ctx.resellers.save(before.id, { ...next, syncStatus: e.syncStatus, conflicts: e.conflicts }, ctx.nowIso());
-    recordResellerTransitions(ctx, before.login, before, { syncStatus: e.syncStatus, conflicts: e.conflicts });
+    recordEvents(ctx, transitions({ kind: 'reseller', name: before.login }, before, { syncStatus: e.syncStatus, conflicts: e.conflicts }));
   }
   return { syncStatus: e.syncStatus, conflicts: e.conflicts, allocation };
 }

@@ -1,32 +1,35 @@
 /**
- * Events derived from a subscription's status transitions, recorded by whatever changed it
- * (an operation, a plan update, a capability report, a job) in the same transaction.
+ * Recording the events the domain derives from status transitions, in the transaction of whatever
+ * changed the status (an operation, a plan update, a capability report, a job).
  */
-import { stateOf, type Conflict, type SuspensionReason, type SyncStatus } from '../domain/index.js';
+import { transitions, type Conflict, type DomainEvent, type SuspensionReason, type SyncStatus } from '../domain/index.js';
+import { parseConflictsJson } from '../store/index.js';
 import type { Context } from './context.js';
 
+/** Records events computed by the domain, in order. */
+export function recordEvents(ctx: Context, events: readonly DomainEvent[]): void {
+  for (const e of events) ctx.record(e.type, e.entity, e.data);
+}
+
+/** A subscription's status as stored: conflicts as JSON text. */
 export interface StatusSnapshot {
   readonly syncStatus: SyncStatus;
-  /** Conflicts as stored JSON text, to compare cheaply. */
+  /** Conflicts as stored JSON text. */
   readonly conflictsJson: string;
   readonly reasons: readonly SuspensionReason[];
 }
 
-/** Records synced / unsynced / locked / unlocked / suspended / activated as they happen. */
+/**
+ * Records a subscription's transition events (synced / unsynced / locked / unlocked / suspended /
+ * activated) from `before` to `after`, whose conflicts are `conflicts`.
+ */
 export function recordTransitions(ctx: Context, name: string, before: StatusSnapshot, after: StatusSnapshot, conflicts: readonly Conflict[]): void {
-  const { syncStatus: from } = before;
-  const { syncStatus: to } = after;
-  if (from === 'locked' && to !== 'locked' && to !== 'custom') ctx.record('subscription.unlocked', name);
-  if (to === 'locked' && from !== 'locked') ctx.record('subscription.locked', name);
-  if (to === 'synced' && from !== 'synced') ctx.record('subscription.synced', name);
-  if (to === 'unsynced' && (from !== 'unsynced' || before.conflictsJson !== after.conflictsJson)) {
-    ctx.record('subscription.unsynced', name, { conflicts });
-  }
-  const wasActive = stateOf(before.reasons) === 'active';
-  const isActive = stateOf(after.reasons) === 'active';
-  if (!isActive && before.reasons.join(',') !== after.reasons.join(',')) {
-    ctx.record('subscription.suspended', name, { reasons: after.reasons });
-  } else if (isActive && !wasActive) {
-    ctx.record('subscription.activated', name);
-  }
+  recordEvents(
+    ctx,
+    transitions(
+      { kind: 'subscription', name },
+      { syncStatus: before.syncStatus, conflicts: parseConflictsJson(before.conflictsJson), reasons: before.reasons },
+      { syncStatus: after.syncStatus, conflicts, reasons: after.reasons },
+    ),
+  );
 }

@@ -12,7 +12,7 @@ import {
   validateLogin,
   type Values,
 } from '@hostplane/shared';
-import { addReason, conflictsFingerprint, removeReason, resellerValues, type Conflict } from '../domain/index.js';
+import { addReason, conflictsFingerprint, removeReason, resellerValues, type Conflict, type ResellerSyncStatus } from '../domain/index.js';
 import { toData, type ResellerRecord } from '../store/index.js';
 import { allocationFor, evaluateResellerRecord, refreshReseller } from './allocation.js';
 import { RevisionBumper, type Context } from './context.js';
@@ -26,7 +26,7 @@ export interface ResellerView {
   readonly email: string;
   readonly plan: string;
   readonly state: 'active' | 'suspended';
-  readonly syncStatus: 'synced' | 'unsynced' | 'locked';
+  readonly syncStatus: ResellerSyncStatus;
   /** The reseller plan's values with defaults (totals, permissions, oversell). */
   readonly planValues: Values;
   /** Own values when locked (Customize or Accept); null otherwise. */
@@ -198,7 +198,7 @@ export function unlockReseller(ctx: Context, login: string): ResellerView {
 
 export interface ResellerSyncReport {
   readonly login: string;
-  readonly syncStatus: 'synced' | 'unsynced' | 'locked';
+  readonly syncStatus: ResellerSyncStatus;
   /** {property, planValue, availableValue = currently allocated}; empty when synced. */
   readonly conflicts: readonly Conflict[];
   readonly fingerprint: string;

@@ -1,0 +1,63 @@
+/**
+ * The events a status transition makes, as data: what changed between two statuses of a subscription
+ * or a reseller. Pure; whatever changed the status (an operation, a plan update, a capability report,
+ * a job) records these events in its own transaction.
+ */
+import { stateOf } from './status.js';
+import type { Conflict, SuspensionReason, SyncStatus } from './types.js';
+
+/** An event to record: `<entity kind>.<change>`, the entity's name, and what the change carries. */
+export interface DomainEvent {
+  readonly type: string;
+  readonly entity: string;
+  readonly data: Record<string, unknown>;
+}
+
+export interface EntityRef {
+  readonly kind: 'subscription' | 'reseller';
+  readonly name: string;
+}
+
+/** The statuses a transition compares. */
+export interface Status {
+  readonly syncStatus: SyncStatus;
+  readonly conflicts: readonly Conflict[];
+  /** The state axis; absent for a reseller, whose suspension is an operation of its own. */
+  readonly reasons?: readonly SuspensionReason[];
+}
+
+/** Two conflict reports are the same when they list the same rows, in the same order. */
+export function sameConflicts(a: readonly Conflict[], b: readonly Conflict[]): boolean {
+  if (a.length !== b.length) return false;
+  return a.every((x, i) => {
+    const y = b[i]!;
+    return x.property === y.property && x.planValue === y.planValue && x.availableValue === y.availableValue && x.reason === y.reason;
+  });
+}
+
+function sameReasons(a: readonly SuspensionReason[], b: readonly SuspensionReason[]): boolean {
+  return a.length === b.length && a.every((r, i) => r === b[i]);
+}
+
+/**
+ * The events of going from `before` to `after`, in this order: unlocked, locked, synced, unsynced
+ * (again when its conflicts change), then suspended (again when its reasons change) or activated.
+ */
+export function transitions(entity: EntityRef, before: Status, after: Status): DomainEvent[] {
+  const events: DomainEvent[] = [];
+  const event = (change: string, data: Record<string, unknown> = {}) => events.push({ type: `${entity.kind}.${change}`, entity: entity.name, data });
+  const from = before.syncStatus;
+  const to = after.syncStatus;
+  // Detaching a locked subscription from its plan makes it custom: it is not unlocked for that.
+  if (from === 'locked' && to !== 'locked' && to !== 'custom') event('unlocked');
+  if (to === 'locked' && from !== 'locked') event('locked');
+  if (to === 'synced' && from !== 'synced') event('synced');
+  if (to === 'unsynced' && (from !== 'unsynced' || !sameConflicts(before.conflicts, after.conflicts))) event('unsynced', { conflicts: after.conflicts });
+  if (before.reasons && after.reasons) {
+    const wasActive = stateOf(before.reasons) === 'active';
+    const isActive = stateOf(after.reasons) === 'active';
+    if (!isActive && !sameReasons(before.reasons, after.reasons)) event('suspended', { reasons: after.reasons });
+    else if (isActive && !wasActive) event('activated');
+  }
+  return events;
+}
