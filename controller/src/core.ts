@@ -1,6 +1,6 @@
 /**
- * The controller core: every use case bound to one store. gRPC handlers, the scheduler and the agent
- * sessions call this; it owns the SQLite connection.
+ * The controller core: every use case bound to one store — the one way into the use cases for the
+ * gRPC handlers, the agent sessions and the scheduled jobs alike. It owns the SQLite connection.
  */
 import type { CapabilityReport } from '@hostplane/shared';
 import type { HostState } from './domain/index.js';
@@ -88,4 +88,26 @@ export class ControllerCore {
   listHosts = () => uc.listHosts(this.ctx);
   setHostState = (name: string, state: HostState) => uc.setHostState(this.ctx, name, state);
   removeHost = (name: string) => uc.removeHost(this.ctx, name);
+  createJoinToken = (ttlSeconds?: number) => this.ctx.tx(() => uc.createJoinToken(this.ctx, ttlSeconds));
+  listJoinTokens = (includeSpent: boolean) => uc.listJoinTokens(this.ctx, includeSpent);
+
+  // Agents (their sessions)
+  enrollHost = (joinToken: string, hostName: string) => uc.enrollHost(this.ctx, joinToken, hostName);
+  agentHello = (hostId: number, agentVersion: string, protocolVersion: number) => uc.agentHello(this.ctx, hostId, agentVersion, protocolVersion);
+  recordHeartbeat = (hostId: number) => uc.recordHeartbeat(this.ctx, hostId);
+  recordAcks = (acks: readonly uc.Ack[]) => uc.recordAcks(this.ctx, acks);
+  desiredState = (hostId: number, afterRevision: number) => uc.desiredState(this.ctx, hostId, afterRevision);
+
+  // Jobs
+  markSilentHosts = (graceMs: number) => uc.markSilentHosts(this.ctx, graceMs);
+  resyncAll = () => uc.resyncAll(this.ctx);
+  collectGarbage = (retentionMs: number, publishing: boolean) => uc.collectGarbage(this.ctx, retentionMs, publishing);
+
+  // Events (the outbox, read)
+  eventsAfter = (afterId: number, limit: number, types: readonly string[] = []) => this.ctx.events.after(afterId, limit, types);
+  /** The oldest and newest retained event ids (0 when none). */
+  eventIdRange = () => ({ oldest: this.ctx.events.minId(), newest: this.ctx.events.maxId() });
+  onEvents = (listener: () => void) => this.ctx.onEvents(listener);
+  /** Hears of hosts whose desired state changed, once committed (the sessions push to their agents). */
+  onHostsChanged = (listener: (hostIds: ReadonlySet<number>) => void) => this.ctx.onHostsChanged(listener);
 }

@@ -3,7 +3,6 @@
  * (`hostplane job run <name>`).
  */
 import type { ControllerCore } from './core.js';
-import { collectGarbage, markSilentHosts, resyncAll } from './usecases/index.js';
 
 export interface JobSettings {
   /** A host silent for longer than this becomes `unknown`. */
@@ -52,7 +51,7 @@ export const JOBS: Record<string, JobDef> = {
     jitterMs: 0,
     description: 'mark hosts silent past the grace period as unknown',
     run: ({ core, settings }) => {
-      const names = markSilentHosts(core.ctx, settings.livenessGraceMs);
+      const names = core.markSilentHosts(settings.livenessGraceMs);
       return { affected: names.length, summary: names.length ? `now unknown: ${names.join(', ')}` : 'every ready host is alive' };
     },
   },
@@ -61,7 +60,7 @@ export const JOBS: Record<string, JobDef> = {
     jitterMs: 60_000,
     description: 're-evaluate every subscription against its host and re-push the desired state',
     run: ({ core, resendSnapshots }) => {
-      const r = resyncAll(core.ctx);
+      const r = core.resyncAll();
       resendSnapshots?.();
       return { affected: r.changed, summary: `re-evaluated ${r.subscriptions} subscription(s), ${r.changed} changed` };
     },
@@ -71,7 +70,7 @@ export const JOBS: Record<string, JobDef> = {
     jitterMs: 30_000,
     description: 'trim delivered events past the retention, and unused value sets',
     run: ({ core, settings }) => {
-      const r = collectGarbage(core.ctx, settings.eventRetentionMs, settings.publishing);
+      const r = core.collectGarbage(settings.eventRetentionMs, settings.publishing);
       return { affected: r.events, summary: `trimmed ${r.events} event(s) and ${r.valueSets} unused value set(s)` };
     },
   },

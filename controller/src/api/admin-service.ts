@@ -7,7 +7,7 @@ import { jobHandlers } from './admin/jobs.js';
 import { planHandlers } from './admin/plans.js';
 import { resellerHandlers } from './admin/resellers.js';
 import { subscriptionHandlers } from './admin/subscriptions.js';
-import type { ApiDeps } from './unary.js';
+import type { ApiDeps } from './pipeline.js';
 
 export function adminService(deps: ApiDeps): AdminServer {
   return {

@@ -7,15 +7,15 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { FailedPreconditionError, PermissionDeniedError, withoutDefaults, type Values } from '@hostplane/shared';
-import type { AgentServer, ConnectRequest, ConnectResponse, DesiredSubscription } from '@hostplane/proto/hostplane/v1/agent.js';
+import type { AgentServer, ConnectRequest, ConnectResponse, DesiredSubscription, EnrollRequest } from '@hostplane/proto/hostplane/v1/agent.js';
 import { SubscriptionState } from '@hostplane/proto/hostplane/v1/subscription.js';
 import type { Value as ProtoValue } from '@hostplane/proto/hostplane/v1/values.js';
 import type { ControllerCore } from '../core.js';
 import type { Logger } from '../logger.js';
 import * as uc from '../usecases/index.js';
 import { reportFromProto, valuesToProto } from './convert.js';
-import { toGrpcError } from './errors.js';
-import { bearerToken, type AgentDirectory } from './unary.js';
+import type { HostRecord } from '../store/index.js';
+import { agentStream, unary, type AgentDirectory, type ApiDeps } from './pipeline.js';
 
 const DETECT_TIMEOUT_MS = 15_000;
 
@@ -54,7 +54,7 @@ class Session {
 
   push(snapshot = false): void {
     if (this.state !== 'live' || this.stream.cancelled || this.stream.destroyed) return;
-    const state = uc.desiredState(this.owner.core.ctx, this.hostId, snapshot ? 0 : this.sentRevision);
+    const state = this.owner.core.desiredState(this.hostId, snapshot ? 0 : this.sentRevision);
     if (!snapshot && state.revision <= this.sentRevision && state.upserts.length === 0 && state.removals.length === 0) return;
     const convert = new Map<string, { [key: string]: ProtoValue }>();
     const upserts: DesiredSubscription[] = state.upserts.map((u) => {
@@ -111,7 +111,7 @@ export class AgentSessions implements AgentDirectory {
     readonly core: ControllerCore,
     readonly log: Logger,
   ) {
-    this.unsubscribe = core.ctx.onHostsChanged((ids) => {
+    this.unsubscribe = core.onHostsChanged((ids) => {
       for (const id of ids) this.byHost.get(id)?.markDirty();
     });
   }
@@ -148,36 +148,28 @@ export class AgentSessions implements AgentDirectory {
     this.byHost.clear();
   }
 
-  service(): AgentServer {
+  /** The Agent service, through the one RPC pipeline: Enroll authenticates by its join token, Connect by the host credential. */
+  service(deps: ApiDeps): AgentServer {
     const { core, log } = this;
     return {
-      enroll: (call, callback) => {
-        try {
-          const res = uc.enrollHost(core.ctx, call.request.joinToken, call.request.hostName);
+      enroll: unary(
+        deps,
+        'Enroll',
+        (req: EnrollRequest) => {
+          const res = core.enrollHost(req.joinToken, req.hostName);
           log.info({ component: 'agent-api', host: res.hostName }, 'host enrolled');
-          callback(null, res);
-        } catch (err) {
-          const e = toGrpcError(err, log, 'Enroll');
-          log.info({ component: 'agent-api', code: e.code }, e.details);
-          callback(e);
-        }
-      },
-      connect: (stream) => this.connect(stream),
+          return res;
+        },
+        { access: 'none', component: 'agent-api' },
+      ),
+      connect: agentStream(deps, 'Connect', (stream: Stream, host, fail, sessionLog) => this.connect(stream, host, fail, sessionLog)),
     };
   }
 
-  private connect(stream: Stream): void {
-    let session: Session;
-    try {
-      const host = uc.authenticateAgent(this.core.ctx, bearerToken(stream.metadata));
-      session = new Session(host.id, host.name, stream, this);
-    } catch (err) {
-      stream.emit('error', toGrpcError(err, this.log, 'Connect'));
-      return;
-    }
-    const log = this.log.child({ component: 'agent-session', host: session.hostName });
+  private connect(stream: Stream, host: HostRecord, failStream: (err: unknown) => void, log: Logger): void {
+    const session = new Session(host.id, host.name, stream, this);
     const fail = (err: unknown) => {
-      stream.emit('error', toGrpcError(err, log, 'Connect'));
+      failStream(err);
       this.drop(session, 'error');
     };
     stream.on('data', (msg: ConnectRequest) => {
@@ -205,7 +197,7 @@ export class AgentSessions implements AgentDirectory {
         if (hello.hostName !== session.hostName) {
           throw new PermissionDeniedError(`this credential belongs to host '${session.hostName}', not '${hello.hostName}'`);
         }
-        session.state = uc.agentHello(this.core.ctx, session.hostId, hello.agentVersion, hello.protocolVersion) ? 'live' : 'incompatible';
+        session.state = this.core.agentHello(session.hostId, hello.agentVersion, hello.protocolVersion) ? 'live' : 'incompatible';
         const previous = this.byHost.get(session.hostId);
         if (previous && previous !== session) {
           previous.close('replaced by a new session');
@@ -228,7 +220,7 @@ export class AgentSessions implements AgentDirectory {
         return;
       }
       case 'heartbeat':
-        uc.recordHeartbeat(this.core.ctx, session.hostId);
+        this.core.recordHeartbeat(session.hostId);
         return;
       case 'ack': {
         const ack = payload.value;
@@ -254,7 +246,7 @@ export class AgentSessions implements AgentDirectory {
       const acks = this.pendingAcks;
       this.pendingAcks = [];
       try {
-        uc.recordAcks(this.core.ctx, acks);
+        this.core.recordAcks(acks);
       } catch (err) {
         this.log.error({ component: 'agent-session', err }, 'cannot record acknowledgements');
       }

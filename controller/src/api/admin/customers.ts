@@ -2,7 +2,7 @@
 import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import { CustomerState } from '@hostplane/proto/hostplane/v1/customer.js';
 import { customerToProto } from '../convert.js';
-import { unary, type ApiDeps } from '../unary.js';
+import { unary, type ApiDeps } from '../pipeline.js';
 
 type Names = 'createCustomer' | 'getCustomer' | 'listCustomers' | 'suspendCustomer' | 'activateCustomer' | 'deleteCustomer';
 

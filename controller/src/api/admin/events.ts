@@ -6,8 +6,7 @@ import { FailedPreconditionError, InvalidArgumentError } from '@hostplane/shared
 import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import type { Event } from '@hostplane/proto/hostplane/v1/event.js';
 import type { EventRecord } from '../../store/index.js';
-import { toGrpcError } from '../errors.js';
-import { principalOf, unary, type ApiDeps } from '../unary.js';
+import { serverStream, unary, type ApiDeps } from '../pipeline.js';
 
 const PAGE = 500;
 const TYPE_RE = /^[a-z_]+(\.[a-z_]+)?$/;
@@ -38,28 +37,19 @@ function parseId(raw: string | undefined, field: string): number | undefined {
 
 export function eventHandlers(deps: ApiDeps): Pick<AdminServer, 'listEvents' | 'watchEvents'> {
   const { core } = deps;
-  const events = core.ctx.events;
   return {
     listEvents: unary(deps, 'ListEvents', (req) => {
       const limit = req.limit < 0 ? NaN : Math.min(req.limit || PAGE, 5000);
       if (Number.isNaN(limit)) throw new InvalidArgumentError('limit', `limit: ${req.limit} is negative`);
-      return { events: events.after(parseId(req.afterId, 'afterId') ?? 0, limit, checkTypes(req.types)).map(eventToProto) };
+      return { events: core.eventsAfter(parseId(req.afterId, 'afterId') ?? 0, limit, checkTypes(req.types)).map(eventToProto) };
     }),
-    watchEvents: (call) => {
-      let cursor: number;
-      let types: string[];
-      try {
-        principalOf(deps, call);
-        types = checkTypes(call.request.types);
-        const after = parseId(call.request.afterId, 'afterId');
-        cursor = after ?? events.maxId();
-        const oldest = events.minId();
-        if (after !== undefined && oldest > 0 && after < oldest - 1) {
-          throw new FailedPreconditionError(`event ${after + 1} is no longer retained (the oldest is ${oldest}): resume from ${oldest - 1} or later`);
-        }
-      } catch (err) {
-        call.emit('error', toGrpcError(err, deps.log, 'WatchEvents'));
-        return;
+    watchEvents: serverStream(deps, 'WatchEvents', (req, _principal, call) => {
+      const types = checkTypes(req.types);
+      const after = parseId(req.afterId, 'afterId');
+      const { oldest, newest } = core.eventIdRange();
+      let cursor = after ?? newest;
+      if (after !== undefined && oldest > 0 && after < oldest - 1) {
+        throw new FailedPreconditionError(`event ${after + 1} is no longer retained (the oldest is ${oldest}): resume from ${oldest - 1} or later`);
       }
       let draining = false;
       let again = false;
@@ -73,7 +63,7 @@ export function eventHandlers(deps: ApiDeps): Pick<AdminServer, 'listEvents' | '
           do {
             again = false;
             for (;;) {
-              const batch = events.after(cursor, PAGE, types);
+              const batch = core.eventsAfter(cursor, PAGE, types);
               // Advance past filtered-out events too, so that the next query starts later.
               if (batch.length === 0) break;
               for (const e of batch) call.write({ event: eventToProto(e) });
@@ -85,12 +75,12 @@ export function eventHandlers(deps: ApiDeps): Pick<AdminServer, 'listEvents' | '
           draining = false;
         }
       };
-      const unsubscribe = core.ctx.onEvents(() => setImmediate(drain));
+      const unsubscribe = core.onEvents(() => setImmediate(drain));
       const stop = () => unsubscribe();
       call.on('cancelled', stop);
       call.on('close', stop);
       call.on('error', stop);
       drain();
-    },
+    }),
   };
 }

@@ -3,9 +3,8 @@ import { FailedPreconditionError } from '@hostplane/shared';
 import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import type { JoinToken } from '@hostplane/proto/hostplane/v1/host.js';
 import type { JoinTokenRecord } from '../../store/index.js';
-import { createJoinToken, listJoinTokens } from '../../usecases/index.js';
 import { hostStateFromProto, hostToProto } from '../convert.js';
-import { unary, type ApiDeps } from '../unary.js';
+import { unary, type ApiDeps } from '../pipeline.js';
 
 type Names = 'createJoinToken' | 'listJoinTokens' | 'listHosts' | 'getHost' | 'detectHost' | 'setHostMaintenance' | 'removeHost';
 
@@ -24,11 +23,11 @@ export function hostHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
   const connected = (name: string) => deps.agents?.isConnected(name) ?? false;
   return {
     createJoinToken: unary(deps, 'CreateJoinToken', (req) => {
-      const { token, record } = core.ctx.tx(() => createJoinToken(core.ctx, req.ttlSeconds));
+      const { token, record } = core.createJoinToken(req.ttlSeconds);
       deps.log.info({ component: 'admin-api', joinToken: record.id, expiresAt: record.expiresAt }, 'join token created');
       return { token, joinToken: joinTokenToProto(record) };
     }),
-    listJoinTokens: unary(deps, 'ListJoinTokens', (req) => ({ joinTokens: listJoinTokens(core.ctx, req.includeSpent).map(joinTokenToProto) })),
+    listJoinTokens: unary(deps, 'ListJoinTokens', (req) => ({ joinTokens: core.listJoinTokens(req.includeSpent).map(joinTokenToProto) })),
     listHosts: unary(deps, 'ListHosts', (req) => {
       const state = hostStateFromProto(req.state);
       return { hosts: core.listHosts().filter((h) => !state || h.state === state).map((h) => hostToProto(h, connected(h.name))) };

@@ -2,7 +2,7 @@
 import { InvalidArgumentError } from '@hostplane/shared';
 import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import { DEFAULT_JOB_SETTINGS, JOBS } from '../../jobs.js';
-import { unary, type ApiDeps } from '../unary.js';
+import { unary, type ApiDeps } from '../pipeline.js';
 
 export function jobHandlers(deps: ApiDeps): Pick<AdminServer, 'runJob'> {
   return {

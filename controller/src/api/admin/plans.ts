@@ -4,7 +4,7 @@ import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import { PlanKind } from '@hostplane/proto/hostplane/v1/plan.js';
 import type { SyncSummary } from '../../usecases/index.js';
 import { conflictToProto, planKindFromProto, planToProto, valuesFromProto } from '../convert.js';
-import { unary, type ApiDeps } from '../unary.js';
+import { unary, type ApiDeps } from '../pipeline.js';
 
 /** Summaries list at most this many names; the counts are always exact. */
 export const SUMMARY_LIST_LIMIT = 1000;

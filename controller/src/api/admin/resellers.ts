@@ -1,7 +1,7 @@
 /** Admin RPCs for reseller accounts: proto ↔ core, nothing else. */
 import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import { conflictToProto, resellerToProto, valuesFromProto } from '../convert.js';
-import { unary, type ApiDeps } from '../unary.js';
+import { unary, type ApiDeps } from '../pipeline.js';
 
 type Names =
   | 'createReseller'

@@ -5,7 +5,7 @@ import { SubscriptionState, SubscriptionView as ProtoView } from '@hostplane/pro
 import { conflictsFingerprint } from '../../domain/index.js';
 import type { SubscriptionView } from '../../usecases/index.js';
 import { conflictToProto, subscriptionToProto, syncStatusFromProto, valuesFromProto } from '../convert.js';
-import { unary, type ApiDeps } from '../unary.js';
+import { unary, type ApiDeps } from '../pipeline.js';
 
 type Names =
   | 'createSubscription'

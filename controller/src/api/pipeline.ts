@@ -1,0 +1,194 @@
+/**
+ * The one pipeline of every RPC the controller serves, whatever its kind — unary, server stream,
+ * bidirectional stream — and whoever calls: authentication from the metadata (an admin or reseller
+ * token, an agent's host credential, or none for enrollment, which carries its join token), the
+ * caller's identity around the call, one log line when it fails or ends (method, caller, code,
+ * duration), the error metric, and the one error mapping (errors.ts). Handlers only translate
+ * proto ↔ use cases.
+ */
+import type {
+  handleBidiStreamingCall,
+  handleServerStreamingCall,
+  handleUnaryCall,
+  Metadata,
+  ServerDuplexStream,
+  ServerUnaryCall,
+  ServerWritableStream,
+} from '@grpc/grpc-js';
+import { PermissionDeniedError } from '@hostplane/shared';
+import type { ControllerCore } from '../core.js';
+import type { JobSettings } from '../jobs.js';
+import type { Logger } from '../logger.js';
+import type { HostRecord } from '../store/index.js';
+import { authenticate, authenticateAgent, type Actor, type Principal } from '../usecases/index.js';
+import { toGrpcError, type GrpcError } from './errors.js';
+import { authorizeReseller } from './scope.js';
+
+/** What the Admin API needs from the agent side (connected sessions), when there is one. */
+export interface AgentDirectory {
+  isConnected(host: string): boolean;
+  /** Asks the host's agent to detect now; resolves with whether its report changed. */
+  detect(host: string): Promise<boolean>;
+  /** Sends every connected agent a fresh snapshot. */
+  resendSnapshots(): void;
+  /**
+   * Sends the host's connected agent a fresh snapshot, on which it re-applies everything (so a
+   * failed apply is retried at once); nothing when it has none.
+   */
+  resync(host: string): void;
+}
+
+export interface ApiDeps {
+  readonly core: ControllerCore;
+  readonly log: Logger;
+  readonly agents?: AgentDirectory;
+  readonly jobSettings?: JobSettings;
+  /** Told of every RPC that ended in an error (metrics). */
+  readonly onRpcError?: (method: string, code: number) => void;
+}
+
+/** Metadata by which an admin acts on a reseller's behalf (`hostplane --as-reseller LOGIN`). */
+export const AS_RESELLER_METADATA = 'hostplane-as-reseller';
+
+export function bearerToken(metadata: Metadata): string | undefined {
+  const value = metadata.get('authorization')[0];
+  if (typeof value !== 'string') return undefined;
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(value);
+  return m?.[1];
+}
+
+function asResellerOf(metadata: Metadata): string | undefined {
+  const value = metadata.get(AS_RESELLER_METADATA)[0];
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
+/**
+ * Who may call: `admin` — an admin token, or a reseller token on the RPCs a reseller may use, on
+ * its own entities only (scope.ts); `admin-only` — an admin token; `none` — anyone (enrollment:
+ * the join token in the request is the credential).
+ */
+export type Access = 'admin' | 'admin-only' | 'none';
+
+/** One call under way: its log, its caller, and how it ends. */
+class Call {
+  readonly log: Logger;
+  private readonly started = performance.now();
+  caller: Record<string, unknown> = {};
+
+  constructor(
+    private readonly deps: ApiDeps,
+    readonly method: string,
+    component: string,
+  ) {
+    this.log = deps.log.child({ component, method });
+  }
+
+  /** Maps the error, counts it, logs the call's one line; returns the status to send. */
+  failed(err: unknown): GrpcError {
+    const e = toGrpcError(err, this.log, this.method);
+    this.deps.onRpcError?.(this.method, e.code);
+    this.log.info({ ...this.caller, code: e.code, ms: this.ms() }, e.details);
+    return e;
+  }
+
+  ok(): void {
+    this.log.debug({ ...this.caller, ms: this.ms() }, 'ok');
+  }
+
+  private ms(): number {
+    return Math.round(performance.now() - this.started);
+  }
+}
+
+/**
+ * Authenticates an Admin call and works out the identity its changes are recorded with: a reseller
+ * token, or an admin acting as a reseller (recorded with both identities), is held to the
+ * reseller's own entities.
+ */
+function admit(deps: ApiDeps, call: Call, metadata: Metadata, access: Access, request: unknown): { principal: Principal; actor: Actor } | undefined {
+  if (access === 'none') return undefined;
+  const principal = authenticate(deps.core.ctx, bearerToken(metadata));
+  call.caller = { actor: principal.name };
+  if (principal.role !== 'admin' && !(access === 'admin' && principal.role === 'reseller')) {
+    throw new PermissionDeniedError(`token '${principal.name}' (${principal.role}) may not use ${access === 'admin' ? 'the admin API' : call.method}`);
+  }
+  const asReseller = principal.role === 'admin' ? asResellerOf(metadata) : undefined;
+  const login = principal.role === 'reseller' ? principal.subject : asReseller;
+  const resellerId = login !== undefined ? authorizeReseller(deps.core.ctx, login, call.method, request).id : undefined;
+  const actor: Actor =
+    resellerId === undefined ? { name: principal.name } : { name: principal.name, resellerId, ...(asReseller ? { onBehalfOf: asReseller } : {}) };
+  return { principal, actor };
+}
+
+/** A unary Admin RPC (or, with `access: 'none'`, one that authenticates by its request). */
+export function unary<Req, Res>(
+  deps: ApiDeps,
+  method: string,
+  fn: (request: Req, principal: Principal, call: ServerUnaryCall<Req, Res>) => Res | Promise<Res>,
+  options: { access?: Access; component?: string } = {},
+): handleUnaryCall<Req, Res> {
+  return (grpcCall, callback) => {
+    const call = new Call(deps, method, options.component ?? 'admin-api');
+    try {
+      const admitted = admit(deps, call, grpcCall.metadata, options.access ?? 'admin', grpcCall.request);
+      const run = () => fn(grpcCall.request, admitted?.principal as Principal, grpcCall);
+      Promise.resolve(admitted ? deps.core.ctx.as(admitted.actor, run) : run()).then(
+        (res) => {
+          call.ok();
+          callback(null, res);
+        },
+        (err: unknown) => callback(call.failed(err)),
+      );
+    } catch (err) {
+      callback(call.failed(err));
+    }
+  };
+}
+
+/**
+ * A server-streaming Admin RPC: `fn` writes to the stream (and ends it, or leaves it open for a
+ * feed); an error thrown before or by `fn` ends the stream with its status.
+ */
+export function serverStream<Req, Res>(
+  deps: ApiDeps,
+  method: string,
+  fn: (request: Req, principal: Principal, call: ServerWritableStream<Req, Res>) => void,
+  options: { access?: Access } = {},
+): handleServerStreamingCall<Req, Res> {
+  return (grpcCall) => {
+    const call = new Call(deps, method, 'admin-api');
+    try {
+      const admitted = admit(deps, call, grpcCall.metadata, options.access ?? 'admin-only', grpcCall.request);
+      deps.core.ctx.as(admitted!.actor, () => fn(grpcCall.request, admitted!.principal, grpcCall));
+      call.ok();
+    } catch (err) {
+      grpcCall.emit('error', call.failed(err));
+    }
+  };
+}
+
+/**
+ * An agent's bidirectional stream: authenticated by the host credential in the metadata; `fn`
+ * gets the host and a way to end the stream with an error (mapped, counted and logged like any).
+ */
+export function agentStream<Req, Res>(
+  deps: ApiDeps,
+  method: string,
+  fn: (call: ServerDuplexStream<Req, Res>, host: HostRecord, fail: (err: unknown) => void, log: Logger) => void,
+): handleBidiStreamingCall<Req, Res> {
+  return (grpcCall) => {
+    const call = new Call(deps, method, 'agent-api');
+    const fail = (err: unknown) => {
+      grpcCall.emit('error', call.failed(err));
+    };
+    let host: HostRecord;
+    try {
+      host = authenticateAgent(deps.core.ctx, bearerToken(grpcCall.metadata));
+      call.caller = { host: host.name };
+    } catch (err) {
+      fail(err);
+      return;
+    }
+    fn(grpcCall, host, fail, call.log.child({ host: host.name }));
+  };
+}
