@@ -10,3 +10,4 @@ export * from './placement.js';
 export * from './allocation.js';
 export * from './host-state.js';
 export * from './transitions.js';
+export * from './owner-suspension.js';

@@ -1,11 +1,9 @@
 /** Customers: create, show, list, suspend (cascades to subscriptions), activate, delete. */
 import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, validateEmail, validateLogin } from '@hostplane/shared';
-import { addReason, removeReason } from '../domain/index.js';
-import { toData } from '../store/index.js';
 import { RevisionBumper, type Context } from './context.js';
 import { allocationGuard } from './allocation.js';
 import { findCustomer, optionalReseller } from './lookup.js';
-import { save } from './persist.js';
+import { applyOwnerStates } from './owner-suspension.js';
 import { customerView, resellerLogin, type CustomerView } from './views.js';
 
 export interface CreateCustomerInput {
@@ -47,17 +45,9 @@ function setCustomerSuspended(ctx: Context, login: string, suspended: boolean): 
     const c = findCustomer(ctx, login, 'login');
     ctx.customers.setState(c.id, suspended ? 'suspended' : 'active');
     if (c.state !== (suspended ? 'suspended' : 'active')) ctx.record(suspended ? 'customer.suspended' : 'customer.activated', c.login);
-    const bumper = new RevisionBumper(ctx);
-    const rows = ctx.subscriptions.byCustomer(c.id);
-    // The customer of a suspended reseller stays suspended through the reseller (reason `customer`).
     const resellerSuspended = c.resellerId !== null && ctx.resellers.byId(c.resellerId)?.state === 'suspended';
-    if (!suspended && resellerSuspended) return customerView(ctx.customers.byId(c.id)!, rows.length, resellerLogin(ctx, c.resellerId));
-    for (const row of rows) {
-      const d = toData(row);
-      d.suspensionReasons = suspended ? addReason(d.suspensionReasons, 'customer') : removeReason(d.suspensionReasons, 'customer');
-      save(ctx, row, d, bumper);
-    }
-    return customerView(ctx.customers.byId(c.id)!, rows.length, resellerLogin(ctx, c.resellerId));
+    const count = applyOwnerStates(ctx, c.id, { customerSuspended: suspended, resellerSuspended }, new RevisionBumper(ctx));
+    return customerView(ctx.customers.byId(c.id)!, count, resellerLogin(ctx, c.resellerId));
   });
 }
 

@@ -12,12 +12,12 @@ import {
   validateLogin,
   type Values,
 } from '@hostplane/shared';
-import { addReason, conflictsFingerprint, removeReason, resellerValues, type Conflict, type ResellerSyncStatus } from '../domain/index.js';
-import { toData, type ResellerRecord } from '../store/index.js';
+import { conflictsFingerprint, resellerValues, type Conflict, type ResellerSyncStatus } from '../domain/index.js';
+import type { ResellerRecord } from '../store/index.js';
 import { allocationFor, evaluateResellerRecord, refreshReseller } from './allocation.js';
 import { RevisionBumper, type Context } from './context.js';
 import { findPlanOfKind, findReseller } from './lookup.js';
-import { save } from './persist.js';
+import { applyOwnerStates } from './owner-suspension.js';
 import { reevaluateRows } from './reevaluate.js';
 
 export interface ResellerView {
@@ -108,14 +108,8 @@ function setResellerSuspended(ctx: Context, login: string, suspended: boolean): 
     ctx.record(suspended ? 'reseller.suspended' : 'reseller.activated', r.login);
     const bumper = new RevisionBumper(ctx);
     for (const customerId of ctx.resellers.customerIds(r.id)) {
-      const customer = ctx.customers.byId(customerId)!;
-      // Activating the reseller leaves the subscriptions of a customer suspended on its own as they are.
-      if (!suspended && customer.state === 'suspended') continue;
-      for (const row of ctx.subscriptions.byCustomer(customerId)) {
-        const d = toData(row);
-        d.suspensionReasons = suspended ? addReason(d.suspensionReasons, 'customer') : removeReason(d.suspensionReasons, 'customer');
-        save(ctx, row, d, bumper);
-      }
+      const customerSuspended = ctx.customers.byId(customerId)!.state === 'suspended';
+      applyOwnerStates(ctx, customerId, { customerSuspended, resellerSuspended: suspended }, bumper);
     }
     return resellerView(ctx, ctx.resellers.byId(r.id)!);
   });
