@@ -11,3 +11,4 @@ export * from './allocation.js';
 export * from './host-state.js';
 export * from './transitions.js';
 export * from './owner-suspension.js';
+export * from './creation.js';

@@ -3,22 +3,12 @@ import {
   AlreadyExistsError,
   FailedPreconditionError,
   InvalidArgumentError,
-  UNLIMITED,
-  addDuration,
   parseIsoDate,
   parseValues,
   validateDomainName,
   type Values,
 } from '@hostplane/shared';
-import {
-  choosePlacement,
-  combinePlanValues,
-  desiredFromPlan,
-  takesNewSubscriptions,
-  type SubscriptionState,
-  type SuspensionReason,
-  type SyncStatus,
-} from '../domain/index.js';
+import { choosePlacement, combinePlanValues, startingState, startingValues, takesNewSubscriptions, type SubscriptionState, type SyncStatus } from '../domain/index.js';
 import type { HostRecord, SubscriptionData } from '../store/index.js';
 import { RevisionBumper, type Context } from './context.js';
 import { allocationGuard, customerAllocationGuard } from './allocation.js';
@@ -92,23 +82,15 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
     const guard = allocationGuard(ctx, customer.resellerId);
     const reseller = customer.resellerId === null ? undefined : ctx.resellers.byId(customer.resellerId);
 
-    const planValues = plan ? combinePlanValues(plan.values, addons.map((a) => a.values)) : null;
-    const locked = plan !== null && Object.keys(values).length > 0;
-    const ownValues = planValues === null ? values : locked ? { ...desiredFromPlan(planValues, {}), ...values } : null;
-    const desired = ownValues ?? planValues!;
-    const host = placeOn(ctx, input, desired);
-
+    const start = startingValues(plan ? combinePlanValues(plan.values, addons.map((a) => a.values)) : null, values);
+    const host = placeOn(ctx, input, start.requestedValues);
     const now = ctx.clock.now();
-    let expiresAt: string | null = null;
-    if (input.expiresAt !== undefined && input.expiresAt !== '') {
-      expiresAt = parseDate(input.expiresAt, 'expiresAt').toISOString();
-    } else {
-      const validity = desired['limits.validity'];
-      if (typeof validity === 'string' && validity !== UNLIMITED) expiresAt = addDuration(now, validity).toISOString();
-    }
-    const reasons: SuspensionReason[] = [];
-    if (customer.state === 'suspended' || reseller?.state === 'suspended') reasons.push('customer');
-    if (expiresAt !== null && expiresAt <= now.toISOString()) reasons.push('expired');
+    const state = startingState({
+      requestedValues: start.requestedValues,
+      expiresAt: input.expiresAt !== undefined && input.expiresAt !== '' ? parseDate(input.expiresAt, 'expiresAt') : null,
+      now,
+      owners: { customerSuspended: customer.state === 'suspended', resellerSuspended: reseller?.state === 'suspended' },
+    });
 
     const d: SubscriptionData = {
       id: 0,
@@ -117,14 +99,14 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
       hostId: host.id,
       planId: plan?.id ?? null,
       addonIds: addons.map((a) => a.id).sort((a, b) => a - b),
-      locked,
-      ownValues,
+      locked: start.locked,
+      ownValues: start.ownValues,
       subscriberValues: {},
       providedValues: {},
       conflicts: [],
       syncStatus: 'synced',
-      suspensionReasons: reasons,
-      expiresAt,
+      suspensionReasons: state.suspensionReasons,
+      expiresAt: state.expiresAt,
       generation: 1,
       revision: 0,
       appliedGeneration: 0,
@@ -146,7 +128,7 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
       conflicts: d.conflicts,
     });
     if (d.syncStatus === 'unsynced') ctx.record('subscription.unsynced', name, { conflicts: d.conflicts });
-    if (reasons.length > 0) ctx.record('subscription.suspended', name, { reasons });
+    if (d.suspensionReasons.length > 0) ctx.record('subscription.suspended', name, { reasons: d.suspensionReasons });
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(id)!);
   });
 }
