@@ -3,7 +3,7 @@
  * re-evaluation can compare and memoize them without parsing each one.
  */
 import type { Values } from '@hostplane/shared';
-import type { Conflict, SuspensionReason, SyncStatus } from '../domain/index.js';
+import { SUSPENSION_REASONS, stateOf, type Conflict, type SubscriptionState, type SuspensionReason, type SyncStatus } from '../domain/index.js';
 import type { Db } from './db.js';
 import { formatReasons, parseConflictsJson, parseReasons, parseValuesJson } from './json.js';
 import type { ValueSets } from './value-sets.js';
@@ -130,6 +130,18 @@ type BulkTuple = [
   generation: number,
   revision: number,
 ];
+/**
+ * SQL for "the subscription is active", from the domain's `stateOf` rather than a copy of it: the
+ * stored text of every set of reasons (canonical order) that `stateOf` calls active. Anything else
+ * is suspended, whatever the order of its reasons.
+ */
+function activeSql(): string {
+  const sets = SUSPENSION_REASONS.reduce<SuspensionReason[][]>((acc, r) => [...acc, ...acc.map((set) => [...set, r])], [[]]);
+  const texts = sets.filter((set) => stateOf(set) === 'active').map((set) => `'${formatReasons(set)}'`);
+  return `s.suspension_reasons IN (${texts.join(', ')})`;
+}
+const ACTIVE_SQL = activeSql();
+
 const ADDONS_SELECT = 'SELECT a.subscription_id AS sid, a.plan_id AS pid FROM subscription_addons a JOIN subscriptions s ON s.id = a.subscription_id';
 
 export interface SubscriptionFilter {
@@ -139,7 +151,7 @@ export interface SubscriptionFilter {
   planId?: number;
   hostId?: number;
   syncStatus?: SyncStatus;
-  state?: 'active' | 'suspended';
+  state?: SubscriptionState;
   /** Keyset paging: only names after this one. */
   afterName?: string;
   limit?: number;
@@ -325,11 +337,11 @@ export class SubscriptionStore {
   }
 
   /** Subscriptions counted by sync status and state (for metrics). */
-  countsByStatus(): { sync_status: SyncStatus; state: 'active' | 'suspended'; n: number }[] {
+  countsByStatus(): { sync_status: SyncStatus; state: SubscriptionState; n: number }[] {
     return this.db
-      .prepare<[], { sync_status: SyncStatus; state: 'active' | 'suspended'; n: number }>(
-        `SELECT sync_status, CASE WHEN suspension_reasons = '' THEN 'active' ELSE 'suspended' END AS state, count(*) AS n
-           FROM subscriptions GROUP BY 1, 2`,
+      .prepare<[], { sync_status: SyncStatus; state: SubscriptionState; n: number }>(
+        `SELECT s.sync_status, CASE WHEN ${ACTIVE_SQL} THEN 'active' ELSE 'suspended' END AS state, count(*) AS n
+           FROM subscriptions s GROUP BY 1, 2`,
       )
       .all();
   }
@@ -372,7 +384,7 @@ export class SubscriptionStore {
     if (filter.planId !== undefined) add('s.plan_id = ?', filter.planId);
     if (filter.hostId !== undefined) add('s.host_id = ?', filter.hostId);
     if (filter.syncStatus !== undefined) add('s.sync_status = ?', filter.syncStatus);
-    if (filter.state !== undefined) parts.push(filter.state === 'active' ? "s.suspension_reasons = ''" : "s.suspension_reasons <> ''");
+    if (filter.state !== undefined) parts.push(filter.state === 'active' ? ACTIVE_SQL : `NOT (${ACTIVE_SQL})`);
     if (filter.afterName !== undefined) add('s.name > ?', filter.afterName);
     const limit = filter.limit !== undefined ? ` LIMIT ${Math.max(1, Math.floor(filter.limit))}` : '';
     return this.rows({ sql: parts.length ? parts.join(' AND ') : '1', params }, `s.name${limit}`);
