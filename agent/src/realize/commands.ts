@@ -1,9 +1,10 @@
 /**
- * The operator's validate and reload commands (`nginx -t`, a reload script): an argv run without a
- * shell, with a deadline that kills the command's whole process group, and a bounded output that
- * ends up in the error message when it fails.
+ * The commands realization runs (`nginx -t`, reloads, `useradd`): an argv run without a shell, with
+ * a deadline that kills the command's whole process group, and a bounded output that ends up in
+ * the error message when it fails. Plain `child_process.spawn` rather than execa: a burst of them
+ * (a user per site on a new host) then costs the agent no lasting memory.
  */
-import { execa } from 'execa';
+import { spawn } from 'node:child_process';
 
 export interface CommandOutcome {
   readonly ok: boolean;
@@ -11,43 +12,45 @@ export interface CommandOutcome {
   readonly message: string;
 }
 
-const MAX_BUFFER = 256 * 1024;
+const MAX_OUTPUT = 64 * 1024;
 const MESSAGE_TAIL = 2000;
 
-export async function runCommand(argv: readonly string[], timeoutMs: number): Promise<CommandOutcome> {
+export function runCommand(argv: readonly string[], timeoutMs: number): Promise<CommandOutcome> {
   const [file, ...args] = argv;
-  if (file === undefined) return { ok: false, message: 'empty command' };
+  if (file === undefined) return Promise.resolve({ ok: false, message: 'empty command' });
   const shown = argv.join(' ');
-  try {
-    const subprocess = execa(file, args, {
-      shell: false,
-      reject: false,
-      stdin: 'ignore',
-      all: true,
-      encoding: 'utf8',
-      maxBuffer: MAX_BUFFER,
-      detached: true, // own process group: the deadline kills the command and its children
-      windowsHide: true,
-    });
+  return new Promise((resolve) => {
+    let output = '';
     let timedOut = false;
+    let settled = false;
+    const done = (outcome: CommandOutcome) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      resolve(outcome);
+    };
+    // Own process group (detached): the deadline kills the command and its children.
+    const child = spawn(file, args, { shell: false, stdio: ['ignore', 'pipe', 'pipe'], detached: true, windowsHide: true });
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.length > MAX_OUTPUT) output = output.slice(-MAX_OUTPUT);
+    };
+    child.stdout.on('data', collect);
+    child.stderr.on('data', collect);
     const timer = setTimeout(() => {
       timedOut = true;
-      killGroup(subprocess.pid);
+      killGroup(child.pid);
     }, timeoutMs);
-    const result = await subprocess.finally(() => clearTimeout(timer));
-    const output = tail(typeof result.all === 'string' ? result.all.trim() : '');
-    if (timedOut) return { ok: false, message: `'${shown}' timed out after ${timeoutMs} ms${output ? `: ${output}` : ''}` };
-    if (result.exitCode === 0) return { ok: true, message: '' };
-    const how =
-      result.exitCode !== undefined
-        ? `exited with code ${result.exitCode}`
-        : result.signal
-          ? `was killed by ${result.signal}`
-          : `could not be run (${result.shortMessage ?? 'unknown error'})`;
-    return { ok: false, message: `'${shown}' ${how}${output ? `: ${output}` : ''}` };
-  } catch (err) {
-    return { ok: false, message: `'${shown}' could not be run: ${err instanceof Error ? err.message : String(err)}` };
-  }
+    child.on('error', (err) => done({ ok: false, message: `'${shown}' could not be run: ${err.message}` }));
+    child.on('close', (code, signal) => {
+      const text = tail(output.trim());
+      const suffix = text ? `: ${text}` : '';
+      if (timedOut) return done({ ok: false, message: `'${shown}' timed out after ${timeoutMs} ms${suffix}` });
+      if (code === 0) return done({ ok: true, message: '' });
+      const how = code !== null ? `exited with code ${code}` : `was killed by ${signal}`;
+      done({ ok: false, message: `'${shown}' ${how}${suffix}` });
+    });
+  });
 }
 
 function tail(text: string): string {
