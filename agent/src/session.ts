@@ -48,6 +48,8 @@ export class Session {
   private readonly stream: Stream;
   private readonly log: Logger;
   private lastSent: CapabilityReport | undefined;
+  /** The system user acknowledged for each subscription in this session. */
+  private readonly usersSent = new Map<string, string>();
 
   constructor(private readonly deps: SessionDeps) {
     const md = new Metadata();
@@ -100,15 +102,21 @@ export class Session {
     });
   }
 
-  /** Acknowledges an apply pass (while the stream is open). */
+  /**
+   * Acknowledges an apply pass (while the stream is open). The revision says it all for the
+   * subscriptions that applied (the controller marks every one up to it); results go only for
+   * those that failed, and for a system user the controller has not heard from this session yet.
+   * A plan update acknowledged by a thousand agents is then a thousand small messages.
+   */
   acknowledge(outcome: ApplyOutcome): void {
-    this.send({
-      $case: 'ack',
-      value: {
-        observedRevision: String(outcome.revision),
-        results: outcome.results.map((r) => ({ name: r.name, appliedGeneration: String(r.appliedGeneration), error: r.error, systemUser: r.systemUser })),
-      },
-    });
+    const results = [];
+    for (const r of outcome.results) {
+      const newUser = r.systemUser !== '' && this.usersSent.get(r.name) !== r.systemUser;
+      if (r.error === '' && !newUser) continue;
+      results.push({ name: r.name, appliedGeneration: String(r.appliedGeneration), error: r.error, systemUser: newUser ? r.systemUser : '' });
+      if (newUser) this.usersSent.set(r.name, r.systemUser);
+    }
+    this.send({ $case: 'ack', value: { observedRevision: String(outcome.revision), results } });
   }
 
   private onMessage(msg: ConnectResponse): void {

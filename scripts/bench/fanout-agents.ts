@@ -1,7 +1,8 @@
 /**
  * Worker of the fan-out benchmark: simulated agents, each a real gRPC Connect stream. An agent
  * says hello, reports its capabilities, and acknowledges every snapshot or delta at once (no
- * realization), recording when it acknowledged each revision.
+ * realization) as the real agent does when all applied — the revision, no per-subscription
+ * results — recording when it acknowledged each revision.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { credentials, Metadata } from '@grpc/grpc-js';
@@ -29,13 +30,7 @@ input.agents.forEach((a, i) => {
   stream.on('data', (msg: ConnectResponse) => {
     const p = msg.payload;
     if (!p || p.$case === 'detect') return;
-    const subs = p.$case === 'snapshot' ? p.value.subscriptions : p.value.upserts;
-    stream.write({
-      payload: {
-        $case: 'ack',
-        value: { observedRevision: p.value.revision, results: subs.map((s) => ({ name: s.name, appliedGeneration: s.generation, error: '', systemUser: '' })) },
-      },
-    });
+    stream.write({ payload: { $case: 'ack', value: { observedRevision: p.value.revision, results: [] } } });
     const rev = Number(p.value.revision);
     revisionOf.set(a.host, rev);
     ackedAt.set(a.host, performance.timeOrigin + performance.now());
