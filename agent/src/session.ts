@@ -6,7 +6,7 @@
  */
 import { Metadata, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { reportToProto, valuesFromProto, type CapabilityReport } from '@hostplane/shared';
-import type { AgentClient, ConnectRequest, ConnectResponse, DesiredSubscription as ProtoDesired } from '@hostplane/proto/hostplane/v1/agent.js';
+import type { AgentClient, ConnectRequest, ConnectResponse, DesiredSubscription as ProtoDesired, ValueSet as ProtoValueSet } from '@hostplane/proto/hostplane/v1/agent.js';
 import { SubscriptionState } from '@hostplane/proto/hostplane/v1/subscription.js';
 import type { Logger } from 'pino';
 import type { ApplyLoop } from './apply-loop.js';
@@ -34,13 +34,28 @@ export interface SessionDeps {
   readonly onLive: () => void;
 }
 
-export function desiredFromProto(s: ProtoDesired): DesiredSubscription {
-  return {
-    name: s.name,
-    generation: Number(s.generation),
-    state: s.state === SubscriptionState.SUBSCRIPTION_STATE_SUSPENDED ? 'suspended' : 'active',
-    values: valuesFromProto(s.values),
-  };
+/**
+ * The subscriptions of a snapshot or delta, their values taken from the message's value sets
+ * (each decoded once) or, from a protocol-1 controller, from each subscription. A reference to a
+ * set the message does not carry is a protocol error: realizing defaults instead would be wrong.
+ */
+export function desiredFromProto(subs: readonly ProtoDesired[], valueSets: readonly ProtoValueSet[]): DesiredSubscription[] {
+  const sets = new Map(valueSets.map((v) => [v.id, valuesFromProto(v.values)]));
+  return subs.map((s) => {
+    let values;
+    if (s.valueSet && s.valueSet !== '0') {
+      values = sets.get(s.valueSet);
+      if (!values) throw new Error(`protocol error: ${s.name} refers to value set ${s.valueSet}, which the message does not carry`);
+    } else {
+      values = valuesFromProto(s.values);
+    }
+    return {
+      name: s.name,
+      generation: Number(s.generation),
+      state: s.state === SubscriptionState.SUBSCRIPTION_STATE_SUSPENDED ? 'suspended' : 'active',
+      values,
+    };
+  });
 }
 
 export class Session {
@@ -82,7 +97,16 @@ export class Session {
         finish('ended');
       };
       signal.addEventListener('abort', onAbort, { once: true });
-      stream.on('data', (msg: ConnectResponse) => this.onMessage(msg));
+      stream.on('data', (msg: ConnectResponse) => {
+        try {
+          this.onMessage(msg);
+        } catch (err) {
+          // A message the agent cannot trust: end the stream; the next session starts from a snapshot.
+          log.error({ err: (err as Error).message }, 'message refused; reconnecting');
+          stream.cancel();
+          finish('ended');
+        }
+      });
       stream.on('error', (err: ServiceError) => {
         if (err.code === status.UNAUTHENTICATED || err.code === status.PERMISSION_DENIED) {
           log.error({ code: err.code, err: err.details }, 'the controller refused this agent: enroll it again with a new join token');
@@ -127,11 +151,11 @@ export class Session {
       case 'snapshot':
         if (this.state === 'awaiting-snapshot') this.deps.onLive();
         this.state = 'live';
-        apply.snapshot(Number(p.value.revision), p.value.subscriptions.map(desiredFromProto));
+        apply.snapshot(Number(p.value.revision), desiredFromProto(p.value.subscriptions, p.value.valueSets));
         this.log.info({ revision: apply.desiredRevision, subscriptions: apply.size }, 'snapshot received');
         return;
       case 'delta':
-        apply.delta({ revision: Number(p.value.revision), upserts: p.value.upserts.map(desiredFromProto), removals: p.value.removals });
+        apply.delta({ revision: Number(p.value.revision), upserts: desiredFromProto(p.value.upserts, p.value.valueSets), removals: p.value.removals });
         this.log.debug({ revision: apply.desiredRevision, upserts: p.value.upserts.length, removals: p.value.removals.length }, 'delta received');
         return;
       case 'detect':

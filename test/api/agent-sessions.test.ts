@@ -174,6 +174,37 @@ describe('the Connect stream', () => {
     agent.close();
   });
 
+  it('protocol 2: each distinct value map once per message, as a value set; protocol 1: inline', async () => {
+    await api.call(api.client.createSubscription, { name: 'shared1.example', customer: 'alice', plan: 'Basic', custom: false, addons: [], host: 'web2.example.net', values: {} });
+    await api.call(api.client.createSubscription, { name: 'shared2.example', customer: 'alice', plan: 'Basic', custom: false, addons: [], host: 'web2.example.net', values: {} });
+    const v2 = new FakeAgent(credential);
+    v2.send({ $case: 'hello', value: { hostName: 'web2.example.net', agentVersion: '0.2.0', protocolVersion: 2, observedRevision: '0' } });
+    const snap = await v2.next();
+    v2.close();
+    if (snap.payload?.$case !== 'snapshot') throw new Error('expected a snapshot');
+    const { subscriptions, valueSets } = snap.payload.value;
+    const shared = subscriptions.filter((s) => s.name.startsWith('shared'));
+    expect(shared).toHaveLength(2);
+    expect(shared[0]!.valueSet).not.toBe('0');
+    expect(shared[1]!.valueSet).toBe(shared[0]!.valueSet); // same plan, same host: the same set
+    for (const s of subscriptions) {
+      expect(s.values).toEqual({});
+      expect(valueSets.map((v) => v.id)).toContain(s.valueSet);
+    }
+    expect(new Set(valueSets.map((v) => v.id)).size).toBe(valueSets.length); // each set once
+    expect(valueSets.find((v) => v.id === shared[0]!.valueSet)!.values['hosting.php']).toEqual(valueToProto(true));
+
+    const v1 = new FakeAgent(credential);
+    v1.send({ $case: 'hello', value: { hostName: 'web2.example.net', agentVersion: '0.1.0', protocolVersion: 1, observedRevision: '0' } });
+    const old = await v1.next();
+    v1.close();
+    if (old.payload?.$case !== 'snapshot') throw new Error('expected a snapshot');
+    expect(old.payload.value.valueSets).toEqual([]);
+    for (const s of old.payload.value.subscriptions) expect(s.valueSet).toBe('0');
+    expect(old.payload.value.subscriptions.find((s) => s.name === 'shared1.example')!.values['hosting.php']).toEqual(valueToProto(true));
+    for (const name of ['shared1.example', 'shared2.example']) await api.call(api.client.deleteSubscription, { name });
+  });
+
   it('an unsupported protocol makes the host incompatible and holds pushes', async () => {
     const agent = new FakeAgent(credential);
     agent.send({ $case: 'hello', value: { hostName: 'web2.example.net', agentVersion: '9.0.0', protocolVersion: 99, observedRevision: '0' } });

@@ -159,8 +159,10 @@ describe('over grpc-js', () => {
                   generation: '3',
                   state: SubscriptionState.SUBSCRIPTION_STATE_ACTIVE,
                   values: { 'hosting.php_version': str('8.2') },
+                  valueSet: '0',
                 },
               ],
+              valueSets: [],
             },
           },
         });

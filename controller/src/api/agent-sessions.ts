@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerDuplexStream } from '@grpc/grpc-js';
 import { FailedPreconditionError, PermissionDeniedError, withoutDefaults, type Values } from '@hostplane/shared';
-import type { AgentServer, ConnectRequest, ConnectResponse, DesiredSubscription, EnrollRequest } from '@hostplane/proto/hostplane/v1/agent.js';
+import type { AgentServer, ConnectRequest, ConnectResponse, DesiredSubscription, EnrollRequest, ValueSet } from '@hostplane/proto/hostplane/v1/agent.js';
 import { SubscriptionState } from '@hostplane/proto/hostplane/v1/subscription.js';
 import type { Value as ProtoValue } from '@hostplane/proto/hostplane/v1/values.js';
 import type { ControllerCore } from '../core.js';
@@ -30,6 +30,8 @@ export type AgentSessionState = 'awaiting-hello' | 'live' | 'incompatible' | 'cl
 
 class Session {
   state: AgentSessionState = 'awaiting-hello';
+  /** The protocol version the agent said it speaks in its hello. */
+  protocol = 0;
   sentRevision = 0;
   /** A push is scheduled for the end of this tick. */
   private pushQueued = false;
@@ -56,26 +58,27 @@ class Session {
     if (this.state !== 'live' || this.stream.cancelled || this.stream.destroyed) return;
     const state = this.owner.core.desiredState(this.hostId, snapshot ? 0 : this.sentRevision);
     if (!snapshot && state.revision <= this.sentRevision && state.upserts.length === 0 && state.removals.length === 0) return;
-    const convert = new Map<string, { [key: string]: ProtoValue }>();
+    // Protocol 2 carries each distinct value map once (as a value set the subscriptions refer to);
+    // protocol 1 repeats it in every subscription.
+    const bySet = this.protocol >= 2;
+    const valueSets = new Map<number, ValueSet>();
     const upserts: DesiredSubscription[] = state.upserts.map((u) => {
-      let values = convert.get(u.valuesJson);
-      if (!values) {
-        // Keys at their catalogue default are implied (the agent fills them in): far fewer map entries.
-        values = valuesToProto(withoutDefaults(JSON.parse(u.valuesJson) as Values));
-        convert.set(u.valuesJson, values);
-      }
+      const values = this.owner.protoValues(u.valuesJson);
+      if (bySet && !valueSets.has(u.valueSet)) valueSets.set(u.valueSet, { id: String(u.valueSet), values });
       return {
         name: u.name,
         generation: String(u.generation),
         state: u.state === 'active' ? SubscriptionState.SUBSCRIPTION_STATE_ACTIVE : SubscriptionState.SUBSCRIPTION_STATE_SUSPENDED,
-        values,
+        values: bySet ? {} : values,
+        valueSet: bySet ? String(u.valueSet) : '0',
       };
     });
     const revision = String(state.revision);
+    const sets = [...valueSets.values()];
     this.stream.write(
       snapshot
-        ? { payload: { $case: 'snapshot', value: { revision, subscriptions: upserts } } }
-        : { payload: { $case: 'delta', value: { revision, upserts, removals: state.removals } } },
+        ? { payload: { $case: 'snapshot', value: { revision, subscriptions: upserts, valueSets: sets } } }
+        : { payload: { $case: 'delta', value: { revision, upserts, removals: state.removals, valueSets: sets } } },
     );
     this.sentRevision = state.revision;
     this.owner.log.debug({ component: 'agent-session', host: this.hostName, revision: state.revision, upserts: upserts.length, snapshot }, 'pushed');
@@ -114,6 +117,23 @@ export class AgentSessions implements AgentDirectory {
     this.unsubscribe = core.onHostsChanged((ids) => {
       for (const id of ids) this.byHost.get(id)?.markDirty();
     });
+  }
+
+  /**
+   * Value maps in proto form by their JSON text (the same text, the same map), shared by every
+   * push: a plan update pushes the same few maps to a thousand agents. Bounded; cleared when full.
+   */
+  private readonly protoCache = new Map<string, { [key: string]: ProtoValue }>();
+
+  protoValues(json: string): { [key: string]: ProtoValue } {
+    let values = this.protoCache.get(json);
+    if (!values) {
+      // Keys at their catalogue default are implied (the agent fills them in): far fewer map entries.
+      values = valuesToProto(withoutDefaults(JSON.parse(json) as Values));
+      if (this.protoCache.size >= 10_000) this.protoCache.clear();
+      this.protoCache.set(json, values);
+    }
+    return values;
   }
 
   get connectedCount(): number {
@@ -197,6 +217,7 @@ export class AgentSessions implements AgentDirectory {
         if (hello.hostName !== session.hostName) {
           throw new PermissionDeniedError(`this credential belongs to host '${session.hostName}', not '${hello.hostName}'`);
         }
+        session.protocol = hello.protocolVersion;
         session.state = this.core.agentHello(session.hostId, hello.agentVersion, hello.protocolVersion) ? 'live' : 'incompatible';
         const previous = this.byHost.get(session.hostId);
         if (previous && previous !== session) {

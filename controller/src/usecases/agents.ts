@@ -9,7 +9,7 @@ import type { Context } from './context.js';
 import { newSecret } from './tokens.js';
 
 /** The agent protocol versions this controller speaks. */
-export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1];
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly number[] = [1, 2];
 
 /** Exchanges a single-use join token for the host's credential (shown once, stored hashed). */
 export function enrollHost(ctx: Context, joinToken: string, hostName: string): { hostName: string; credential: string } {
@@ -77,6 +77,8 @@ export interface DesiredItem {
   readonly state: 'active' | 'suspended';
   /** Provided values as JSON text (a value set; many items share the same text). */
   readonly valuesJson: string;
+  /** The id of that value set (the same id, the same text). */
+  readonly valueSet: number;
 }
 
 export interface DesiredState {
@@ -96,6 +98,7 @@ export function desiredState(ctx: Context, hostId: number, afterRevision = 0): D
       generation: r.generation,
       state: stateOf(parseReasons(r.suspension_reasons)),
       valuesJson: sets.json(r.provided_set),
+      valueSet: r.provided_set,
     }));
     const removals = afterRevision > 0 ? ctx.subscriptions.removalsForHost(hostId, afterRevision) : [];
     return { revision: host.revision, upserts, removals };

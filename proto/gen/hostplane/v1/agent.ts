@@ -96,8 +96,9 @@ export interface AgentHello {
   /** The agent's version, e.g. `0.1.0`. */
   agentVersion: string;
   /**
-   * The version of this protocol the agent speaks (currently 1). An unsupported version makes the
-   * host `incompatible`: the stream stays open but pushes are held.
+   * The version of this protocol the agent speaks: 1, or 2 (value sets: each distinct value map is
+   * sent once per message). An unsupported version makes the host `incompatible`: the stream stays
+   * open but pushes are held.
    */
   protocolVersion: number;
   /** The last revision the agent applied, from its state directory; 0 when none. */
@@ -155,6 +156,8 @@ export interface DesiredSnapshot {
   revision: string;
   /** Every subscription placed on the host. Any other the agent holds is to be removed. */
   subscriptions: DesiredSubscription[];
+  /** Protocol 2: the distinct value maps the subscriptions refer to by `value_set`. */
+  valueSets: ValueSet[];
 }
 
 /** A change to a host's desired state. */
@@ -168,6 +171,24 @@ export interface DesiredDelta {
    * webspace moved aside.
    */
   removals: string[];
+  /** Protocol 2: the distinct value maps the upserts refer to by `value_set`. */
+  valueSets: ValueSet[];
+}
+
+/**
+ * One distinct map of provided values. Many subscriptions share one (every subscription of a plan
+ * whose host provides it all): sent once per message instead of once per subscription.
+ */
+export interface ValueSet {
+  /** Its id, unique within the message (not 0). */
+  id: string;
+  /** The values, keyed by property key; keys not present take the catalogue's defaults. */
+  values: { [key: string]: Value };
+}
+
+export interface ValueSet_ValuesEntry {
+  key: string;
+  value?: Value | undefined;
 }
 
 /** What the agent must realize for one subscription. */
@@ -180,9 +201,14 @@ export interface DesiredSubscription {
   state: SubscriptionState;
   /**
    * The provided values, keyed by property key: PHP version and handler, PHP settings, limits, and
-   * so on. Keys not present take the catalogue's defaults.
+   * so on. Keys not present take the catalogue's defaults. Empty when `value_set` is set.
    */
   values: { [key: string]: Value };
+  /**
+   * Protocol 2: the id of the message's value set holding its values (0: they are in `values`). An
+   * id that the message does not carry is a protocol error: the agent ends the stream.
+   */
+  valueSet: string;
 }
 
 export interface DesiredSubscription_ValuesEntry {
@@ -1157,7 +1183,7 @@ export const SubscriptionApplyResult: MessageFns<SubscriptionApplyResult> = {
 };
 
 function createBaseDesiredSnapshot(): DesiredSnapshot {
-  return { revision: "0", subscriptions: [] };
+  return { revision: "0", subscriptions: [], valueSets: [] };
 }
 
 export const DesiredSnapshot: MessageFns<DesiredSnapshot> = {
@@ -1167,6 +1193,9 @@ export const DesiredSnapshot: MessageFns<DesiredSnapshot> = {
     }
     for (const v of message.subscriptions) {
       DesiredSubscription.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.valueSets) {
+      ValueSet.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -1200,6 +1229,14 @@ export const DesiredSnapshot: MessageFns<DesiredSnapshot> = {
             message.subscriptions.push(DesiredSubscription.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.valueSets.push(ValueSet.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1218,6 +1255,11 @@ export const DesiredSnapshot: MessageFns<DesiredSnapshot> = {
       subscriptions: globalThis.Array.isArray(object?.subscriptions)
         ? object.subscriptions.map((e: any) => DesiredSubscription.fromJSON(e))
         : [],
+      valueSets: globalThis.Array.isArray(object?.valueSets)
+        ? object.valueSets.map((e: any) => ValueSet.fromJSON(e))
+        : globalThis.Array.isArray(object?.value_sets)
+        ? object.value_sets.map((e: any) => ValueSet.fromJSON(e))
+        : [],
     };
   },
 
@@ -1229,6 +1271,9 @@ export const DesiredSnapshot: MessageFns<DesiredSnapshot> = {
     if (message.subscriptions?.length) {
       obj.subscriptions = message.subscriptions.map((e) => DesiredSubscription.toJSON(e));
     }
+    if (message.valueSets?.length) {
+      obj.valueSets = message.valueSets.map((e) => ValueSet.toJSON(e));
+    }
     return obj;
   },
 
@@ -1239,12 +1284,13 @@ export const DesiredSnapshot: MessageFns<DesiredSnapshot> = {
     const message = createBaseDesiredSnapshot();
     message.revision = object.revision ?? "0";
     message.subscriptions = object.subscriptions?.map((e) => DesiredSubscription.fromPartial(e)) || [];
+    message.valueSets = object.valueSets?.map((e) => ValueSet.fromPartial(e)) || [];
     return message;
   },
 };
 
 function createBaseDesiredDelta(): DesiredDelta {
-  return { revision: "0", upserts: [], removals: [] };
+  return { revision: "0", upserts: [], removals: [], valueSets: [] };
 }
 
 export const DesiredDelta: MessageFns<DesiredDelta> = {
@@ -1257,6 +1303,9 @@ export const DesiredDelta: MessageFns<DesiredDelta> = {
     }
     for (const v of message.removals) {
       writer.uint32(26).string(v!);
+    }
+    for (const v of message.valueSets) {
+      ValueSet.encode(v!, writer.uint32(34).fork()).join();
     }
     return writer;
   },
@@ -1298,6 +1347,14 @@ export const DesiredDelta: MessageFns<DesiredDelta> = {
             message.removals.push(reader.string());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.valueSets.push(ValueSet.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1317,6 +1374,11 @@ export const DesiredDelta: MessageFns<DesiredDelta> = {
         ? object.upserts.map((e: any) => DesiredSubscription.fromJSON(e))
         : [],
       removals: globalThis.Array.isArray(object?.removals) ? object.removals.map((e: any) => globalThis.String(e)) : [],
+      valueSets: globalThis.Array.isArray(object?.valueSets)
+        ? object.valueSets.map((e: any) => ValueSet.fromJSON(e))
+        : globalThis.Array.isArray(object?.value_sets)
+        ? object.value_sets.map((e: any) => ValueSet.fromJSON(e))
+        : [],
     };
   },
 
@@ -1331,6 +1393,9 @@ export const DesiredDelta: MessageFns<DesiredDelta> = {
     if (message.removals?.length) {
       obj.removals = message.removals;
     }
+    if (message.valueSets?.length) {
+      obj.valueSets = message.valueSets.map((e) => ValueSet.toJSON(e));
+    }
     return obj;
   },
 
@@ -1342,12 +1407,213 @@ export const DesiredDelta: MessageFns<DesiredDelta> = {
     message.revision = object.revision ?? "0";
     message.upserts = object.upserts?.map((e) => DesiredSubscription.fromPartial(e)) || [];
     message.removals = object.removals?.map((e) => e) || [];
+    message.valueSets = object.valueSets?.map((e) => ValueSet.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseValueSet(): ValueSet {
+  return { id: "0", values: {} };
+}
+
+export const ValueSet: MessageFns<ValueSet> = {
+  encode(message: ValueSet, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "0") {
+      writer.uint32(8).int64(message.id);
+    }
+    globalThis.Object.entries(message.values).forEach(([key, value]: [string, Value]) => {
+      ValueSet_ValuesEntry.encode({ key: key as any, value }, writer.uint32(18).fork()).join();
+    });
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ValueSet {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseValueSet();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.id = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            const entry2 = ValueSet_ValuesEntry.decode(reader, reader.uint32());
+            if (entry2.value !== undefined) {
+              message.values[entry2.key] = entry2.value;
+            }
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ValueSet {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "0",
+      values: isObject(object.values)
+        ? (globalThis.Object.entries(object.values) as [string, any][]).reduce(
+          (acc: { [key: string]: Value }, [key, value]: [string, any]) => {
+            globalThis.Object.defineProperty(acc, key, {
+              value: Value.fromJSON(value),
+              enumerable: true,
+              configurable: true,
+              writable: true,
+            });
+            return acc;
+          },
+          {},
+        )
+        : {},
+    };
+  },
+
+  toJSON(message: ValueSet): unknown {
+    const obj: any = {};
+    if (message.id !== "0") {
+      obj.id = message.id;
+    }
+    if (message.values) {
+      const entries = globalThis.Object.entries(message.values) as [string, Value][];
+      if (entries.length > 0) {
+        obj.values = {};
+        entries.forEach(([k, v]) => {
+          obj.values[k] = Value.toJSON(v);
+        });
+      }
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ValueSet>, I>>(base?: I): ValueSet {
+    return ValueSet.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ValueSet>, I>>(object: I): ValueSet {
+    const message = createBaseValueSet();
+    message.id = object.id ?? "0";
+    message.values = (globalThis.Object.entries(object.values ?? {}) as [string, Value][]).reduce(
+      (acc: { [key: string]: Value }, [key, value]: [string, Value]) => {
+        if (value !== undefined) {
+          acc[key] = Value.fromPartial(value);
+        }
+        return acc;
+      },
+      {},
+    );
+    return message;
+  },
+};
+
+function createBaseValueSet_ValuesEntry(): ValueSet_ValuesEntry {
+  return { key: "", value: undefined };
+}
+
+export const ValueSet_ValuesEntry: MessageFns<ValueSet_ValuesEntry> = {
+  encode(message: ValueSet_ValuesEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.key !== "") {
+      writer.uint32(10).string(message.key);
+    }
+    if (message.value !== undefined) {
+      Value.encode(message.value, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ValueSet_ValuesEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseValueSet_ValuesEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.key = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.value = Value.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ValueSet_ValuesEntry {
+    return {
+      key: isSet(object.key) ? globalThis.String(object.key) : "",
+      value: isSet(object.value) ? Value.fromJSON(object.value) : undefined,
+    };
+  },
+
+  toJSON(message: ValueSet_ValuesEntry): unknown {
+    const obj: any = {};
+    if (message.key !== "") {
+      obj.key = message.key;
+    }
+    if (message.value !== undefined) {
+      obj.value = Value.toJSON(message.value);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ValueSet_ValuesEntry>, I>>(base?: I): ValueSet_ValuesEntry {
+    return ValueSet_ValuesEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ValueSet_ValuesEntry>, I>>(object: I): ValueSet_ValuesEntry {
+    const message = createBaseValueSet_ValuesEntry();
+    message.key = object.key ?? "";
+    message.value = (object.value !== undefined && object.value !== null) ? Value.fromPartial(object.value) : undefined;
     return message;
   },
 };
 
 function createBaseDesiredSubscription(): DesiredSubscription {
-  return { name: "", generation: "0", state: 0, values: {} };
+  return { name: "", generation: "0", state: 0, values: {}, valueSet: "0" };
 }
 
 export const DesiredSubscription: MessageFns<DesiredSubscription> = {
@@ -1364,6 +1630,9 @@ export const DesiredSubscription: MessageFns<DesiredSubscription> = {
     globalThis.Object.entries(message.values).forEach(([key, value]: [string, Value]) => {
       DesiredSubscription_ValuesEntry.encode({ key: key as any, value }, writer.uint32(34).fork()).join();
     });
+    if (message.valueSet !== "0") {
+      writer.uint32(40).int64(message.valueSet);
+    }
     return writer;
   },
 
@@ -1415,6 +1684,14 @@ export const DesiredSubscription: MessageFns<DesiredSubscription> = {
             }
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.valueSet = reader.int64().toString();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1446,6 +1723,11 @@ export const DesiredSubscription: MessageFns<DesiredSubscription> = {
           {},
         )
         : {},
+      valueSet: isSet(object.valueSet)
+        ? globalThis.String(object.valueSet)
+        : isSet(object.value_set)
+        ? globalThis.String(object.value_set)
+        : "0",
     };
   },
 
@@ -1469,6 +1751,9 @@ export const DesiredSubscription: MessageFns<DesiredSubscription> = {
         });
       }
     }
+    if (message.valueSet !== "0") {
+      obj.valueSet = message.valueSet;
+    }
     return obj;
   },
 
@@ -1489,6 +1774,7 @@ export const DesiredSubscription: MessageFns<DesiredSubscription> = {
       },
       {},
     );
+    message.valueSet = object.valueSet ?? "0";
     return message;
   },
 };
