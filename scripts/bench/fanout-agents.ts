@@ -38,7 +38,7 @@ input.agents.forEach((a, i) => {
     if (targetRevision >= 0 && [...revisionOf.values()].every((r) => r >= targetRevision)) report();
   });
   stream.on('error', (e) => parentPort!.postMessage({ type: 'error', message: `${a.host}: ${e.message}` }));
-  stream.write({ payload: { $case: 'hello', value: { hostName: a.host, agentVersion: 'bench', protocolVersion: 1, observedRevision: '0' } } });
+  stream.write({ payload: { $case: 'hello', value: { hostName: a.host, agentVersion: 'bench', protocolVersion: 2, observedRevision: '0' } } });
   stream.write({ payload: { $case: 'capabilities', value: { report: reportToProto(input.report), requestId: '' } } });
 });
 
