@@ -7,3 +7,5 @@ export * from './wire/values.js';
 export * from './dates.js';
 export * from './versions.js';
 export * from './component-order.js';
+export * from './statuses.js';
+export * from './events.js';

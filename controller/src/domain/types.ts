@@ -1,26 +1,19 @@
 /** Plain data shapes of the pure core. No I/O, no gRPC, no SQLite. */
-import type { Value, Values } from '@hostplane/shared';
+import type { Conflict, SyncStatus, Values } from '@hostplane/shared';
 
-export type PlanKind = 'service' | 'addon' | 'reseller';
-export const PLAN_KINDS: readonly PlanKind[] = ['service', 'addon', 'reseller'];
-
-export type SyncStatus = 'synced' | 'unsynced' | 'locked' | 'custom';
-/** A reseller always has a reseller plan: never custom. */
-export type ResellerSyncStatus = Exclude<SyncStatus, 'custom'>;
-export type SubscriptionState = 'active' | 'suspended';
-export type SuspensionReason = 'manual' | 'expired' | 'customer' | 'overuse';
-export const SUSPENSION_REASONS: readonly SuspensionReason[] = ['manual', 'expired', 'customer', 'overuse'];
-
-export type HostState = 'ready' | 'unknown' | 'maintenance' | 'incompatible';
-export const HOST_STATES: readonly HostState[] = ['ready', 'unknown', 'maintenance', 'incompatible'];
-
-/** One row of the conflict report: what the plan asks, what the host can give instead, and why. */
-export interface Conflict {
-  readonly property: string;
-  readonly planValue: Value | null;
-  readonly availableValue: Value | null;
-  readonly reason: string;
-}
+// The words of the status model are shared with events and clients (@hostplane/shared).
+export {
+  HOST_STATES,
+  PLAN_KINDS,
+  SUSPENSION_REASONS,
+  type Conflict,
+  type HostState,
+  type PlanKind,
+  type ResellerSyncStatus,
+  type SubscriptionState,
+  type SuspensionReason,
+  type SyncStatus,
+} from '@hostplane/shared';
 
 /** Everything the pure core needs to evaluate one subscription. */
 export interface SubscriptionInput {
