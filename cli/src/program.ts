@@ -10,6 +10,7 @@ import { registerEvents } from './commands/events.js';
 import { registerHost } from './commands/host.js';
 import { registerJob } from './commands/job.js';
 import { registerPlan } from './commands/plan.js';
+import { registerProperties } from './commands/properties.js';
 import { registerReseller } from './commands/reseller.js';
 import { registerSub } from './commands/sub.js';
 import { createContext, type Context } from './context.js';
@@ -70,6 +71,7 @@ export function buildProgram(ctx: Context): Command {
   registerHost(program, ctx);
   registerJob(program, ctx);
   registerEvents(program, ctx);
+  registerProperties(program, ctx);
   return program;
 }
 

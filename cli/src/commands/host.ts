@@ -30,7 +30,20 @@ const STATES = {
   incompatible: HostState.HOST_STATE_INCOMPATIBLE,
 } as const;
 
-const bytes = (text: string | undefined) => (text === undefined ? '-' : Number.isSafeInteger(Number(text)) ? formatSize(Number(text)) : text);
+/**
+ * A measured capacity for people: `23.5G`, `78.1G` — the largest unit with a whole part, one
+ * decimal (measured bytes seldom divide exactly, and `24684084K` is no help).
+ */
+export function measuredSize(text: string | undefined): string {
+  if (text === undefined) return '-';
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) return text;
+  for (const [unit, factor] of [['T', 1024 ** 4], ['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) {
+    if (n >= factor) return n % factor === 0 ? formatSize(n) : `${(n / factor).toFixed(1)}${unit}`;
+  }
+  return String(n);
+}
+const bytes = measuredSize;
 
 export function renderHost(h: Host, now = new Date()): string {
   let out = renderFields([
@@ -55,7 +68,7 @@ export function renderHost(h: Host, now = new Date()): string {
     '\n' +
     renderFields([
       ['Detected', humanTime(r.detectedAt)],
-      ['OS', r.os ? `${r.os.distro} ${r.os.release} (${r.os.platform} ${r.os.arch}, kernel ${r.os.kernel})` : undefined],
+      ['OS', r.os ? osText(r.os) : undefined],
       ['CPU', r.cpu ? `${r.cpu.cores} × ${r.cpu.model}` : undefined],
       ['Memory', r.memory ? bytes(r.memory.totalBytes) : undefined],
       [
@@ -67,6 +80,13 @@ export function renderHost(h: Host, now = new Date()): string {
     ]);
   if (r.components.length === 0) return `${out}\nNo components detected.\n`;
   return `${out}\n${renderTable(['component', 'version', 'path'], r.components.map((c) => [c.name, c.version || '-', c.path || '-']))}`;
+}
+
+/** `Debian GNU/Linux 12 (linux x64, kernel 6.1.0)`, leaving out what the agent did not report. */
+function osText(os: { distro: string; release: string; platform: string; arch: string; kernel: string }): string {
+  const name = [os.distro, os.release].filter(Boolean).join(' ') || os.platform || 'unknown';
+  const detail = [[os.platform, os.arch].filter(Boolean).join(' '), os.kernel ? `kernel ${os.kernel}` : ''].filter(Boolean).join(', ');
+  return detail ? `${name} (${detail})` : name;
 }
 
 function registerTokens(host: Command, ctx: Context): void {
