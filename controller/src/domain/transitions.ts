@@ -3,15 +3,17 @@
  * or a reseller. Pure; whatever changed the status (an operation, a plan update, a capability report,
  * a job) records these events in its own transaction.
  */
+import type { EventOf } from '@hostplane/shared';
 import { stateOf } from './status.js';
 import type { Conflict, SuspensionReason, SyncStatus } from './types.js';
 
-/** An event to record: `<entity kind>.<change>`, the entity's name, and what the change carries. */
-export interface DomainEvent {
-  readonly type: string;
-  readonly entity: string;
-  readonly data: Record<string, unknown>;
-}
+type TransitionType =
+  | `${EntityRef['kind']}.${'unlocked' | 'locked' | 'synced' | 'unsynced'}`
+  | 'subscription.suspended'
+  | 'subscription.activated';
+
+/** An event a transition makes (one of the shared event union): its type, the entity's name, its data. */
+export type DomainEvent = EventOf<TransitionType>;
 
 export interface EntityRef {
   readonly kind: 'subscription' | 'reseller';
@@ -22,7 +24,7 @@ export interface EntityRef {
 export interface Status {
   readonly syncStatus: SyncStatus;
   readonly conflicts: readonly Conflict[];
-  /** The state axis; absent for a reseller, whose suspension is an operation of its own. */
+  /** The state axis of a subscription; absent (and ignored) for a reseller, whose suspension is an operation of its own. */
   readonly reasons?: readonly SuspensionReason[];
 }
 
@@ -45,19 +47,21 @@ function sameReasons(a: readonly SuspensionReason[], b: readonly SuspensionReaso
  */
 export function transitions(entity: EntityRef, before: Status, after: Status): DomainEvent[] {
   const events: DomainEvent[] = [];
-  const event = (change: string, data: Record<string, unknown> = {}) => events.push({ type: `${entity.kind}.${change}`, entity: entity.name, data });
+  const { kind, name } = entity;
   const from = before.syncStatus;
   const to = after.syncStatus;
   // Detaching a locked subscription from its plan makes it custom: it is not unlocked for that.
-  if (from === 'locked' && to !== 'locked' && to !== 'custom') event('unlocked');
-  if (to === 'locked' && from !== 'locked') event('locked');
-  if (to === 'synced' && from !== 'synced') event('synced');
-  if (to === 'unsynced' && (from !== 'unsynced' || !sameConflicts(before.conflicts, after.conflicts))) event('unsynced', { conflicts: after.conflicts });
-  if (before.reasons && after.reasons) {
+  if (from === 'locked' && to !== 'locked' && to !== 'custom') events.push({ type: `${kind}.unlocked`, entity: name, data: {} });
+  if (to === 'locked' && from !== 'locked') events.push({ type: `${kind}.locked`, entity: name, data: {} });
+  if (to === 'synced' && from !== 'synced') events.push({ type: `${kind}.synced`, entity: name, data: {} });
+  if (to === 'unsynced' && (from !== 'unsynced' || !sameConflicts(before.conflicts, after.conflicts))) {
+    events.push({ type: `${kind}.unsynced`, entity: name, data: { conflicts: after.conflicts } });
+  }
+  if (kind === 'subscription' && before.reasons && after.reasons) {
     const wasActive = stateOf(before.reasons) === 'active';
     const isActive = stateOf(after.reasons) === 'active';
-    if (!isActive && !sameReasons(before.reasons, after.reasons)) event('suspended', { reasons: after.reasons });
-    else if (isActive && !wasActive) event('activated');
+    if (!isActive && !sameReasons(before.reasons, after.reasons)) events.push({ type: 'subscription.suspended', entity: name, data: { reasons: after.reasons } });
+    else if (isActive && !wasActive) events.push({ type: 'subscription.activated', entity: name, data: {} });
   }
   return events;
 }

@@ -26,7 +26,7 @@ export function enrollHost(ctx: Context, joinToken: string, hostName: string): {
     const credential = newSecret('hpc');
     ctx.hosts.setCredentialHash(host.id, hashSecret(credential));
     ctx.tokens.spendJoinToken(token.id, name, now.toISOString());
-    ctx.record('host.enrolled', name, { joinToken: token.id });
+    ctx.record({ type: 'host.enrolled', entity: name, data: { joinToken: token.id } });
     return { hostName: name, credential };
   });
 }
@@ -51,7 +51,7 @@ export function agentHello(ctx: Context, hostId: number, agentVersion: string, p
     const next = nextHostState(host.state, compatible ? 'hello-compatible' : 'hello-incompatible');
     if (next !== host.state) {
       ctx.hosts.setState(hostId, next);
-      ctx.record('host.state_changed', host.name, { from: host.state, to: next, agentVersion, protocolVersion });
+      ctx.record({ type: 'host.state_changed', entity: host.name, data: { from: host.state, to: next, agentVersion, protocolVersion } });
     }
     return compatible;
   });
@@ -66,7 +66,7 @@ export function recordHeartbeat(ctx: Context, hostId: number): void {
     const next = nextHostState(host.state, 'heartbeat');
     if (next !== host.state) {
       ctx.hosts.setState(hostId, next);
-      ctx.record('host.state_changed', host.name, { from: host.state, to: next });
+      ctx.record({ type: 'host.state_changed', entity: host.name, data: { from: host.state, to: next } });
     }
   });
 }

@@ -1,4 +1,5 @@
 /** What every use case works with: the store's tables, a clock, and one transaction per call. */
+import type { HostplaneEvent } from '@hostplane/shared';
 import type { Db } from '../store/db.js';
 import { CustomerStore, EventStore, HostStore, PlanStore, ResellerStore, SubscriptionStore, TokenStore, ValueSetStore } from '../store/index.js';
 
@@ -125,9 +126,9 @@ export class Context {
     }
   }
 
-  /** Records an event in the current transaction (the outbox). */
-  record(type: string, entityName: string, data: Record<string, unknown> = {}, onBehalfOf?: string): void {
-    this.events.insert(type, entityName, this.nowIso(), this.actor.name, onBehalfOf ?? this.actor.onBehalfOf ?? null, data);
+  /** Records an event in the current transaction (the outbox); `onBehalfOf` overrides the actor's. */
+  record(event: HostplaneEvent, onBehalfOf?: string): void {
+    this.events.insert(event.type, event.entity, this.nowIso(), this.actor.name, onBehalfOf ?? this.actor.onBehalfOf ?? null, event.data);
     this.pendingEvents = true;
   }
 

@@ -25,7 +25,7 @@ export function createCustomer(ctx: Context, input: CreateCustomerInput): Custom
     const guard = allocationGuard(ctx, reseller?.id);
     const customer = ctx.customers.insert(login, displayName, email, ctx.nowIso(), reseller?.id ?? null);
     guard.check();
-    ctx.record('customer.created', login, reseller ? { reseller: reseller.login } : {});
+    ctx.record({ type: 'customer.created', entity: login, data: reseller ? { reseller: reseller.login } : {} });
     return customerView(customer, 0, reseller?.login ?? null);
   });
 }
@@ -44,7 +44,7 @@ function setCustomerSuspended(ctx: Context, login: string, suspended: boolean): 
   return ctx.tx(() => {
     const c = findCustomer(ctx, login, 'login');
     ctx.customers.setState(c.id, suspended ? 'suspended' : 'active');
-    if (c.state !== (suspended ? 'suspended' : 'active')) ctx.record(suspended ? 'customer.suspended' : 'customer.activated', c.login);
+    if (c.state !== (suspended ? 'suspended' : 'active')) ctx.record({ type: suspended ? 'customer.suspended' : 'customer.activated', entity: c.login, data: {} });
     const resellerSuspended = c.resellerId !== null && ctx.resellers.byId(c.resellerId)?.state === 'suspended';
     const count = applyOwnerStates(ctx, c.id, { customerSuspended: suspended, resellerSuspended }, new RevisionBumper(ctx));
     return customerView(ctx.customers.byId(c.id)!, count, resellerLogin(ctx, c.resellerId));
@@ -70,6 +70,6 @@ export function deleteCustomer(ctx: Context, login: string): void {
     const guard = allocationGuard(ctx, c.resellerId);
     ctx.customers.delete(c.id);
     guard.check();
-    ctx.record('customer.deleted', c.login);
+    ctx.record({ type: 'customer.deleted', entity: c.login, data: {} });
   });
 }

@@ -8,7 +8,7 @@ import type { Context } from './context.js';
 
 /** Records events computed by the domain, in order. */
 export function recordEvents(ctx: Context, events: readonly DomainEvent[]): void {
-  for (const e of events) ctx.record(e.type, e.entity, e.data);
+  for (const e of events) ctx.record(e);
 }
 
 /** A subscription's status as stored: conflicts as JSON text. */

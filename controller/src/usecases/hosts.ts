@@ -58,14 +58,14 @@ export function reportCapabilities(ctx: Context, hostName: string, report: Capab
     const existing = ctx.hosts.byName(name);
     if (!existing) {
       const host = ctx.hosts.insert(name, 'ready', canonical, ctx.nowIso());
-      ctx.record('host.capabilities_changed', name, { components: canonical.components.map((c) => c.name), disk: canonical.disk ?? null });
+      ctx.record({ type: 'host.capabilities_changed', entity: name, data: { components: canonical.components.map((c) => c.name), disk: canonical.disk ?? null } });
       return { host: hostView(host, { subscriptions: 0, failing: 0 }), created: true, changed: true, outcomes: [] };
     }
     ctx.hosts.setReport(existing.id, json, ctx.nowIso());
     if (existing.reportJson === json) {
       return { host: hostView(ctx.hosts.byId(existing.id)!, ctx.subscriptions.countsOfHost(existing.id)), created: false, changed: false, outcomes: [] };
     }
-    ctx.record('host.capabilities_changed', name, { components: canonical.components.map((c) => c.name), disk: canonical.disk ?? null });
+    ctx.record({ type: 'host.capabilities_changed', entity: name, data: { components: canonical.components.map((c) => c.name), disk: canonical.disk ?? null } });
     const rows = ctx.subscriptions.bulkByHost(existing.id);
     const { outcomes } = reevaluateRows(ctx, rows, new RevisionBumper(ctx), { skipLocked: false });
     return { host: hostView(ctx.hosts.byId(existing.id)!, ctx.subscriptions.countsOfHost(existing.id)), created: false, changed: true, outcomes };
@@ -99,7 +99,7 @@ export function setHostState(ctx: Context, name: string, state: HostState): Host
     const next = nextHostState(h.state, signal);
     if (next !== h.state) {
       ctx.hosts.setState(h.id, next);
-      ctx.record('host.state_changed', h.name, { from: h.state, to: next });
+      ctx.record({ type: 'host.state_changed', entity: h.name, data: { from: h.state, to: next } });
     }
     return getHost(ctx, h.name);
   });
@@ -112,6 +112,6 @@ export function removeHost(ctx: Context, name: string): void {
     const n = ctx.subscriptions.countByHost(h.id);
     if (n > 0) throw new FailedPreconditionError(`host '${h.name}' still carries ${n} subscription(s)`);
     ctx.hosts.delete(h.id);
-    ctx.record('host.removed', h.name);
+    ctx.record({ type: 'host.removed', entity: h.name, data: {} });
   });
 }

@@ -17,7 +17,7 @@ export function markSilentHosts(ctx: Context, graceMs: number): string[] {
       const next = nextHostState(h.state, 'silent');
       if (next === h.state) continue;
       ctx.hosts.setState(h.id, next);
-      ctx.record('host.state_changed', h.name, { from: h.state, to: next, lastHeartbeatAt: h.lastHeartbeatAt });
+      ctx.record({ type: 'host.state_changed', entity: h.name, data: { from: h.state, to: next, lastHeartbeatAt: h.lastHeartbeatAt } });
       changed.push(h.name);
     }
     return changed;

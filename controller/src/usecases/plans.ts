@@ -48,7 +48,7 @@ export function createPlan(ctx: Context, input: CreatePlanInput): PlanView {
     }
     if (ctx.plans.byName(name)) throw new AlreadyExistsError('plan', name);
     const plan = ctx.plans.insert(name, kind, values, ctx.nowIso(), reseller?.id ?? null);
-    ctx.record('plan.created', name, reseller ? { kind, version: plan.version, reseller: reseller.login } : { kind, version: plan.version });
+    ctx.record({ type: 'plan.created', entity: name, data: reseller ? { kind, version: plan.version, reseller: reseller.login } : { kind, version: plan.version } });
     return planView(plan, 0, reseller?.login ?? null);
   });
 }
@@ -115,13 +115,17 @@ export function updatePlan(ctx: Context, name: string, input: UpdatePlanInput): 
       else unsynced.push({ name: o.name, conflicts: o.conflicts });
     }
     guard.check();
-    ctx.record('plan.updated', plan.name, {
-      version: updated.version,
-      set: Object.keys(set),
-      unset,
-      synced,
-      unsynced: unsynced.length,
-      skippedLocked: skipped.length,
+    ctx.record({
+      type: 'plan.updated',
+      entity: plan.name,
+      data: {
+        version: updated.version,
+        set: Object.keys(set),
+        unset,
+        synced,
+        unsynced: unsynced.length,
+        skippedLocked: skipped.length,
+      },
     });
     return { plan: planView(updated, rows.length, resellerLogin(ctx, updated.resellerId)), synced, unsynced, skippedLocked: skipped, pushed };
   });
@@ -131,7 +135,7 @@ export function updatePlan(ctx: Context, name: string, input: UpdatePlanInput): 
 function updateResellerPlan(ctx: Context, plan: PlanRecord, values: Values, set: string[], unset: string[]): SyncSummary {
   const updated = ctx.plans.update(plan.id, values, ctx.nowIso());
   const { synced, unsynced, skippedLocked } = syncResellersOfPlan(ctx, plan.id);
-  ctx.record('plan.updated', plan.name, { version: updated.version, set, unset, synced, unsynced: unsynced.length, skippedLocked: skippedLocked.length });
+  ctx.record({ type: 'plan.updated', entity: plan.name, data: { version: updated.version, set, unset, synced, unsynced: unsynced.length, skippedLocked: skippedLocked.length } });
   return { plan: planView(updated, ctx.plans.usageCount(plan.id)), synced, unsynced, skippedLocked, pushed: 0 };
 }
 
@@ -145,6 +149,6 @@ export function deletePlan(ctx: Context, name: string): void {
     }
     if (n > 0) throw new FailedPreconditionError(`plan '${plan.name}' is used by ${n} subscription(s): switch or detach them first`);
     ctx.plans.delete(plan.id);
-    ctx.record('plan.deleted', plan.name, { kind: plan.kind });
+    ctx.record({ type: 'plan.deleted', entity: plan.name, data: { kind: plan.kind } });
   });
 }

@@ -81,7 +81,7 @@ export function createReseller(ctx: Context, input: CreateResellerInput): Resell
     const plan = findPlanOfKind(ctx, input.plan, 'reseller', 'plan');
     if (ctx.resellers.byLogin(login)) throw new AlreadyExistsError('reseller', login);
     const r = ctx.resellers.insert(login, displayName, email, plan.id, { planId: plan.id, locked: false, ownValues: null, syncStatus: 'synced', conflicts: [] }, ctx.nowIso());
-    ctx.record('reseller.created', login, { plan: plan.name });
+    ctx.record({ type: 'reseller.created', entity: login, data: { plan: plan.name } });
     return resellerView(ctx, r);
   });
 }
@@ -105,7 +105,7 @@ function setResellerSuspended(ctx: Context, login: string, suspended: boolean): 
     const state = suspended ? 'suspended' : 'active';
     if (r.state === state) return resellerView(ctx, r);
     ctx.resellers.setState(r.id, state, ctx.nowIso());
-    ctx.record(suspended ? 'reseller.suspended' : 'reseller.activated', r.login);
+    ctx.record({ type: suspended ? 'reseller.suspended' : 'reseller.activated', entity: r.login, data: {} });
     const bumper = new RevisionBumper(ctx);
     for (const customerId of ctx.resellers.customerIds(r.id)) {
       const customerSuspended = ctx.customers.byId(customerId)!.state === 'suspended';
@@ -134,7 +134,7 @@ export function deleteReseller(ctx: Context, login: string): void {
       throw new FailedPreconditionError(`reseller '${r.login}' still owns ${customers} customer(s) and ${plans} plan(s): delete them first`);
     }
     ctx.resellers.delete(r.id);
-    ctx.record('reseller.deleted', r.login);
+    ctx.record({ type: 'reseller.deleted', entity: r.login, data: {} });
   });
 }
 
@@ -147,7 +147,7 @@ export function switchResellerPlan(ctx: Context, login: string, planName: string
     const r = findReseller(ctx, login, 'login');
     const plan = findPlanOfKind(ctx, planName, 'reseller', 'plan');
     refreshReseller(ctx, r, { planId: plan.id, locked: false, ownValues: null });
-    ctx.record('reseller.updated', r.login, { operation: 'switch-plan', plan: plan.name });
+    ctx.record({ type: 'reseller.updated', entity: r.login, data: { operation: 'switch-plan', plan: plan.name } });
     reevaluateResellerSubscriptions(ctx, r.id);
     return resellerView(ctx, ctx.resellers.byId(r.id)!);
   });
@@ -174,7 +174,7 @@ export function customizeReseller(ctx: Context, login: string, input: CustomizeR
     const own = { ...current, ...set };
     for (const key of unset) delete own[key];
     refreshReseller(ctx, r, { locked: true, ownValues: own });
-    ctx.record('reseller.updated', r.login, { operation: 'customize', set: Object.keys(set), unset });
+    ctx.record({ type: 'reseller.updated', entity: r.login, data: { operation: 'customize', set: Object.keys(set), unset } });
     reevaluateResellerSubscriptions(ctx, r.id);
     return resellerView(ctx, ctx.resellers.byId(r.id)!);
   });
@@ -221,7 +221,7 @@ export function acceptResellerValues(ctx: Context, login: string, fingerprint: s
     const own = { ...e.effectiveValues };
     for (const c of e.conflicts) if (c.availableValue !== null) own[c.property] = c.availableValue;
     refreshReseller(ctx, r, { locked: true, ownValues: own }, allocation);
-    ctx.record('reseller.updated', r.login, { operation: 'accept', properties: e.conflicts.map((c) => c.property) });
+    ctx.record({ type: 'reseller.updated', entity: r.login, data: { operation: 'accept', properties: e.conflicts.map((c) => c.property) } });
     return resellerView(ctx, ctx.resellers.byId(r.id)!);
   });
 }

@@ -20,7 +20,7 @@ export function switchPlan(ctx: Context, name: string, planName: string, dryRun 
     d.locked = false;
     d.ownValues = null;
     refresh(ctx, d);
-    ctx.record('subscription.updated', d.name, { operation: 'switch-plan', plan: plan.name });
+    ctx.record({ type: 'subscription.updated', entity: d.name, data: { operation: 'switch-plan', plan: plan.name } });
     save(ctx, before, d);
     guard.check();
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
@@ -41,7 +41,7 @@ export function detachSubscription(ctx: Context, name: string): SubscriptionView
     d.addonIds = [];
     ctx.subscriptions.clearAddons(d.id);
     refresh(ctx, d);
-    ctx.record('subscription.updated', d.name, { operation: 'detach' });
+    ctx.record({ type: 'subscription.updated', entity: d.name, data: { operation: 'detach' } });
     save(ctx, before, d);
     guard.check();
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
@@ -64,7 +64,7 @@ export function addAddon(ctx: Context, name: string, addonName: string): Subscri
     d.addonIds = [...d.addonIds, addon.id].sort((a, b) => a - b);
     ctx.subscriptions.addAddon(d.id, addon.id);
     refresh(ctx, d);
-    ctx.record('subscription.updated', d.name, { operation: 'add-addon', addon: addon.name });
+    ctx.record({ type: 'subscription.updated', entity: d.name, data: { operation: 'add-addon', addon: addon.name } });
     save(ctx, before, d);
     guard.check();
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
@@ -83,7 +83,7 @@ export function removeAddon(ctx: Context, name: string, addonName: string): Subs
     d.addonIds = d.addonIds.filter((id) => id !== addon.id);
     ctx.subscriptions.removeAddon(d.id, addon.id);
     refresh(ctx, d);
-    ctx.record('subscription.updated', d.name, { operation: 'remove-addon', addon: addon.name });
+    ctx.record({ type: 'subscription.updated', entity: d.name, data: { operation: 'remove-addon', addon: addon.name } });
     save(ctx, before, d);
     guard.check();
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);

@@ -43,7 +43,7 @@ export function renewSubscription(ctx: Context, name: string, expiresAt: string)
     const d = toData(row);
     d.expiresAt = when.toISOString();
     d.suspensionReasons = removeReason(d.suspensionReasons, 'expired');
-    ctx.record('subscription.updated', d.name, { operation: 'renew', expiresAt: d.expiresAt });
+    ctx.record({ type: 'subscription.updated', entity: d.name, data: { operation: 'renew', expiresAt: d.expiresAt } });
     save(ctx, row, d);
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(row.id)!);
   });

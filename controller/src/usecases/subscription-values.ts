@@ -54,7 +54,7 @@ export function acceptConflicts(ctx: Context, name: string, fingerprint: string)
     d.ownValues = own;
     d.locked = d.planId !== null;
     refresh(ctx, d);
-    ctx.record('subscription.updated', d.name, { operation: 'accept', properties: d.conflicts.map((c) => c.property) });
+    ctx.record({ type: 'subscription.updated', entity: d.name, data: { operation: 'accept', properties: d.conflicts.map((c) => c.property) } });
     save(ctx, before, d);
     guard.check();
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
@@ -112,7 +112,7 @@ export function customizeSubscription(ctx: Context, name: string, input: Customi
     }
     refresh(ctx, d);
     const onBehalfOf = input.asCustomer ? ctx.customers.byId(d.customerId)?.login : undefined;
-    ctx.record('subscription.updated', d.name, { operation: input.asCustomer ? 'customize-as-customer' : 'customize', set: Object.keys(set), unset }, onBehalfOf);
+    ctx.record({ type: 'subscription.updated', entity: d.name, data: { operation: input.asCustomer ? 'customize-as-customer' : 'customize', set: Object.keys(set), unset } }, onBehalfOf);
     save(ctx, before, d);
     guard.check();
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);

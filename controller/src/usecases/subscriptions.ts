@@ -119,16 +119,20 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
     ctx.subscriptions.clearRemoval(name);
     const id = ctx.subscriptions.insert(d, ctx.valueSets.batch(), now.toISOString());
     guard.check();
-    ctx.record('subscription.created', name, {
-      customer: customer.login,
-      plan: plan?.name ?? null,
-      addons: addons.map((a) => a.name),
-      host: host.name,
-      syncStatus: d.syncStatus,
-      conflicts: d.conflicts,
+    ctx.record({
+      type: 'subscription.created',
+      entity: name,
+      data: {
+        customer: customer.login,
+        plan: plan?.name ?? null,
+        addons: addons.map((a) => a.name),
+        host: host.name,
+        syncStatus: d.syncStatus,
+        conflicts: d.conflicts,
+      },
     });
-    if (d.syncStatus === 'unsynced') ctx.record('subscription.unsynced', name, { conflicts: d.conflicts });
-    if (d.suspensionReasons.length > 0) ctx.record('subscription.suspended', name, { reasons: d.suspensionReasons });
+    if (d.syncStatus === 'unsynced') ctx.record({ type: 'subscription.unsynced', entity: name, data: { conflicts: d.conflicts } });
+    if (d.suspensionReasons.length > 0) ctx.record({ type: 'subscription.suspended', entity: name, data: { reasons: d.suspensionReasons } });
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(id)!);
   });
 }
@@ -173,6 +177,6 @@ export function deleteSubscription(ctx: Context, name: string): void {
     ctx.subscriptions.delete(row.id);
     guard.check();
     ctx.subscriptions.recordRemoval(row.host_id, row.name, new RevisionBumper(ctx).revisionFor(row.host_id));
-    ctx.record('subscription.deleted', row.name);
+    ctx.record({ type: 'subscription.deleted', entity: row.name, data: {} });
   });
 }

@@ -47,7 +47,7 @@ export function createResellerToken(ctx: Context, login: string, name?: string):
     if (tokenName.length > 100) throw new InvalidArgumentError('name', 'name: at most 100 characters');
     const token = newSecret('hpr');
     ctx.tokens.putApiToken(tokenName, 'reseller', reseller.login, hashSecret(token), ctx.nowIso());
-    ctx.record('reseller.token_created', reseller.login, { token: tokenName });
+    ctx.record({ type: 'reseller.token_created', entity: reseller.login, data: { token: tokenName } });
     return { token, name: tokenName };
   });
 }
