@@ -6,26 +6,21 @@
  */
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { EVENT_SUBJECTS, eventEntity, eventSubject } from '@hostplane/shared';
 import type { ControllerCore } from '../core.js';
 import type { Logger } from '../logger.js';
 import type { EventRecord } from '../store/index.js';
 
 export const STREAM = 'HOSTPLANE_EVENTS';
-export const SUBJECT_PREFIX = 'hostplane.events';
 const BATCH = 256;
 const DUPLICATE_WINDOW_MS = 10 * 60_000;
 
-export function subjectOf(e: Pick<EventRecord, 'type'>): string {
-  return `${SUBJECT_PREFIX}.${e.type}`;
-}
-
 /** The JSON body of a published event. */
 export function eventBody(e: EventRecord): string {
-  const [entity] = e.type.split('.');
   return JSON.stringify({
     id: e.id,
     type: e.type,
-    entity,
+    entity: eventEntity(e.type),
     entityName: e.entityName,
     time: e.time,
     actor: e.actor,
@@ -109,7 +104,7 @@ export class NatsPublisher {
       try {
         await jsm.streams.info(STREAM);
       } catch {
-        await jsm.streams.add({ name: STREAM, subjects: [`${SUBJECT_PREFIX}.>`], duplicate_window: nanos(DUPLICATE_WINDOW_MS) });
+        await jsm.streams.add({ name: STREAM, subjects: [EVENT_SUBJECTS], duplicate_window: nanos(DUPLICATE_WINDOW_MS) });
       }
       this.log.info({ component: 'nats', url: this.url, stream: STREAM }, 'publishing events to NATS JetStream');
     }
@@ -123,7 +118,7 @@ export class NatsPublisher {
       const batch = events.unpublished(BATCH);
       if (batch.length === 0) return;
       for (const e of batch) {
-        await js.publish(subjectOf(e), eventBody(e), { msgID: String(e.id) });
+        await js.publish(eventSubject(e.type), eventBody(e), { msgID: String(e.id) });
         events.markPublished(e.id, this.core.ctx.nowIso());
         this.delivered++;
       }
