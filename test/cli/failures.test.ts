@@ -98,6 +98,8 @@ describe('bad input is refused before any call, exit 2', () => {
     [['host', 'maintenance', 'web1', 'maybe'], 'on, off'],
     [['host', 'token', 'create', '--ttl', '5x'], '--ttl'],
     [['events', '--after', '-1'], '--after'],
+    [['events', '--type', 'subscription.nope'], '--type', 'subscription.nope'],
+    [['events', '--follow', '--type', 'subscriptions'], '--type', 'subscriptions'],
     [['plan', 'show'], "missing required argument 'name'"],
     [['plan', 'show', 'a', 'b'], 'too many arguments'],
     [['plan', 'lst'], "unknown command 'lst'", 'list'],

@@ -3,7 +3,8 @@
  * `--follow`, one page of stored events (ListEvents); with it, the stream (WatchEvents) until
  * interrupted, one line per event (with `--json`, one JSON object per line).
  */
-import type { Command } from 'commander';
+import { EVENT_ENTITIES, isEventEntity, isEventType } from '@hostplane/shared';
+import { InvalidArgumentError as CommanderInvalidArgument, type Command } from 'commander';
 import { ListEventsRequest, WatchEventsRequest, type Event } from '@hostplane/proto/hostplane/v1/event.js';
 import { verb, type Context, type VerbOptions } from '../context.js';
 import { CliError } from '../errors.js';
@@ -16,6 +17,15 @@ interface EventsOptions extends VerbOptions {
   after?: string;
   type?: string[];
   limit?: number;
+}
+
+/** A repeated `--type`: an event type (`subscription.unsynced`) or an entity (`subscription`); others are refused. */
+export function collectEventType(value: string, previous: readonly string[] = []): string[] {
+  const text = value.trim();
+  if (!isEventType(text) && !isEventEntity(text)) {
+    throw new CommanderInvalidArgument(`'${value}' is not an event type such as subscription.unsynced, nor one of ${EVENT_ENTITIES.join(', ')}.`);
+  }
+  return collect(text, previous);
 }
 
 const actorText = (e: Event) => (e.onBehalfOf ? `${e.actor} for ${e.onBehalfOf}` : e.actor);
@@ -49,7 +59,7 @@ export function registerEvents(program: Command, ctx: Context): void {
   ])
     .option('-f, --follow', 'keep streaming new events until interrupted (with --json: one object per line)')
     .option('--after <id>', 'only events after this id (with --follow, replay from there, then stream)', parseInt64)
-    .option('--type <type>', 'only events of this type (subscription.synced) or entity (subscription); repeatable', collect)
+    .option('--type <type>', 'only events of this type (subscription.synced) or entity (subscription); repeatable', collectEventType)
     .option('--limit <n>', "without --follow: at most this many events (default: the controller's)", parsePositiveInt)
     .action(async (opts: EventsOptions, cmd: Command) => {
       if (opts.follow) return follow(ctx, cmd, opts);
