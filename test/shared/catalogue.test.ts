@@ -17,7 +17,6 @@ import {
   isComponentName,
   isHostplaneError,
   majorMinor,
-  propertyDef,
   withDefaults,
   isResellerOnly,
 } from '@hostplane/shared';
@@ -113,7 +112,7 @@ describe('property catalogue', () => {
   });
 
   it.each(Object.entries(SPEC_TABLE))('%s: type, combine and delegation as in SPEC §2', (key, [kind, combine, delegatedBy]) => {
-    const def = propertyDef(key)!;
+    const def = PROPERTIES.get(key)!;
     expect(def.key).toBe(key);
     expect(def.type.kind).toBe(kind);
     expect(def.combine).toBe(combine);
@@ -179,7 +178,7 @@ describe('property catalogue', () => {
   });
 
   it('unknown keys have no definition', () => {
-    expect(propertyDef('limits.nope')).toBeUndefined();
+    expect(PROPERTIES.get('limits.nope')).toBeUndefined();
   });
 });
 

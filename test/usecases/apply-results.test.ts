@@ -9,7 +9,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ControllerCore } from '../../controller/src/index.js';
 import { MIGRATIONS } from '../../controller/src/store/migrations.js';
-import { recordAck } from '../../controller/src/usecases/index.js';
+import { recordAcks } from '../../controller/src/usecases/index.js';
 import { STANDARD, openTestCore, report, type TestCore } from '../helpers/core.js';
 
 let t: TestCore;
@@ -32,12 +32,7 @@ afterEach(() => t.close());
 const host = (name: string) => t.core.ctx.hosts.byName(name)!;
 /** The host's agent acknowledges its current revision with these results. */
 const ack = (hostName: string, results: { name: string; appliedGeneration: number; error?: string; systemUser?: string }[]) =>
-  recordAck(
-    t.core.ctx,
-    host(hostName).id,
-    host(hostName).revision,
-    results.map((r) => ({ error: '', ...r })),
-  );
+  recordAcks(t.core.ctx, [{ hostId: host(hostName).id, observedRevision: host(hostName).revision, results: results.map((r) => ({ error: '', ...r })) }]);
 const failing = () => Object.fromEntries(t.core.listHosts().map((h) => [h.name, h.failingSubscriptions]));
 
 describe('apply results', () => {

@@ -140,8 +140,3 @@ export function recordAcks(ctx: Context, acks: readonly Ack[]): void {
     }
   });
 }
-
-/** The agent applied `observedRevision`; per-subscription outcomes are recorded. */
-export function recordAck(ctx: Context, hostId: number, observedRevision: number, results: readonly ApplyResult[]): void {
-  recordAcks(ctx, [{ hostId, observedRevision, results }]);
-}

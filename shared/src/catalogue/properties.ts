@@ -226,10 +226,6 @@ export const PROPERTY_KEYS: readonly string[] = DEFS.map((d) => d.key);
 /** A map of property values keyed by property key. */
 export type Values = Record<string, Value>;
 
-export function propertyDef(key: string): PropertyDef | undefined {
-  return PROPERTIES.get(key);
-}
-
 /** True for the keys that only reseller plans and reseller accounts carry (`reseller.*`). */
 export function isResellerOnly(key: string): boolean {
   return PROPERTIES.get(key)?.scope === 'reseller';
