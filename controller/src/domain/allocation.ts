@@ -1,5 +1,5 @@
 /**
- * Reseller allocation (SPEC §6): what a reseller has handed out — the sums of its customers'
+ * Reseller allocation: what a reseller has handed out — the sums of its customers'
  * subscriptions' values over the reseller plan's totals, and its counts of customers and
  * subscriptions — checked against its plan's limits, and the permission caps a reseller plan puts
  * on its subscriptions. Pure.

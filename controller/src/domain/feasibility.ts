@@ -1,7 +1,7 @@
 /**
  * Feasibility: which desired values a host can provide, given its capability report.
  * Each property whose value the host cannot provide yields one conflict row with the closest value
- * the host can provide (SPEC §3). A requirement that depends on another property is checked against
+ * the host can provide. A requirement that depends on another property is checked against
  * that property's provided value, so one missing component yields one row, not a cascade.
  */
 import {

@@ -1,5 +1,5 @@
 /**
- * Placement (SPEC §5.2): a `ready` host that provides the desired values with no conflict, preferring
+ * Placement: a `ready` host that provides the desired values with no conflict, preferring
  * the most unallocated disk; with none such, the host with the fewest conflicts. Hosts that never
  * reported their capabilities are not candidates.
  */

@@ -1,4 +1,4 @@
-/** The state axis: active when the set of suspension reasons is empty (SPEC §4). */
+/** The state axis: a subscription is active when its set of suspension reasons is empty, suspended while any is left. */
 import { SUSPENSION_REASONS, type SubscriptionState, type SuspensionReason } from './types.js';
 
 export function stateOf(reasons: readonly SuspensionReason[]): SubscriptionState {

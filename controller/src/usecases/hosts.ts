@@ -1,6 +1,6 @@
 /**
  * Hosts: the capability reports agents send, and host states. A changed report re-evaluates every
- * subscription on the host (SPEC §5.1): unsynced ones whose conflicts vanished become synced by
+ * subscription on the host: unsynced ones whose conflicts vanished become synced by
  * themselves, synced ones whose component disappeared become unsynced.
  */
 import {

@@ -1,6 +1,7 @@
 /**
- * Reseller accounts (SPEC §6): create, show, list, suspend, activate, delete, switch plan, and the
- * sync rules of subscriptions applied to resellers — customize (locked), unlock, sync and accept.
+ * Reseller accounts — a reseller owns customers and plans, capped by a reseller plan: create, show,
+ * list, suspend, activate, delete, switch plan, and the sync rules of subscriptions applied to
+ * resellers — customize (locked), unlock, sync and accept.
  */
 import {
   AlreadyExistsError,

@@ -20,7 +20,7 @@ export interface SyncReport {
   readonly fingerprint: string;
 }
 
-/** Retries synchronization now and returns the conflict report (SPEC §5.1 "Sync"). */
+/** Sync: re-evaluates the subscription against its host now and returns the conflict report. */
 export function syncSubscription(ctx: Context, name: string): SyncReport {
   return ctx.tx(() => {
     const before = findSubscription(ctx, name);

@@ -23,7 +23,7 @@ export interface CreateSubscriptionInput {
   plan?: string;
   custom?: boolean;
   addons?: string[];
-  /** Place on this host; without it the controller chooses (SPEC §5.2). */
+  /** Place on this host; without it the controller chooses a ready host that provides every desired value. */
   host?: string;
   /** ISO 8601; without it, `limits.validity` of the desired values decides. */
   expiresAt?: string;
