@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm start`: the embedded default — the controller on SQLite under ./data (127.0.0.1:50051) and
 // one local agent for this machine, enrolled automatically the first time. Ctrl-C stops both.
-// Options: --data-dir DIR (default ./data), --listen HOST:PORT (default 127.0.0.1:50051).
+// Options: --data-dir DIR (default ./data), --listen HOST:PORT (default 127.0.0.1:50051),
+// --metrics-listen HOST:PORT (default 127.0.0.1:9464; 'off' disables /metrics).
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -10,7 +11,13 @@ import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const { values } = parseArgs({ options: { 'data-dir': { type: 'string', default: './data' }, listen: { type: 'string', default: '127.0.0.1:50051' } } });
+const { values } = parseArgs({
+  options: {
+    'data-dir': { type: 'string', default: './data' },
+    listen: { type: 'string', default: '127.0.0.1:50051' },
+    'metrics-listen': { type: 'string', default: '127.0.0.1:9464' },
+  },
+});
 const dataDir = resolve(values['data-dir']);
 const bin = (p) => join(root, p);
 mkdirSync(dataDir, { recursive: true });
@@ -33,7 +40,12 @@ function run(name, args, env = {}) {
   return child;
 }
 
-const controller = run('hostplane-controller', [bin('controller/bin/hostplane-controller.js'), '--data-dir', dataDir, '--listen', values.listen]);
+const controller = run('hostplane-controller', [
+  bin('controller/bin/hostplane-controller.js'),
+  '--data-dir', dataDir,
+  '--listen', values.listen,
+  '--metrics-listen', values['metrics-listen'],
+]);
 const address = await new Promise((resolveAddress, reject) => {
   let buffer = '';
   controller.stdout.on('data', (chunk) => {
@@ -43,6 +55,9 @@ const address = await new Promise((resolveAddress, reject) => {
     if (line) resolveAddress(JSON.parse(line).address);
   });
   controller.on('exit', () => reject(new Error('the controller did not start')));
+}).catch(() => {
+  // The controller said why on stderr; nothing more to add than the exit code.
+  process.exit(1);
 });
 
 const tokenFile = join(dataDir, 'admin-token');

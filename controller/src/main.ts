@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isHostplaneError } from '@hostplane/shared';
 import type { Server } from 'node:http';
+import { setLogger } from '@grpc/grpc-js';
 import { startGrpcServer, type RunningServer } from './api/server.js';
 import { compileConfig, configFromEnv, configFromFile, parseListen, type ConfigInput, type ControllerConfig } from './config.js';
 import { NatsPublisher } from './events/nats-publisher.js';
@@ -104,6 +105,12 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     return;
   }
   const log = createLogger({ level: config.logLevel });
+  // grpc-js's own messages go to the structured log (debug) instead of raw lines on stderr.
+  setLogger({
+    error: (...args: unknown[]) => log.debug({ component: 'grpc' }, args.join(' ')),
+    info: (...args: unknown[]) => log.debug({ component: 'grpc' }, args.join(' ')),
+    debug: (...args: unknown[]) => log.debug({ component: 'grpc' }, args.join(' ')),
+  } as unknown as Partial<Console>);
   mkdirSync(config.dataDir, { recursive: true });
   const core = ControllerCore.open(join(config.dataDir, 'hostplane.db'));
   let tokenFile: string | undefined;
@@ -131,7 +138,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       { listen: config.listen, tls },
     );
   } catch (err) {
-    process.stderr.write(`hostplane-controller: cannot listen on ${config.listen}: ${(err as Error).message}\n`);
+    process.stderr.write(`hostplane-controller: ${listenFailure(config.listen, err, '--listen')}\n`);
     core.close();
     process.exitCode = 1;
     return;
@@ -140,7 +147,16 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   let metricsServer: Server | undefined;
   if (config.metricsListen !== 'off') {
     const m = parseListen(config.metricsListen);
-    const bound = await metrics.listen(m.host, m.port);
+    let bound: Awaited<ReturnType<ControllerMetrics['listen']>>;
+    try {
+      bound = await metrics.listen(m.host, m.port);
+    } catch (err) {
+      process.stderr.write(`hostplane-controller: ${listenFailure(config.metricsListen, err, '--metrics-listen')} ('off' disables /metrics)\n`);
+      await running.shutdown(0);
+      core.close();
+      process.exitCode = 1;
+      return;
+    }
     metricsServer = bound.server;
     log.info({ component: 'metrics', address: `${m.host}:${bound.port}` }, 'serving /metrics');
   }
@@ -173,4 +189,14 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   };
   process.once('SIGTERM', () => void stop('SIGTERM'));
   process.once('SIGINT', () => void stop('SIGINT'));
+}
+
+/** Why a listen address could not be bound, in one sentence naming it and the flag that sets it. */
+function listenFailure(address: string, err: unknown, flag: string): string {
+  const message = (err as Error).message ?? String(err);
+  if (/EADDRINUSE|address already in use|No address added/i.test(message)) {
+    return `cannot listen on ${address}: the address is in use (another controller?); choose another with ${flag}`;
+  }
+  if (/EACCES/i.test(message)) return `cannot listen on ${address}: permission denied (ports below 1024 need root); choose another with ${flag}`;
+  return `cannot listen on ${address}: ${message}`;
 }

@@ -1,0 +1,31 @@
+/** The controller on a port in use: one sentence naming the address and the flag, exit 1 — no stack trace. */
+import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BIN, removeDir, startController, tempDir, type ControllerProc } from '../helpers/processes.js';
+
+let first: ControllerProc;
+beforeAll(async () => {
+  first = await startController();
+});
+afterAll(async () => {
+  await first.stop();
+  removeDir(first.dataDir);
+});
+
+describe('a port in use', () => {
+  it.each([
+    ['--listen', () => ['--listen', first.address, '--metrics-listen', 'off']],
+    ['--metrics-listen', () => ['--listen', '127.0.0.1:0', '--metrics-listen', `127.0.0.1:${first.metricsPort}`]],
+  ] as const)('%s: one line, exit 1', (flag, args) => {
+    const dataDir = tempDir('hostplane-ctl-busy-');
+    try {
+      const r = spawnSync(process.execPath, [BIN.controller, '--data-dir', dataDir, ...args()], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.status).toBe(1);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^hostplane-controller: cannot listen on 127\\.0\\.0\\.1:\\d+: the address is in use .*choose another with ${flag}`));
+    } finally {
+      removeDir(dataDir);
+    }
+  });
+});
