@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { credentials, Metadata, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { AdminClient, AdminService } from '@hostplane/proto/hostplane/v1/admin.js';
 import type { Event, WatchEventsRequest } from '@hostplane/proto/hostplane/v1/event.js';
-import { CliError, EXIT, fromServiceError, toCliError, type CallContext } from './errors.js';
+import { CliError, EXIT, fromServiceError, toCliError, UsageError, type CallContext } from './errors.js';
 import { withProgress, type ProgressTarget } from './progress.js';
 
 export const DEFAULT_CONTROLLER = '127.0.0.1:50051';
@@ -46,12 +46,27 @@ export interface ConnectionFlags {
 export function resolveConnection(flags: ConnectionFlags, env: Readonly<Record<string, string | undefined>>): ConnectionOptions {
   const nonEmpty = (v: string | undefined) => (v !== undefined && v.trim() !== '' ? v.trim() : undefined);
   return {
-    address: nonEmpty(flags.controller) ?? nonEmpty(env['HOSTPLANE_CONTROLLER']) ?? DEFAULT_CONTROLLER,
+    address: checkAddress(nonEmpty(flags.controller) ?? nonEmpty(env['HOSTPLANE_CONTROLLER']) ?? DEFAULT_CONTROLLER),
     token: nonEmpty(env['HOSTPLANE_TOKEN']),
     caFile: nonEmpty(flags.ca) ?? nonEmpty(env['HOSTPLANE_CA']),
     timeoutSeconds: flags.timeout,
     ...(nonEmpty(flags.asReseller) !== undefined ? { asReseller: nonEmpty(flags.asReseller) } : {}),
   };
+}
+
+/**
+ * The controller address as gRPC takes it, HOST:PORT; a URL or a missing port is said plainly
+ * instead of ending as "the name does not resolve" or "Protocol error" at the first call.
+ */
+function checkAddress(address: string): string {
+  const from = '(from --controller or HOSTPLANE_CONTROLLER)';
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(address)) {
+    throw new UsageError(`the controller address '${address}' ${from} is a URL: give HOST:PORT, e.g. ctl.example.net:50051`);
+  }
+  if (!/^(\[[0-9a-fA-F:.]+\]|[^:\s]+):\d{1,5}$/.test(address)) {
+    throw new UsageError(`the controller address '${address}' ${from} is not HOST:PORT, e.g. ctl.example.net:50051`);
+  }
+  return address;
 }
 
 function channelCredentials(caFile: string | undefined): ChannelCredentials {

@@ -49,11 +49,16 @@ export function parseSeconds(text: string): number {
 const DURATION_UNITS = { s: 1, m: 60, h: 3600, d: 86_400 } as const;
 
 /** A duration for a token's lifetime: `90` (seconds), `30m`, `2h`, `1d`; in whole seconds. */
+/** The bounds of a join token's validity, as the controller enforces them. */
+export const JOIN_TTL_MIN_SECONDS = 60;
+export const JOIN_TTL_MAX_SECONDS = 7 * 86_400;
+
 export function parseTtl(text: string): number {
   const m = /^(\d+)([smhd])?$/.exec(text.trim());
   const seconds = m ? Number(m[1]) * DURATION_UNITS[(m[2] ?? 's') as keyof typeof DURATION_UNITS] : NaN;
-  if (!m || !Number.isSafeInteger(seconds) || seconds < 1 || seconds > 2_147_483_647) {
-    throw new CommanderInvalidArgument(`'${text}' is not a duration such as 900, 30m, 2h or 1d.`);
+  if (!m || !Number.isSafeInteger(seconds)) throw new CommanderInvalidArgument(`'${text}' is not a duration such as 900, 30m, 2h or 1d.`);
+  if (seconds < JOIN_TTL_MIN_SECONDS || seconds > JOIN_TTL_MAX_SECONDS) {
+    throw new CommanderInvalidArgument(`'${text}' is not between 1m and 7d (a join token is valid for 1 minute to 7 days).`);
   }
   return seconds;
 }

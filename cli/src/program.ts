@@ -88,8 +88,17 @@ export async function run(argv: readonly string[], io: Io, signal: AbortSignal =
   } catch (err) {
     // Commander has printed its message (usage error) or the help/version it was asked for.
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const connection = resolveConnection(program.opts<ConnectionFlags>(), io.env);
-    const failure = toCliError(err, { address: connection.address, hasToken: connection.token !== undefined, tls: connection.caFile !== undefined });
+    let connection: ReturnType<typeof resolveConnection> | undefined;
+    try {
+      connection = resolveConnection(program.opts<ConnectionFlags>(), io.env);
+    } catch {
+      // The address itself was refused: that is the error being reported.
+    }
+    const failure = toCliError(err, {
+      address: connection?.address ?? '',
+      hasToken: connection?.token !== undefined,
+      tls: connection?.caFile !== undefined,
+    });
     io.stderr.write(errorLine(failure));
     return failure.exitCode;
   } finally {

@@ -43,7 +43,7 @@ export function registerCustomer(program: Command, ctx: Context): void {
     "hostplane customer create alice --name 'Alice Martin' --email alice@example.com",
   ])
     .option('--name <display name>', 'the name shown to people (default: the login)')
-    .option('--email <address>', 'contact e-mail address')
+    .requiredOption('--email <address>', 'contact e-mail address (required)')
     .option('--reseller <login>', 'the reseller that owns the customer (default: the provider)')
     .action(async (login: string, opts: VerbOptions & { name?: string; email?: string; reseller?: string }, cmd: Command) => {
       const request = CreateCustomerRequest.fromPartial({ login, displayName: opts.name ?? '', email: opts.email ?? '', reseller: opts.reseller });

@@ -95,7 +95,7 @@ function registerTokens(host: Command, ctx: Context): void {
     'hostplane host token create',
     'hostplane host token create --ttl 2h --json',
   ])
-    .option('--ttl <duration>', "how long it stays valid: seconds, or 30m, 2h, 1d (default: the controller's)", parseTtl)
+    .option('--ttl <duration>', "how long it stays valid, 1m to 7d: seconds, or 30m, 2h, 1d (default: the controller's, 1h)", parseTtl)
     .action(async (opts: VerbOptions & { ttl?: number }, cmd: Command) => {
       const api = ctx.api(cmd);
       const res = await api.call('createJoinToken', CreateJoinTokenRequest.fromPartial({ ttlSeconds: opts.ttl ?? 0 }));
