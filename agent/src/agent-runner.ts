@@ -77,7 +77,7 @@ export function applierFor(layout: HostLayout, users: SiteUsers, defaultPhpVersi
     webGroup: layout.webServer.group,
     users,
     defaultPhpVersion,
-    log: log.child({ component: 'realize' }),
+    log, // every line of realization names its component itself (a child logger would repeat the key)
   });
 }
 
@@ -122,7 +122,8 @@ export class AgentRunner {
       await this.detection.detect();
       await this.applier.start(this.detection.fpmVersions());
       detecting = this.detection.start(stopDetection.signal);
-      const backoff = new Backoff();
+      // Capped at 5 s: after a controller outage the agents are back within seconds of it.
+      const backoff = new Backoff(500, 5000);
       while (!signal.aborted) {
         this.session = new Session({
           client,

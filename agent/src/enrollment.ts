@@ -16,7 +16,18 @@ export interface EnrollmentOptions {
   readonly joinToken?: string | undefined;
 }
 
-/** The credential, or undefined when `signal` aborted first. Throws when enrollment is refused. */
+/**
+ * The controller refused the join token (used, expired, unknown): trying again cannot help. The
+ * agent exits with EX_CONFIG (78), which the systemd unit does not restart on.
+ */
+export class EnrollmentRefused extends Error {
+  static readonly EXIT_CODE = 78;
+  constructor(reason: string) {
+    super(`enrollment refused: ${reason}; create a new join token with 'hostplane host token create' and start the agent with it (--join-token)`);
+  }
+}
+
+/** The credential, or undefined when `signal` aborted first. Throws EnrollmentRefused when refused. */
 export async function ensureCredential(client: AgentClient, opts: EnrollmentOptions, log: Logger, signal: AbortSignal): Promise<StoredCredential | undefined> {
   const stored = await loadCredential(opts.stateDir);
   if (stored) {
@@ -39,7 +50,7 @@ export async function ensureCredential(client: AgentClient, opts: EnrollmentOpti
       return c;
     } catch (err) {
       const e = err as ServiceError;
-      if (e.code !== status.UNAVAILABLE && e.code !== status.DEADLINE_EXCEEDED) throw new Error(`enrollment refused: ${e.details ?? e.message}`);
+      if (e.code !== status.UNAVAILABLE && e.code !== status.DEADLINE_EXCEEDED) throw new EnrollmentRefused(e.details ?? e.message);
       const delay = backoff.next();
       log.warn({ component: 'enroll', err: e.details, retryInMs: delay }, 'controller unreachable; retrying enrollment');
       await sleep(delay, signal);

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { validate } from 'node-cron';
 import { validateHostName } from '@hostplane/shared';
 import { detectCapabilities, parseReserve } from './detect/index.js';
+import { EnrollmentRefused } from './enrollment.js';
 import { DEFAULT_CONFIG_FILE, loadHostLayout } from './host-layout.js';
 import { AgentRunner, siteUsersFor, type AgentConfig } from './agent-runner.js';
 import { AGENT_VERSION } from './version.js';
@@ -146,6 +147,6 @@ export async function main(args = process.argv.slice(2), env = process.env): Pro
   } catch (err) {
     log.error({ component: 'agent', err: (err as Error).message }, 'agent failed');
     process.stderr.write(`hostplane-agent: ${(err as Error).message}\n`);
-    process.exitCode = 1;
+    process.exitCode = err instanceof EnrollmentRefused ? EnrollmentRefused.EXIT_CODE : 1;
   }
 }
