@@ -6,14 +6,13 @@
  * as the controller does and shows values back in the units users type (`10G`, `unlimited`).
  */
 import {
-  InvalidArgumentError,
   PROPERTIES,
   PROPERTY_KEYS,
-  checkKeyContext,
   formatValue,
-  parseAssignment,
+  parseChangeFlags,
   valueFromProto,
   valueToProto,
+  type ChangeContext,
   type Value as SharedValue,
 } from '@hostplane/shared';
 import type { Value } from '@hostplane/proto/hostplane/v1/values.js';
@@ -68,31 +67,21 @@ export function orderedKeys(...maps: readonly (ValueMap | undefined)[]): string[
 }
 
 /** Where the values go; `any` (a plan update, whose kind the CLI does not know) checks keys only. */
-export type SetContext = 'plan' | 'addon' | 'subscription' | 'reseller' | 'any';
+export type SetContext = ChangeContext;
 
 /**
- * Parses repeated `--set key=value` and `--unset key` flags against the catalogue, before any call.
- * Throws InvalidArgumentError naming the key: unknown key, bad value, a key given twice, a key both
- * set and unset, or (for add-ons) a key marked "not in add-ons".
+ * Parses repeated `--set key=value` and `--unset key` flags against the catalogue, before any call
+ * (the shared change parser), into the proto values the API takes. Throws InvalidArgumentError
+ * naming the key: unknown key, bad value, a key given twice, a key both set and unset, or (for
+ * add-ons) a key marked "not in add-ons".
  */
 export function parseChanges(
   sets: readonly string[],
   unsets: readonly string[] = [],
   context: SetContext = 'any',
 ): { set: ValueMap; unset: string[] } {
+  const changes = parseChangeFlags(sets, unsets, context);
   const set: ValueMap = {};
-  for (const text of sets) {
-    const [key, value] = parseAssignment(text);
-    if (key in set) throw new InvalidArgumentError(key, `${key}: given twice with --set`);
-    if (context !== 'any') checkKeyContext(key, context);
-    set[key] = toProtoValue(value);
-  }
-  const unset: string[] = [];
-  for (const raw of unsets) {
-    const key = raw.trim();
-    if (!PROPERTIES.has(key)) throw new InvalidArgumentError(key, `unknown property '${key}' given to --unset`);
-    if (key in set) throw new InvalidArgumentError(key, `${key}: both set and unset`);
-    if (!unset.includes(key)) unset.push(key);
-  }
-  return { set, unset };
+  for (const [key, value] of Object.entries(changes.set)) set[key] = toProtoValue(value);
+  return { set, unset: [...changes.unset] };
 }

@@ -9,3 +9,4 @@ export * from './versions.js';
 export * from './component-order.js';
 export * from './statuses.js';
 export * from './events.js';
+export * from './catalogue/changes.js';

@@ -4,9 +4,11 @@ import {
   ConflictError,
   FailedPreconditionError,
   InvalidArgumentError,
-  PROPERTIES,
+  applyChanges,
+  parseChanges,
   parseValues,
   validatePlanName,
+  type Changes,
   type Values,
   type ValuesContext,
 } from '@hostplane/shared';
@@ -94,14 +96,9 @@ export function updatePlan(ctx: Context, name: string, input: UpdatePlanInput): 
     if (input.expectedVersion !== undefined && input.expectedVersion !== 0 && input.expectedVersion !== plan.version) {
       throw new ConflictError('plan', plan.name, input.expectedVersion, plan.version);
     }
-    const set = parseValues(input.set ?? {}, valuesContext(plan.kind));
-    const unset = input.unset ?? [];
-    for (const key of unset) {
-      if (!PROPERTIES.has(key)) throw new InvalidArgumentError(key, `unknown property '${key}'`);
-    }
-    const values = { ...plan.values, ...set };
-    for (const key of unset) delete values[key];
-    if (plan.kind === 'reseller') return updateResellerPlan(ctx, plan, values, Object.keys(set), unset);
+    const changes = parseChanges(input, valuesContext(plan.kind));
+    const values = applyChanges(plan.values, changes);
+    if (plan.kind === 'reseller') return updateResellerPlan(ctx, plan, values, changes);
     const guard = planAllocationGuard(ctx, plan.id);
     const updated = ctx.plans.update(plan.id, values, ctx.nowIso());
     const rows = plan.kind === 'addon' ? ctx.subscriptions.bulkByAddon(plan.id) : ctx.subscriptions.bulkByPlan(plan.id);
@@ -120,8 +117,8 @@ export function updatePlan(ctx: Context, name: string, input: UpdatePlanInput): 
       entity: plan.name,
       data: {
         version: updated.version,
-        set: Object.keys(set),
-        unset,
+        set: Object.keys(changes.set),
+        unset: changes.unset,
         synced,
         unsynced: unsynced.length,
         skippedLocked: skipped.length,
@@ -132,10 +129,10 @@ export function updatePlan(ctx: Context, name: string, input: UpdatePlanInput): 
 }
 
 /** Update & Sync of a reseller plan: the summary counts resellers (synced, unsynced, skipped as locked). */
-function updateResellerPlan(ctx: Context, plan: PlanRecord, values: Values, set: string[], unset: string[]): SyncSummary {
+function updateResellerPlan(ctx: Context, plan: PlanRecord, values: Values, changes: Changes): SyncSummary {
   const updated = ctx.plans.update(plan.id, values, ctx.nowIso());
   const { synced, unsynced, skippedLocked } = syncResellersOfPlan(ctx, plan.id);
-  ctx.record({ type: 'plan.updated', entity: plan.name, data: { version: updated.version, set, unset, synced, unsynced: unsynced.length, skippedLocked: skippedLocked.length } });
+  ctx.record({ type: 'plan.updated', entity: plan.name, data: { version: updated.version, set: Object.keys(changes.set), unset: changes.unset, synced, unsynced: unsynced.length, skippedLocked: skippedLocked.length } });
   return { plan: planView(updated, ctx.plans.usageCount(plan.id)), synced, unsynced, skippedLocked, pushed: 0 };
 }
 

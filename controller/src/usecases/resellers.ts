@@ -7,8 +7,8 @@ import {
   AlreadyExistsError,
   FailedPreconditionError,
   InvalidArgumentError,
-  PROPERTIES,
-  parseValues,
+  applyChanges,
+  parseChanges,
   validateEmail,
   validateLogin,
   type Values,
@@ -163,19 +163,10 @@ export interface CustomizeResellerInput {
 export function customizeReseller(ctx: Context, login: string, input: CustomizeResellerInput): ResellerView {
   return ctx.tx(() => {
     const r = findReseller(ctx, login, 'login');
-    const set = parseValues(input.set ?? {}, 'reseller');
-    const unset = input.unset ?? [];
-    for (const key of unset) {
-      if (!PROPERTIES.has(key)) throw new InvalidArgumentError(key, `unknown property '${key}'`);
-    }
-    if (Object.keys(set).length === 0 && unset.length === 0) {
-      throw new InvalidArgumentError('set', 'set: nothing to change: give at least one key=value');
-    }
-    const current = evaluateResellerRecord(ctx, r, {}).effectiveValues;
-    const own = { ...current, ...set };
-    for (const key of unset) delete own[key];
+    const changes = parseChanges(input, 'reseller', { required: true });
+    const own = applyChanges(evaluateResellerRecord(ctx, r, {}).effectiveValues, changes);
     refreshReseller(ctx, r, { locked: true, ownValues: own });
-    ctx.record({ type: 'reseller.updated', entity: r.login, data: { operation: 'customize', set: Object.keys(set), unset } });
+    ctx.record({ type: 'reseller.updated', entity: r.login, data: { operation: 'customize', set: Object.keys(changes.set), unset: changes.unset } });
     reevaluateResellerSubscriptions(ctx, r.id);
     return resellerView(ctx, ctx.resellers.byId(r.id)!);
   });
