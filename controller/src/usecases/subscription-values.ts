@@ -2,14 +2,14 @@
  * A subscription's values: Sync (report), Accept (the seed's OK), Customize (admin or as customer),
  * Unlock and Sync.
  */
-import { FailedPreconditionError, InvalidArgumentError, PermissionDeniedError, PROPERTIES, parseValues } from '@hostplane/shared';
+import { FailedPreconditionError, InvalidArgumentError, PermissionDeniedError, PROPERTIES, applyChanges, parseChanges } from '@hostplane/shared';
 import { conflictsFingerprint, isDelegated, type Conflict, type SyncStatus } from '../domain/index.js';
 import { toData } from '../store/index.js';
 import type { Context } from './context.js';
-import { customerAllocationGuard } from './allocation.js';
 import { findSubscription } from './lookup.js';
+import { mutateSubscription } from './mutate-subscription.js';
 import { refresh, save } from './persist.js';
-import { SubscriptionViews, type SubscriptionView } from './views.js';
+import type { SubscriptionView } from './views.js';
 
 export interface SyncReport {
   readonly name: string;
@@ -36,11 +36,8 @@ export function syncSubscription(ctx: Context, name: string): SyncReport {
  * the subscription is locked. Refused when the conflicts no longer match `fingerprint`.
  */
 export function acceptConflicts(ctx: Context, name: string, fingerprint: string): SubscriptionView {
-  return ctx.tx(() => {
-    const before = findSubscription(ctx, name);
-    const guard = customerAllocationGuard(ctx, before.customer_id);
-    const d = toData(before);
-    const e = refresh(ctx, d);
+  return mutateSubscription(ctx, name, ({ d, evaluate }) => {
+    const e = evaluate();
     if (!fingerprint) throw new InvalidArgumentError('fingerprint', 'fingerprint is required: take it from the sync report');
     if (d.conflicts.length === 0) throw new FailedPreconditionError(`subscription '${d.name}' has no conflicts to accept`);
     if (conflictsFingerprint(d.conflicts) !== fingerprint) {
@@ -53,11 +50,7 @@ export function acceptConflicts(ctx: Context, name: string, fingerprint: string)
     }
     d.ownValues = own;
     d.locked = d.planId !== null;
-    refresh(ctx, d);
-    ctx.record({ type: 'subscription.updated', entity: d.name, data: { operation: 'accept', properties: d.conflicts.map((c) => c.property) } });
-    save(ctx, before, d);
-    guard.check();
-    return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
+    return { update: { operation: 'accept', properties: d.conflicts.map((c) => c.property) } };
   });
 }
 
@@ -74,65 +67,39 @@ export interface CustomizeInput {
  * only properties delegated by a granted permission may change, and the subscription stays synced.
  */
 export function customizeSubscription(ctx: Context, name: string, input: CustomizeInput): SubscriptionView {
-  return ctx.tx(() => {
-    const before = findSubscription(ctx, name);
-    const guard = customerAllocationGuard(ctx, before.customer_id);
-    const d = toData(before);
-    const e = refresh(ctx, d);
-    const set = parseValues(input.set ?? {}, 'subscription');
-    const unset = input.unset ?? [];
-    for (const key of unset) {
-      if (!PROPERTIES.has(key)) throw new InvalidArgumentError(key, `unknown property '${key}'`);
-    }
-    if (Object.keys(set).length === 0 && unset.length === 0) {
-      throw new InvalidArgumentError('set', 'set: nothing to change: give at least one key=value');
-    }
+  return mutateSubscription(ctx, name, ({ d, evaluate }) => {
+    const e = evaluate();
+    const changes = parseChanges(input, 'subscription', { required: true });
+    const update = { set: Object.keys(changes.set), unset: changes.unset };
     const followsOwn = d.planId === null || d.locked;
-    if (input.asCustomer) {
-      const granted = followsOwn ? e.desiredValues : e.planValues!;
-      for (const key of [...Object.keys(set), ...unset]) {
-        if (!isDelegated(granted, key)) {
-          const by = PROPERTIES.get(key)!.delegatedBy;
-          throw new PermissionDeniedError(
-            by ? `${key} is not delegated to the customer: the plan does not grant ${by}` : `${key} cannot be changed by the customer`,
-          );
-        }
-      }
-      d.subscriberValues = { ...d.subscriberValues, ...set };
-      for (const key of unset) delete d.subscriberValues[key];
-      if (followsOwn) {
-        d.ownValues = { ...d.ownValues, ...set };
-        for (const key of unset) delete d.ownValues[key];
-      }
-    } else {
-      const own = { ...(followsOwn ? d.ownValues! : e.desiredValues), ...set };
-      for (const key of unset) delete own[key];
-      d.ownValues = own;
+    if (!input.asCustomer) {
+      d.ownValues = applyChanges(followsOwn ? d.ownValues! : e.desiredValues, changes);
       d.locked = d.planId !== null;
+      return { update: { operation: 'customize', ...update } };
     }
-    refresh(ctx, d);
-    const onBehalfOf = input.asCustomer ? ctx.customers.byId(d.customerId)?.login : undefined;
-    ctx.record({ type: 'subscription.updated', entity: d.name, data: { operation: input.asCustomer ? 'customize-as-customer' : 'customize', set: Object.keys(set), unset } }, onBehalfOf);
-    save(ctx, before, d);
-    guard.check();
-    return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
+    const granted = followsOwn ? e.desiredValues : e.planValues!;
+    for (const key of [...update.set, ...update.unset]) {
+      if (!isDelegated(granted, key)) {
+        const by = PROPERTIES.get(key)!.delegatedBy;
+        throw new PermissionDeniedError(
+          by ? `${key} is not delegated to the customer: the plan does not grant ${by}` : `${key} cannot be changed by the customer`,
+        );
+      }
+    }
+    d.subscriberValues = applyChanges(d.subscriberValues, changes);
+    if (followsOwn) d.ownValues = applyChanges(d.ownValues ?? {}, changes);
+    return { update: { operation: 'customize-as-customer', ...update }, onBehalfOf: ctx.customers.byId(d.customerId)?.login };
   });
 }
 
 /** Unlock and Sync: drop own values and follow the plan again; may end unsynced. */
 export function unlockSubscription(ctx: Context, name: string): SubscriptionView {
-  return ctx.tx(() => {
-    const before = findSubscription(ctx, name);
-    const guard = customerAllocationGuard(ctx, before.customer_id);
-    const d = toData(before);
+  return mutateSubscription(ctx, name, ({ d }) => {
     if (d.planId === null) {
       throw new FailedPreconditionError(`subscription '${d.name}' is custom: it has no plan to sync with; switch it to a plan instead`);
     }
     d.locked = false;
     d.ownValues = null;
-    refresh(ctx, d);
-    save(ctx, before, d);
-    guard.check();
-    return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(d.id)!);
+    return undefined; // its transition events (unlocked, then synced or unsynced) say what it did
   });
 }
