@@ -4,7 +4,7 @@
  */
 import type { CapabilityReport } from '@hostplane/shared';
 import type { HostState } from './domain/index.js';
-import { openDatabase, type Db } from './store/index.js';
+import { openDatabase, SqliteStore, type Db } from './store/index.js';
 import * as uc from './usecases/index.js';
 
 export class ControllerCore {
@@ -13,7 +13,7 @@ export class ControllerCore {
   syncObserver?: (operation: string, seconds: number) => void;
 
   constructor(db: Db, clock: uc.Clock = uc.systemClock) {
-    this.ctx = new uc.Context(db, clock);
+    this.ctx = new uc.Context(new SqliteStore(db), clock);
   }
 
   /** Opens (creating and migrating as needed) the SQLite store at `file`. */
@@ -22,7 +22,7 @@ export class ControllerCore {
   }
 
   close(): void {
-    this.ctx.db.close();
+    this.ctx.store.close();
   }
 
   private timed<T>(operation: string, fn: () => T): T {
@@ -108,6 +108,11 @@ export class ControllerCore {
   /** The oldest and newest retained event ids (0 when none). */
   eventIdRange = () => ({ oldest: this.ctx.events.minId(), newest: this.ctx.events.maxId() });
   onEvents = (listener: () => void) => this.ctx.onEvents(listener);
+  /** Events not yet delivered to NATS. */
+  eventBacklog = () => this.ctx.events.backlog();
+
+  // Metrics (read models)
+  subscriptionCounts = () => this.ctx.subscriptions.countsByStatus();
   /** Hears of hosts whose desired state changed, once committed (the sessions push to their agents). */
   onHostsChanged = (listener: (hostIds: ReadonlySet<number>) => void) => this.ctx.onHostsChanged(listener);
 }

@@ -2,6 +2,7 @@
  * Prometheus metrics on an HTTP `/metrics` endpoint (prom-client): subscriptions by sync status and
  * state, hosts by state, connected agents, event backlog, per-host sync lag, sync durations.
  */
+import { HOST_STATES } from './domain/index.js';
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { ControllerCore } from './core.js';
@@ -21,7 +22,7 @@ export class ControllerMetrics {
       registers: [registry],
       collect() {
         this.reset();
-        for (const r of core.ctx.subscriptions.countsByStatus()) this.set({ sync_status: r.sync_status, state: r.state }, r.n);
+        for (const r of core.subscriptionCounts()) this.set({ sync_status: r.sync_status, state: r.state }, r.n);
       },
     });
     new Gauge({
@@ -31,8 +32,8 @@ export class ControllerMetrics {
       registers: [registry],
       collect() {
         this.reset();
-        for (const state of ['ready', 'unknown', 'maintenance', 'incompatible']) this.set({ state }, 0);
-        for (const h of core.ctx.hosts.list()) this.inc({ state: h.state });
+        for (const state of HOST_STATES) this.set({ state }, 0);
+        for (const h of core.listHosts()) this.inc({ state: h.state });
       },
     });
     new Gauge({
@@ -42,7 +43,7 @@ export class ControllerMetrics {
       registers: [registry],
       collect() {
         this.reset();
-        for (const h of core.ctx.hosts.list()) this.set({ host: h.name }, Math.max(0, h.revision - h.observedRevision));
+        for (const h of core.listHosts()) this.set({ host: h.name }, Math.max(0, h.revision - h.observedRevision));
       },
     });
     new Gauge({
@@ -50,7 +51,7 @@ export class ControllerMetrics {
       help: 'Events not yet delivered to NATS',
       registers: [registry],
       collect() {
-        this.set(core.ctx.events.backlog());
+        this.set(core.eventBacklog());
       },
     });
     new Gauge({

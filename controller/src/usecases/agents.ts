@@ -93,14 +93,14 @@ export function desiredState(ctx: Context, hostId: number, afterRevision = 0): D
     const host = ctx.hosts.byId(hostId);
     if (!host) return { revision: 0, upserts: [], removals: [] };
     const sets = ctx.valueSets.batch();
-    const upserts = ctx.subscriptions.desiredForHost(hostId, afterRevision).map((r) => ({
+    const upserts = ctx.delivery.desiredForHost(hostId, afterRevision).map((r) => ({
       name: r.name,
       generation: r.generation,
       state: stateOf(parseReasons(r.suspension_reasons)),
       valuesJson: sets.json(r.provided_set),
       valueSet: r.provided_set,
     }));
-    const removals = afterRevision > 0 ? ctx.subscriptions.removalsForHost(hostId, afterRevision) : [];
+    const removals = afterRevision > 0 ? ctx.delivery.removalsForHost(hostId, afterRevision) : [];
     return { revision: host.revision, upserts, removals };
   });
 }
@@ -130,12 +130,12 @@ export function recordAcks(ctx: Context, acks: readonly Ack[]): void {
       ctx.hosts.setObservedRevision(ack.hostId, ack.observedRevision);
       ctx.hosts.touchHeartbeat(ack.hostId, now);
       // Level-based: the agent realized every subscription of the host up to that revision...
-      ctx.subscriptions.markApplied(ack.hostId, ack.observedRevision);
+      ctx.delivery.markApplied(ack.hostId, ack.observedRevision);
       // ...except those it reports as failed (or at another generation), recorded one by one. A
       // reported system user is kept; an empty one leaves the last reported in place.
       for (const r of ack.results) {
-        if (r.error) ctx.subscriptions.recordApplyResult(ack.hostId, r.name, r.appliedGeneration, r.error);
-        if (r.systemUser) ctx.subscriptions.recordSystemUser(ack.hostId, r.name, r.systemUser);
+        if (r.error) ctx.delivery.recordApplyResult(ack.hostId, r.name, r.appliedGeneration, r.error);
+        if (r.systemUser) ctx.delivery.recordSystemUser(ack.hostId, r.name, r.systemUser);
       }
     }
   });

@@ -1,7 +1,19 @@
 /** What every use case works with: the store's tables, a clock, and one transaction per call. */
 import type { HostplaneEvent } from '@hostplane/shared';
 import type { Db } from '../store/db.js';
-import { CustomerStore, EventStore, HostStore, PlanStore, ResellerStore, SubscriptionStore, TokenStore, ValueSetStore } from '../store/index.js';
+import {
+  SqliteStore,
+  type CustomerTable,
+  type DeliveryTable,
+  type EventTable,
+  type HostTable,
+  type PlanTable,
+  type ResellerTable,
+  type Store,
+  type SubscriptionTable,
+  type TokenTable,
+  type ValueSetTable,
+} from '../store/index.js';
 
 export interface Clock {
   now(): Date;
@@ -27,29 +39,38 @@ class PreviewRollback extends Error {
 }
 
 export class Context {
-  readonly plans: PlanStore;
-  readonly customers: CustomerStore;
-  readonly resellers: ResellerStore;
-  readonly hosts: HostStore;
-  readonly subscriptions: SubscriptionStore;
-  readonly valueSets: ValueSetStore;
-  readonly tokens: TokenStore;
-  readonly events: EventStore;
+  readonly plans: PlanTable;
+  readonly customers: CustomerTable;
+  readonly resellers: ResellerTable;
+  readonly hosts: HostTable;
+  readonly subscriptions: SubscriptionTable;
+  readonly delivery: DeliveryTable;
+  readonly valueSets: ValueSetTable;
+  readonly tokens: TokenTable;
+  readonly events: EventTable;
   /** Who is acting: set around each call by the API (`as`); `system` for jobs and agents. */
   actor: Actor = SYSTEM;
 
+  /** The store: the use cases know only its interface (`Store`); SQLite is the embedded default. */
   constructor(
-    readonly db: Db,
+    readonly store: Store,
     readonly clock: Clock = systemClock,
   ) {
-    this.plans = new PlanStore(db);
-    this.customers = new CustomerStore(db);
-    this.resellers = new ResellerStore(db);
-    this.hosts = new HostStore(db);
-    this.subscriptions = new SubscriptionStore(db);
-    this.valueSets = new ValueSetStore(db);
-    this.tokens = new TokenStore(db);
-    this.events = new EventStore(db);
+    this.plans = store.plans;
+    this.customers = store.customers;
+    this.resellers = store.resellers;
+    this.hosts = store.hosts;
+    this.subscriptions = store.subscriptions;
+    this.delivery = store.delivery;
+    this.valueSets = store.valueSets;
+    this.tokens = store.tokens;
+    this.events = store.events;
+  }
+
+  /** The SQLite connection of the embedded store (tests, benchmarks and SQLite-only tooling). */
+  get db(): Db {
+    if (!(this.store instanceof SqliteStore)) throw new Error('this controller does not run on the embedded SQLite store');
+    return this.store.db;
   }
 
   private depth = 0;
@@ -66,7 +87,7 @@ export class Context {
     this.depth++;
     let result: T;
     try {
-      result = this.db.transaction(fn)();
+      result = this.store.transaction(fn);
     } catch (err) {
       this.depth--;
       // An inner savepoint's changes roll back with it, but a change already recorded by a

@@ -116,7 +116,7 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
     };
     refresh(ctx, d);
     d.revision = new RevisionBumper(ctx).revisionFor(host.id);
-    ctx.subscriptions.clearRemoval(name);
+    ctx.delivery.clearRemoval(name);
     const id = ctx.subscriptions.insert(d, ctx.valueSets.batch(), now.toISOString());
     guard.check();
     ctx.record({
@@ -176,7 +176,7 @@ export function deleteSubscription(ctx: Context, name: string): void {
     const guard = customerAllocationGuard(ctx, row.customer_id);
     ctx.subscriptions.delete(row.id);
     guard.check();
-    ctx.subscriptions.recordRemoval(row.host_id, row.name, new RevisionBumper(ctx).revisionFor(row.host_id));
+    ctx.delivery.recordRemoval(row.host_id, row.name, new RevisionBumper(ctx).revisionFor(row.host_id));
     ctx.record({ type: 'subscription.deleted', entity: row.name, data: {} });
   });
 }
