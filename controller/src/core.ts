@@ -91,6 +91,14 @@ export class ControllerCore {
   createJoinToken = (ttlSeconds?: number) => this.ctx.tx(() => uc.createJoinToken(this.ctx, ttlSeconds));
   listJoinTokens = (includeSpent: boolean) => uc.listJoinTokens(this.ctx, includeSpent);
 
+  // Who calls
+  authenticate = (token: string | undefined) => uc.authenticate(this.ctx, token);
+  authenticateAgent = (credential: string | undefined) => uc.authenticateAgent(this.ctx, credential);
+  /** A reseller's call: its reseller, once the call is known to touch only that reseller's own entities. */
+  authorizeReseller = (login: string | null, method: string, request: unknown) => uc.authorizeReseller(this.ctx, login, method, request);
+  /** Runs `fn` with `actor` recorded as the author of its events. */
+  as = <T>(actor: uc.Actor, fn: () => T): T => this.ctx.as(actor, fn);
+
   // Agents (their sessions)
   enrollHost = (joinToken: string, hostName: string) => uc.enrollHost(this.ctx, joinToken, hostName);
   agentHello = (hostId: number, agentVersion: string, protocolVersion: number) => uc.agentHello(this.ctx, hostId, agentVersion, protocolVersion);

@@ -20,9 +20,8 @@ import type { ControllerCore } from '../core.js';
 import type { JobSettings } from '../jobs.js';
 import type { Logger } from '../logger.js';
 import type { HostRecord } from '../store/index.js';
-import { authenticate, authenticateAgent, type Actor, type Principal } from '../usecases/index.js';
+import type { Actor, Principal } from '../usecases/index.js';
 import { toGrpcError, type GrpcError } from './errors.js';
-import { authorizeReseller } from './scope.js';
 
 /** What the Admin API needs from the agent side (connected sessions), when there is one. */
 export interface AgentDirectory {
@@ -107,14 +106,14 @@ class Call {
  */
 function admit(deps: ApiDeps, call: Call, metadata: Metadata, access: Access, request: unknown): { principal: Principal; actor: Actor } | undefined {
   if (access === 'none') return undefined;
-  const principal = authenticate(deps.core.ctx, bearerToken(metadata));
+  const principal = deps.core.authenticate(bearerToken(metadata));
   call.caller = { actor: principal.name };
   if (principal.role !== 'admin' && !(access === 'admin' && principal.role === 'reseller')) {
     throw new PermissionDeniedError(`token '${principal.name}' (${principal.role}) may not use ${access === 'admin' ? 'the admin API' : call.method}`);
   }
   const asReseller = principal.role === 'admin' ? asResellerOf(metadata) : undefined;
   const login = principal.role === 'reseller' ? principal.subject : asReseller;
-  const resellerId = login !== undefined ? authorizeReseller(deps.core.ctx, login, call.method, request).id : undefined;
+  const resellerId = login !== undefined ? deps.core.authorizeReseller(login, call.method, request).id : undefined;
   const actor: Actor =
     resellerId === undefined ? { name: principal.name } : { name: principal.name, resellerId, ...(asReseller ? { onBehalfOf: asReseller } : {}) };
   return { principal, actor };
@@ -132,7 +131,7 @@ export function unary<Req, Res>(
     try {
       const admitted = admit(deps, call, grpcCall.metadata, options.access ?? 'admin', grpcCall.request);
       const run = () => fn(grpcCall.request, admitted?.principal as Principal, grpcCall);
-      Promise.resolve(admitted ? deps.core.ctx.as(admitted.actor, run) : run()).then(
+      Promise.resolve(admitted ? deps.core.as(admitted.actor, run) : run()).then(
         (res) => {
           call.ok();
           callback(null, res);
@@ -159,7 +158,7 @@ export function serverStream<Req, Res>(
     const call = new Call(deps, method, 'admin-api');
     try {
       const admitted = admit(deps, call, grpcCall.metadata, options.access ?? 'admin-only', grpcCall.request);
-      deps.core.ctx.as(admitted!.actor, () => fn(grpcCall.request, admitted!.principal, grpcCall));
+      deps.core.as(admitted!.actor, () => fn(grpcCall.request, admitted!.principal, grpcCall));
       call.ok();
     } catch (err) {
       grpcCall.emit('error', call.failed(err));
@@ -183,7 +182,7 @@ export function agentStream<Req, Res>(
     };
     let host: HostRecord;
     try {
-      host = authenticateAgent(deps.core.ctx, bearerToken(grpcCall.metadata));
+      host = deps.core.authenticateAgent(bearerToken(grpcCall.metadata));
       call.caller = { host: host.name };
     } catch (err) {
       fail(err);

@@ -14,3 +14,4 @@ export * from './events.js';
 export * from './maintenance.js';
 export * from './allocation.js';
 export * from './resellers.js';
+export * from './reseller-scope.js';

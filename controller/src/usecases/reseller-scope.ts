@@ -5,7 +5,7 @@
  * filtered by the use cases through the acting principal (`Actor.resellerId`).
  */
 import { PermissionDeniedError } from '@hostplane/shared';
-import type { Context } from '../usecases/index.js';
+import type { Context } from './context.js';
 import type { ResellerRecord } from '../store/index.js';
 
 /** Checks (and may complete) a reseller's request; throws PermissionDeniedError. */
