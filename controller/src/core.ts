@@ -92,6 +92,7 @@ export class ControllerCore {
   listJoinTokens = (includeSpent: boolean) => uc.listJoinTokens(this.ctx, includeSpent);
 
   // Who calls
+  ensureAdminToken = (secret: string) => this.ctx.tx(() => uc.ensureAdminToken(this.ctx, secret));
   authenticate = (token: string | undefined) => uc.authenticate(this.ctx, token);
   authenticateAgent = (credential: string | undefined) => uc.authenticateAgent(this.ctx, credential);
   /** A reseller's call: its reseller, once the call is known to touch only that reseller's own entities. */
@@ -118,6 +119,9 @@ export class ControllerCore {
   onEvents = (listener: () => void) => this.ctx.onEvents(listener);
   /** Events not yet delivered to NATS. */
   eventBacklog = () => this.ctx.events.backlog();
+  /** The oldest events not yet delivered to NATS, in order (the outbox). */
+  unpublishedEvents = (limit: number) => this.ctx.events.unpublished(limit);
+  markEventPublished = (id: number) => this.ctx.tx(() => this.ctx.events.markPublished(id, this.ctx.nowIso()));
 
   // Metrics (read models)
   subscriptionCounts = () => this.ctx.subscriptions.countsByStatus();

@@ -16,7 +16,7 @@ import { ControllerMetrics } from './metrics.js';
 import { Scheduler } from './scheduler.js';
 import { ControllerCore } from './core.js';
 import { createLogger } from './logger.js';
-import { ensureAdminToken, newSecret } from './usecases/index.js';
+import { newSecret } from './usecases/index.js';
 
 const USAGE = `Usage: hostplane-controller [options]
 
@@ -117,7 +117,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   try {
     const admin = adminSecret(config, env);
     tokenFile = admin.file;
-    core.ctx.tx(() => ensureAdminToken(core.ctx, admin.secret));
+    core.ensureAdminToken(admin.secret);
   } catch (err) {
     process.stderr.write(`hostplane-controller: ${isHostplaneError(err) ? err.message : String(err)}\n`);
     core.close();

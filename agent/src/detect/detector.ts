@@ -33,10 +33,5 @@ export interface DetectEnv {
 export interface Detector {
   /** Stable name, used in errors and logs (`php`, `disk`, …). */
   readonly name: string;
-  /**
-   * How often this detector needs to run, in milliseconds, for a scheduler that runs detectors
-   * separately; undefined means every detection cycle. `detectCapabilities` always runs them all.
-   */
-  readonly intervalMs?: number;
   detect(env: DetectEnv): Promise<Finding>;
 }

@@ -23,7 +23,6 @@ export class DetectorTimeoutError extends Error {
 export function guard(detector: Detector, options: GuardOptions): Detector {
   return {
     name: detector.name,
-    ...(detector.intervalMs !== undefined ? { intervalMs: detector.intervalMs } : {}),
     async detect(env: DetectEnv): Promise<Finding> {
       for (let attempt = 0; ; attempt++) {
         try {

@@ -21,7 +21,6 @@ export interface VersionProbeSpec {
   readonly captureStdin?: boolean;
   /** `undefined` when the output is not this component's banner; otherwise its version, if printed. */
   parse(output: ProbeOutput): { readonly version?: string | undefined } | undefined;
-  readonly intervalMs?: number;
 }
 
 export function nameMatcher(names: readonly string[] | RegExp): (name: string) => boolean {
@@ -32,7 +31,6 @@ export function versionProbe(spec: VersionProbeSpec): Detector {
   const accept = nameMatcher(spec.names);
   return {
     name: spec.component,
-    ...(spec.intervalMs !== undefined ? { intervalMs: spec.intervalMs } : {}),
     async detect(env: DetectEnv): Promise<Finding> {
       const executables = await env.executables(accept);
       const found = await Promise.all(

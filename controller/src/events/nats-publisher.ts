@@ -47,7 +47,7 @@ export class NatsPublisher {
   start(): void {
     if (this.running) return;
     this.running = true;
-    this.unsubscribe = this.core.ctx.onEvents(() => this.poke());
+    this.unsubscribe = this.core.onEvents(() => this.poke());
     this.loop = this.run();
   }
 
@@ -88,7 +88,7 @@ export class NatsPublisher {
         if (this.running) await this.sleep(1000);
       } catch (err) {
         if (!this.running) break;
-        this.log.warn({ component: 'nats', url: this.url, err: (err as Error).message, backlog: this.core.ctx.events.backlog() }, 'NATS unavailable; events stay in the outbox');
+        this.log.warn({ component: 'nats', url: this.url, err: (err as Error).message, backlog: this.core.eventBacklog() }, 'NATS unavailable; events stay in the outbox');
         await this.nc?.close().catch(() => undefined);
         this.nc = null;
         await this.sleep(backoff);
@@ -112,14 +112,13 @@ export class NatsPublisher {
   }
 
   private async drain(js: JetStreamClient): Promise<void> {
-    const events = this.core.ctx.events;
     for (;;) {
       if (!this.running) return;
-      const batch = events.unpublished(BATCH);
+      const batch = this.core.unpublishedEvents(BATCH);
       if (batch.length === 0) return;
       for (const e of batch) {
         await js.publish(eventSubject(e.type), eventBody(e), { msgID: String(e.id) });
-        events.markPublished(e.id, this.core.ctx.nowIso());
+        this.core.markEventPublished(e.id);
         this.delivered++;
       }
     }

@@ -1,4 +1,4 @@
-/** The resellers table: reseller accounts, each on a reseller plan (SPEC §6). */
+/** The resellers table: reseller accounts, each on a reseller plan that caps their allocation. */
 import type { Values } from '@hostplane/shared';
 import type { Conflict, ResellerSyncStatus } from '../domain/index.js';
 import type { Db } from './db.js';
