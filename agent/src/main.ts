@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { validate } from 'node-cron';
-import { validateHostName } from '@hostplane/shared';
+import { isLoopbackAddress, splitHostPort, validateHostName } from '@hostplane/shared';
 import { detectCapabilities, parseReserve } from './detect/index.js';
 import { EnrollmentRefused } from './enrollment.js';
 import { DEFAULT_CONFIG_FILE, loadHostLayout } from './host-layout.js';
@@ -34,7 +34,10 @@ Options:
   --probe-path DIRS        ':'-separated directories searched for component executables; replaces
                            the default (the usual sbin/bin directories and vendor PHP directories)
   --reserve SIZE|PCT       disk kept out of allocation (default 5%), e.g. 10G or 5%
-  --ca FILE                PEM CA bundle: talk TLS to the controller and verify it (env HOSTPLANE_CA)
+  --ca FILE                PEM CA bundle: talk TLS to the controller and verify it (env HOSTPLANE_CA);
+                           needed for a controller that is not on this machine (loopback)
+  --insecure               talk plaintext to a non-loopback controller (env HOSTPLANE_INSECURE=1):
+                           anyone on the path could then pose as the controller
   --heartbeat-seconds N    default 10
   --detect-schedule CRON   periodic detection (node-cron, with seconds; default "0 */5 * * * *")
   --detect                 detect once, print the capability report as JSON, and exit
@@ -72,6 +75,7 @@ export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): ParsedAg
       'probe-path': { type: 'string' },
       reserve: { type: 'string' },
       ca: { type: 'string' },
+      insecure: { type: 'boolean' },
       'heartbeat-seconds': { type: 'string' },
       'detect-schedule': { type: 'string' },
       detect: { type: 'boolean' },
@@ -94,6 +98,15 @@ export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): ParsedAg
   });
   const controller = values.controller ?? env.HOSTPLANE_CONTROLLER;
   if (!controller && !base.detectOnly && !base.printConfig) throw new Error('--controller is required');
+  const caFile = values.ca ?? env.HOSTPLANE_CA;
+  const insecure = values.insecure ?? (env.HOSTPLANE_INSECURE === '1' || env.HOSTPLANE_INSECURE === 'true');
+  if (controller && !base.detectOnly && !base.printConfig) {
+    if (!splitHostPort(controller)) throw new Error(`--controller: '${controller}' is not HOST:PORT, e.g. ctl.example.net:50051`);
+    // A rogue server must not be able to pose as the controller: plaintext only over loopback.
+    if (!caFile && !insecure && !isLoopbackAddress(controller)) {
+      throw new Error(`--controller ${controller} is not on this machine: give --ca FILE (the controller's CA) to talk TLS, or --insecure to talk plaintext`);
+    }
+  }
   const config: AgentConfig = {
     controller: controller ?? '',
     hostName: validateHostName(values.name ?? env.HOSTPLANE_HOST_NAME ?? hostname(), 'name'),
@@ -101,7 +114,7 @@ export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): ParsedAg
     layout,
     probePath,
     reserve: values.reserve ? parseReserve(values.reserve) : undefined,
-    caFile: values.ca ?? env.HOSTPLANE_CA,
+    caFile,
     heartbeatMs: heartbeat * 1000,
     detectSchedule,
   };

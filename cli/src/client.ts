@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { credentials, Metadata, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { AdminClient, AdminService } from '@hostplane/proto/hostplane/v1/admin.js';
 import type { Event, WatchEventsRequest } from '@hostplane/proto/hostplane/v1/event.js';
+import { isLoopbackAddress } from '@hostplane/shared';
 import { CliError, EXIT, fromServiceError, toCliError, UsageError, type CallContext } from './errors.js';
 import { withProgress, type ProgressTarget } from './progress.js';
 
@@ -41,14 +42,24 @@ export interface ConnectionFlags {
   readonly ca?: string | undefined;
   readonly timeout?: number | undefined;
   readonly asReseller?: string | undefined;
+  readonly insecure?: boolean | undefined;
 }
 
 export function resolveConnection(flags: ConnectionFlags, env: Readonly<Record<string, string | undefined>>): ConnectionOptions {
   const nonEmpty = (v: string | undefined) => (v !== undefined && v.trim() !== '' ? v.trim() : undefined);
+  const address = checkAddress(nonEmpty(flags.controller) ?? nonEmpty(env['HOSTPLANE_CONTROLLER']) ?? DEFAULT_CONTROLLER);
+  const caFile = nonEmpty(flags.ca) ?? nonEmpty(env['HOSTPLANE_CA']);
+  const insecure = flags.insecure ?? (env['HOSTPLANE_INSECURE'] === '1' || env['HOSTPLANE_INSECURE'] === 'true');
+  // The token goes with every call: never in plaintext to another machine unless told so.
+  if (!caFile && !insecure && !isLoopbackAddress(address)) {
+    throw new UsageError(
+      `the controller ${address} is not on this machine: give --ca FILE (its CA, or HOSTPLANE_CA) to talk TLS, or --insecure to send the token in plaintext`,
+    );
+  }
   return {
-    address: checkAddress(nonEmpty(flags.controller) ?? nonEmpty(env['HOSTPLANE_CONTROLLER']) ?? DEFAULT_CONTROLLER),
+    address,
     token: nonEmpty(env['HOSTPLANE_TOKEN']),
-    caFile: nonEmpty(flags.ca) ?? nonEmpty(env['HOSTPLANE_CA']),
+    caFile,
     timeoutSeconds: flags.timeout,
     ...(nonEmpty(flags.asReseller) !== undefined ? { asReseller: nonEmpty(flags.asReseller) } : {}),
   };

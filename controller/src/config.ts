@@ -3,9 +3,8 @@
  * once into a validated object. A bad field fails start-up with its name.
  */
 import { readFileSync } from 'node:fs';
-import { isIP } from 'node:net';
 import { resolve } from 'node:path';
-import { InvalidArgumentError } from '@hostplane/shared';
+import { InvalidArgumentError, isLoopbackHost, splitHostPort } from '@hostplane/shared';
 
 export interface ControllerConfig {
   /** Where the SQLite store (and the generated admin token) live. */
@@ -72,17 +71,12 @@ export function configFromFile(path: string): ConfigInput {
 
 /** Splits `HOST:PORT` (`[::1]:50051` for IPv6). */
 export function parseListen(listen: string): { host: string; port: number } {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(listen);
-  const port = m ? Number(m[3]) : NaN;
-  if (!m || port > 65535) throw new InvalidArgumentError('listen', `listen: '${listen}' is not HOST:PORT`);
-  return { host: (m[1] ?? m[2])!, port };
+  const hp = splitHostPort(listen);
+  if (!hp) throw new InvalidArgumentError('listen', `listen: '${listen}' is not HOST:PORT`);
+  return hp;
 }
 
-export function isLoopback(host: string): boolean {
-  if (host === 'localhost') return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  return host === '::1';
-}
+export const isLoopback = isLoopbackHost;
 
 function str(field: string, v: unknown): string {
   if (typeof v !== 'string' || v.trim() === '') throw new InvalidArgumentError(field, `${field}: expected a non-empty string`);

@@ -10,3 +10,4 @@ export * from './component-order.js';
 export * from './statuses.js';
 export * from './events.js';
 export * from './catalogue/changes.js';
+export * from './addresses.js';

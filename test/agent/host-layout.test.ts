@@ -104,6 +104,17 @@ describe('hostplane-agent', () => {
     expect(err.stderr).toMatch(/^hostplane-agent: .*unknown field 'nginx\.nope'/);
   });
 
+  it('plaintext only to a controller on this machine: elsewhere --ca or --insecure', () => {
+    expect(() => parseAgentArgs(['--controller', 'ctl.example.net:50051'], {})).toThrow(
+      '--controller ctl.example.net:50051 is not on this machine: give --ca FILE',
+    );
+    expect(parseAgentArgs(['--controller', 'ctl.example.net:50051', '--ca', '/etc/hostplane/ca.pem'], {}).config?.caFile).toBe('/etc/hostplane/ca.pem');
+    expect(parseAgentArgs(['--controller', 'ctl.example.net:50051', '--insecure'], {}).config?.controller).toBe('ctl.example.net:50051');
+    expect(parseAgentArgs(['--controller', 'ctl.example.net:50051'], { HOSTPLANE_INSECURE: '1' }).config?.controller).toBe('ctl.example.net:50051');
+    for (const local of ['127.0.0.1:50051', 'localhost:50051', '[::1]:50051', '127.9.9.9:1']) expect(parseAgentArgs(['--controller', local], {}).config?.controller).toBe(local);
+    expect(() => parseAgentArgs(['--controller', 'http://ctl.example.net:50051'], {})).toThrow('is not HOST:PORT');
+  });
+
   it('--controller is required to run, not to print the layout', () => {
     expect(() => parseAgentArgs([], {})).toThrow('--controller is required');
     expect(parseAgentArgs(['--print-config'], {}).printConfig).toBe(true);

@@ -102,6 +102,7 @@ describe('bad input is refused before any call, exit 2', () => {
     [['customer', 'create', 'bob'], '--email'],
     [['--controller', 'http://ctl.example.net:50051', 'plan', 'list'], "'http://ctl.example.net:50051'", 'is a URL', 'HOST:PORT'],
     [['--controller', 'ctl.example.net', 'plan', 'list'], "'ctl.example.net'", 'is not HOST:PORT'],
+    [['--controller', 'ctl.example.net:50051', 'plan', 'list'], 'ctl.example.net:50051 is not on this machine', '--ca', '--insecure'],
     [['events', '--after', '-1'], '--after'],
     [['events', '--type', 'subscription.nope'], '--type', 'subscription.nope'],
     [['events', '--follow', '--type', 'subscriptions'], '--type', 'subscriptions'],
