@@ -4,20 +4,23 @@
 # keeps its own credential in /var/lib/hostplane-agent (mode 0600).
 #
 # Usage (as root, from a checkout of hostplane):
-#   scripts/agent/install.sh --controller HOST:PORT --join-token TOKEN [--ca FILE] [--name NAME]
+#   scripts/agent/install.sh --controller HOST:PORT --join-token TOKEN [--ca FILE | --insecure] [--name NAME]
+# --ca is the controller's CA (TLS); the agent talks plaintext only to a controller on this machine
+# unless told --insecure.
 # The join token comes from `hostplane host token create` on the controller side. The host layout
 # (paths, nginx/php-fpm validate and reload commands, users) has Debian's defaults; change it in
 # /etc/hostplane/agent.json (see docs/operations.md and `hostplane-agent --print-config`).
 set -euo pipefail
 
-controller='' token='' ca='' name=''
+controller='' token='' ca='' name='' insecure=''
 while [ $# -gt 0 ]; do
   case "$1" in
     --controller) controller="${2-}"; shift $(( $# > 1 ? 2 : 1 )) ;;
     --join-token) token="${2-}"; shift $(( $# > 1 ? 2 : 1 )) ;;
     --ca) ca="${2-}"; shift $(( $# > 1 ? 2 : 1 )) ;;
     --name) name="${2-}"; shift $(( $# > 1 ? 2 : 1 )) ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --insecure) insecure=1; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
@@ -50,6 +53,7 @@ HOSTPLANE_CONTROLLER=$controller
 HOSTPLANE_JOIN_TOKEN=$token
 HOSTPLANE_HOST_NAME=${name:-$(hostname | tr 'A-Z' 'a-z')}
 HOSTPLANE_CA=$ca
+HOSTPLANE_INSECURE=$insecure
 # Further flags, separated by spaces (no quoting), e.g. --reserve 10G --heartbeat-seconds 15
 HOSTPLANE_AGENT_ARGS=
 SETTINGS
