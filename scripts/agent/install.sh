@@ -20,7 +20,7 @@ while [ $# -gt 0 ]; do
     --ca) ca="${2-}"; shift $(( $# > 1 ? 2 : 1 )) ;;
     --name) name="${2-}"; shift $(( $# > 1 ? 2 : 1 )) ;;
     --insecure) insecure=1; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "install.sh: unknown option '$1'" >&2; exit 2 ;;
   esac
 done
