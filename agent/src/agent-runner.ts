@@ -5,6 +5,7 @@
  * the reverse order: the session ends, the schedule stops, the running apply pass finishes.
  */
 import { readFile } from 'node:fs/promises';
+import { X509Certificate } from 'node:crypto';
 import { credentials, type ChannelCredentials } from '@grpc/grpc-js';
 import { AgentClient } from '@hostplane/proto/hostplane/v1/agent.js';
 import type { Logger } from 'pino';
@@ -13,6 +14,7 @@ import { ApplyLoop } from './apply-loop.js';
 import { Backoff } from './backoff.js';
 import type { DiskReserve } from './detect/index.js';
 import { DetectionLoop } from './detection-loop.js';
+import { certHash, fetchCaByHash, pinnedCaPath, readPinnedCa, savePinnedCa } from './ca-pin.js';
 import { ensureCredential } from './enrollment.js';
 import type { HostLayout } from './host-layout.js';
 import { Applier, SharedSiteUser, SystemUsers, webspaceDir, type SiteUsers } from './realize/index.js';
@@ -26,8 +28,10 @@ export interface AgentConfig {
   readonly layout: HostLayout;
   readonly probePath?: readonly string[] | undefined;
   readonly reserve?: DiskReserve | undefined;
-  /** PEM CA bundle to verify the controller's TLS certificate; plaintext without it. */
+  /** PEM CA bundle to verify the controller's TLS certificate (its names checked too). */
   readonly caFile?: string | undefined;
+  /** `sha256:<hex>` of the controller's own CA: fetched, checked and pinned before anything is sent. */
+  readonly caHash?: string | undefined;
   readonly heartbeatMs: number;
   /** node-cron expression of periodic detection. */
   readonly detectSchedule: string;
@@ -151,7 +155,30 @@ export class AgentRunner {
     }
   }
 
+  /**
+   * How to reach the controller: TLS verified by the operator's CA (`--ca`, names checked); or by
+   * the pinned CA of the controller (`--ca-hash`, fetched and checked once, then kept — that CA is
+   * the controller's alone, so the certificate's names are not checked); else plaintext (loopback,
+   * or `--insecure`).
+   */
   private async channelCredentials(): Promise<ChannelCredentials> {
-    return this.config.caFile ? credentials.createSsl(await readFile(this.config.caFile)) : credentials.createInsecure();
+    if (this.config.caFile) return credentials.createSsl(await readFile(this.config.caFile));
+    const stateDir = this.config.layout.stateDir;
+    let pinned = readPinnedCa(stateDir);
+    if (pinned && this.config.caHash && certificateHash(pinned) !== this.config.caHash) {
+      throw new Error(`--ca-hash ${this.config.caHash} is not the CA pinned in ${pinnedCaPath(stateDir)}: remove that file to enroll with another controller`);
+    }
+    if (!pinned && this.config.caHash) {
+      pinned = await fetchCaByHash(this.config.controller, this.config.caHash);
+      await savePinnedCa(stateDir, pinned);
+      this.log.info({ component: 'enroll', caHash: this.config.caHash }, "the controller's CA matches --ca-hash; pinned");
+    }
+    if (pinned) return credentials.createSsl(Buffer.from(pinned), null, null, { checkServerIdentity: () => undefined });
+    return credentials.createInsecure();
   }
+}
+
+/** `sha256:<hex>` of a PEM certificate. */
+function certificateHash(caPem: string): string {
+  return certHash(new X509Certificate(caPem).raw);
 }

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import { validate } from 'node-cron';
 import { isLoopbackAddress, splitHostPort, validateHostName } from '@hostplane/shared';
 import { detectCapabilities, parseReserve } from './detect/index.js';
+import { CA_HASH, readPinnedCa } from './ca-pin.js';
 import { EnrollmentRefused } from './enrollment.js';
 import { DEFAULT_CONFIG_FILE, loadHostLayout } from './host-layout.js';
 import { AgentRunner, siteUsersFor, type AgentConfig } from './agent-runner.js';
@@ -36,6 +37,9 @@ Options:
   --reserve SIZE|PCT       disk kept out of allocation (default 5%), e.g. 10G or 5%
   --ca FILE                PEM CA bundle: talk TLS to the controller and verify it (env HOSTPLANE_CA);
                            needed for a controller that is not on this machine (loopback)
+  --ca-hash sha256:HEX     trust the controller whose CA has this SHA-256 (printed with the join
+                           token by 'hostplane host token create'); the CA is kept in the state
+                           dir and pinned afterwards (env HOSTPLANE_CA_HASH)
   --insecure               talk plaintext to a non-loopback controller (env HOSTPLANE_INSECURE=1):
                            anyone on the path could then pose as the controller
   --heartbeat-seconds N    default 10
@@ -76,6 +80,7 @@ export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): ParsedAg
       reserve: { type: 'string' },
       ca: { type: 'string' },
       insecure: { type: 'boolean' },
+      'ca-hash': { type: 'string' },
       'heartbeat-seconds': { type: 'string' },
       'detect-schedule': { type: 'string' },
       detect: { type: 'boolean' },
@@ -99,12 +104,17 @@ export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): ParsedAg
   const controller = values.controller ?? env.HOSTPLANE_CONTROLLER;
   if (!controller && !base.detectOnly && !base.printConfig) throw new Error('--controller is required');
   const caFile = values.ca ?? env.HOSTPLANE_CA;
+  const caHash = values['ca-hash'] ?? env.HOSTPLANE_CA_HASH;
+  if (caHash !== undefined && !CA_HASH.test(caHash)) throw new Error(`--ca-hash: '${caHash}' is not sha256:<64 hex digits>`);
   const insecure = values.insecure ?? (env.HOSTPLANE_INSECURE === '1' || env.HOSTPLANE_INSECURE === 'true');
   if (controller && !base.detectOnly && !base.printConfig) {
     if (!splitHostPort(controller)) throw new Error(`--controller: '${controller}' is not HOST:PORT, e.g. ctl.example.net:50051`);
     // A rogue server must not be able to pose as the controller: plaintext only over loopback.
-    if (!caFile && !insecure && !isLoopbackAddress(controller)) {
-      throw new Error(`--controller ${controller} is not on this machine: give --ca FILE (the controller's CA) to talk TLS, or --insecure to talk plaintext`);
+    const pinned = readPinnedCa(layout.stateDir) !== undefined;
+    if (!caFile && !caHash && !pinned && !insecure && !isLoopbackAddress(controller)) {
+      throw new Error(
+        `--controller ${controller} is not on this machine: give --ca-hash (printed with the join token) or --ca FILE to talk TLS, or --insecure to talk plaintext`,
+      );
     }
   }
   const config: AgentConfig = {
@@ -115,6 +125,7 @@ export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): ParsedAg
     probePath,
     reserve: values.reserve ? parseReserve(values.reserve) : undefined,
     caFile,
+    caHash,
     heartbeatMs: heartbeat * 1000,
     detectSchedule,
   };

@@ -15,6 +15,14 @@ export interface ControllerConfig {
   readonly tlsKey?: string;
   /** Allow a non-loopback listen address without TLS. */
   readonly insecure: boolean;
+  /**
+   * TLS with the controller's own CA (created in the data dir on first start). Implied on a
+   * non-loopback address without --tls-cert/--tls-key (unless --insecure); `--own-ca` asks for it
+   * on loopback too.
+   */
+  readonly ownCa: boolean;
+  /** Further names (DNS or IP) the own CA's server certificate covers, e.g. the name agents dial. */
+  readonly tlsNames: readonly string[];
   readonly logLevel: string;
   /** NATS server URL: events are published to JetStream when set. */
   readonly nats?: string;
@@ -32,6 +40,8 @@ export const DEFAULTS: ControllerConfig = {
   dataDir: './data',
   listen: '127.0.0.1:50051',
   insecure: false,
+  ownCa: false,
+  tlsNames: [],
   logLevel: 'info',
   metricsListen: '127.0.0.1:9464',
   livenessGraceSeconds: 90,
@@ -47,6 +57,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   if (env.HOSTPLANE_TLS_CERT) out.tlsCert = env.HOSTPLANE_TLS_CERT;
   if (env.HOSTPLANE_TLS_KEY) out.tlsKey = env.HOSTPLANE_TLS_KEY;
   if (env.HOSTPLANE_INSECURE) out.insecure = env.HOSTPLANE_INSECURE === '1' || env.HOSTPLANE_INSECURE === 'true';
+  if (env.HOSTPLANE_OWN_CA) out.ownCa = env.HOSTPLANE_OWN_CA === '1' || env.HOSTPLANE_OWN_CA === 'true';
+  if (env.HOSTPLANE_TLS_NAMES) out.tlsNames = env.HOSTPLANE_TLS_NAMES;
   if (env.HOSTPLANE_LOG_LEVEL) out.logLevel = env.HOSTPLANE_LOG_LEVEL;
   if (env.HOSTPLANE_NATS_URL) out.nats = env.HOSTPLANE_NATS_URL;
   if (env.HOSTPLANE_METRICS_LISTEN) out.metricsListen = env.HOSTPLANE_METRICS_LISTEN;
@@ -104,11 +116,15 @@ export function compileConfig(...stages: ConfigInput[]): ControllerConfig {
   if (typeof merged.insecure !== 'boolean') throw new InvalidArgumentError('insecure', 'insecure: expected true or false');
   const logLevel = str('logLevel', merged.logLevel);
   if (!LOG_LEVELS.includes(logLevel)) throw new InvalidArgumentError('logLevel', `logLevel: '${logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
-  if (!isLoopback(host) && !tlsCert && !merged.insecure) {
-    throw new InvalidArgumentError(
-      'listen',
-      `listen: ${listen} is not a loopback address; refusing to serve without TLS (give --tls-cert and --tls-key, or --insecure)`,
-    );
+  if (typeof merged.ownCa !== 'boolean') throw new InvalidArgumentError('ownCa', 'ownCa: expected true or false');
+  if (merged.ownCa && tlsCert) throw new InvalidArgumentError('ownCa', 'ownCa: give either --own-ca or --tls-cert/--tls-key, not both');
+  // Every non-loopback address is served with TLS: the operator's certificate, else our own CA.
+  const ownCa = merged.ownCa || (!isLoopback(host) && !tlsCert && !merged.insecure);
+  const tlsNames = (Array.isArray(merged.tlsNames) ? merged.tlsNames : String(merged.tlsNames ?? '').split(',')).map((n: unknown) =>
+    typeof n === 'string' ? n.trim() : n,
+  );
+  for (const n of tlsNames) {
+    if (typeof n !== 'string' || !/^[A-Za-z0-9.:-]*$/.test(n)) throw new InvalidArgumentError('tlsNames', `tlsNames: '${String(n)}' is not a host name or IP address`);
   }
   const nats = merged.nats === undefined ? undefined : str('nats', merged.nats);
   if (nats !== undefined && !/^(nats|tls|ws|wss):\/\/[^\s]+$|^[^\s:/]+:\d+$/.test(nats)) {
@@ -123,5 +139,18 @@ export function compileConfig(...stages: ConfigInput[]): ControllerConfig {
   }
   const livenessGraceSeconds = positive('livenessGraceSeconds', merged.livenessGraceSeconds);
   const eventRetentionDays = positive('eventRetentionDays', merged.eventRetentionDays);
-  return { dataDir, listen, tlsCert, tlsKey, insecure: merged.insecure, logLevel, nats, metricsListen, livenessGraceSeconds, eventRetentionDays };
+  return {
+    dataDir,
+    listen,
+    tlsCert,
+    tlsKey,
+    insecure: merged.insecure,
+    ownCa,
+    tlsNames: (tlsNames as string[]).filter(Boolean),
+    logLevel,
+    nats,
+    metricsListen,
+    livenessGraceSeconds,
+    eventRetentionDays,
+  };
 }

@@ -8,6 +8,8 @@ import { parseArgs } from 'node:util';
 import { isHostplaneError } from '@hostplane/shared';
 import type { Server } from 'node:http';
 import { setLogger } from '@grpc/grpc-js';
+import { writeSecretFile } from './secret-file.js';
+import { ensureOwnCa, serverNames } from './own-ca.js';
 import { startGrpcServer, type RunningServer } from './api/server.js';
 import { compileConfig, configFromEnv, configFromFile, parseListen, type ConfigInput, type ControllerConfig } from './config.js';
 import { NatsPublisher } from './events/nats-publisher.js';
@@ -27,9 +29,15 @@ Options:
   --listen HOST:PORT gRPC listen address (default 127.0.0.1:50051; env HOSTPLANE_LISTEN)
   --tls-cert FILE    PEM certificate chain (env HOSTPLANE_TLS_CERT)
   --tls-key FILE     PEM private key (env HOSTPLANE_TLS_KEY)
-  --insecure         allow a non-loopback address without TLS
-  --config FILE      JSON file with any of: dataDir, listen, tlsCert, tlsKey, insecure, logLevel,
-                     nats, metricsListen, livenessGraceSeconds, eventRetentionDays
+  --insecure         serve a non-loopback address without TLS
+  --own-ca           TLS with the controller's own CA even on loopback (env HOSTPLANE_OWN_CA=1).
+                     Without --tls-cert/--tls-key, a non-loopback address always gets it: the CA
+                     and a server certificate are created in DATA_DIR/tls on first start, and
+                     'hostplane host token create' prints the CA's hash for agents to pin
+  --tls-name NAMES   ','-separated extra names (DNS or IP) for the own CA's server certificate,
+                     e.g. the name agents dial (env HOSTPLANE_TLS_NAMES)
+  --config FILE      JSON file with any of: dataDir, listen, tlsCert, tlsKey, insecure, ownCa,
+                     tlsNames, logLevel, nats, metricsListen, livenessGraceSeconds, eventRetentionDays
   --log-level LEVEL  fatal, error, warn, info, debug, trace or silent (default info)
   --nats URL         publish events to NATS JetStream (stream HOSTPLANE_EVENTS; env HOSTPLANE_NATS_URL)
   --metrics-listen HOST:PORT
@@ -56,6 +64,8 @@ function parseFlags(argv: string[]): { input: ConfigInput; configFile?: string; 
       'tls-cert': { type: 'string' },
       'tls-key': { type: 'string' },
       insecure: { type: 'boolean' },
+      'own-ca': { type: 'boolean' },
+      'tls-name': { type: 'string' },
       config: { type: 'string' },
       'log-level': { type: 'string' },
       nats: { type: 'string' },
@@ -70,6 +80,8 @@ function parseFlags(argv: string[]): { input: ConfigInput; configFile?: string; 
       tlsCert: values['tls-cert'],
       tlsKey: values['tls-key'],
       insecure: values.insecure,
+      ownCa: values['own-ca'],
+      tlsNames: values['tls-name'],
       logLevel: values['log-level'],
       nats: values.nats,
       metricsListen: values['metrics-listen'],
@@ -85,8 +97,7 @@ function adminSecret(config: ControllerConfig, env: NodeJS.ProcessEnv): { secret
   const file = join(config.dataDir, 'admin-token');
   if (existsSync(file)) return { secret: readFileSync(file, 'utf8').trim(), file };
   const secret = newSecret('hpa');
-  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  writeSecretFile(file, `${secret}\n`);
   return { secret, file };
 }
 
@@ -124,7 +135,16 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     process.exitCode = 2;
     return;
   }
-  const tls = config.tlsCert && config.tlsKey ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
+  let tls: { cert: Buffer; key: Buffer } | undefined;
+  let caHash: string | undefined;
+  if (config.tlsCert && config.tlsKey) {
+    tls = { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
+  } else if (config.ownCa) {
+    const own = await ensureOwnCa(config.dataDir, serverNames(parseListen(config.listen).host, config.tlsNames));
+    tls = { cert: Buffer.from(own.certPem), key: Buffer.from(own.keyPem) };
+    caHash = own.caHash;
+    log.info({ component: 'controller', caFile: own.caFile, caHash }, 'TLS with the controller\'s own CA');
+  }
   const jobSettings: JobSettings = {
     livenessGraceMs: config.livenessGraceSeconds * 1000,
     eventRetentionMs: config.eventRetentionDays * 86_400_000,
@@ -134,7 +154,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   let running: RunningServer;
   try {
     running = await startGrpcServer(
-      { core, log, jobSettings, onRpcError: (method, code) => metrics?.rpcErrors.inc({ method, code: String(code) }) },
+      { core, log, jobSettings, onRpcError: (method, code) => metrics?.rpcErrors.inc({ method, code: String(code) }), ...(caHash ? { caHash } : {}) },
       { listen: config.listen, tls },
     );
   } catch (err) {

@@ -105,9 +105,11 @@ describe('hostplane-agent', () => {
   });
 
   it('plaintext only to a controller on this machine: elsewhere --ca or --insecure', () => {
-    expect(() => parseAgentArgs(['--controller', 'ctl.example.net:50051'], {})).toThrow(
-      '--controller ctl.example.net:50051 is not on this machine: give --ca FILE',
+    expect(() => parseAgentArgs(['--controller', 'ctl.example.net:50051', '--state-dir', '/nonexistent'], {})).toThrow(
+      '--controller ctl.example.net:50051 is not on this machine: give --ca-hash (printed with the join token) or --ca FILE',
     );
+    expect(parseAgentArgs(['--controller', 'ctl.example.net:50051', '--ca-hash', `sha256:${'0'.repeat(64)}`], {}).config?.caHash).toBe(`sha256:${'0'.repeat(64)}`);
+    expect(() => parseAgentArgs(['--controller', '127.0.0.1:1', '--ca-hash', 'md5:abc'], {})).toThrow("--ca-hash: 'md5:abc' is not sha256:<64 hex digits>");
     expect(parseAgentArgs(['--controller', 'ctl.example.net:50051', '--ca', '/etc/hostplane/ca.pem'], {}).config?.caFile).toBe('/etc/hostplane/ca.pem');
     expect(parseAgentArgs(['--controller', 'ctl.example.net:50051', '--insecure'], {}).config?.controller).toBe('ctl.example.net:50051');
     expect(parseAgentArgs(['--controller', 'ctl.example.net:50051'], { HOSTPLANE_INSECURE: '1' }).config?.controller).toBe('ctl.example.net:50051');

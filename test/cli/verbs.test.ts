@@ -43,7 +43,7 @@ const handlers: Handlers = {
   activateSubscription: () => subscription,
   renewSubscription: () => subscription,
   deleteSubscription: () => ({}),
-  createJoinToken: () => ({ token: 'secret-join-token', joinToken: JoinToken.fromPartial({ id: 'jt1' }) }),
+  createJoinToken: () => ({ token: 'secret-join-token', joinToken: JoinToken.fromPartial({ id: 'jt1' }), caHash: 'sha256:abababababababababababababababababababababababababababababababab' }),
   listJoinTokens: () => ({ joinTokens: [JoinToken.fromPartial({ id: 'jt1', createdAt: new Date(), expiresAt: new Date() })] }),
   listHosts: () => ({ hosts: [host] }),
   getHost: () => ({ host }),
@@ -169,8 +169,10 @@ describe('JSON shapes (SPEC §7)', () => {
     expect(json.summary).toEqual({ syncedCount: 2, unsyncedCount: 0, skippedLockedCount: 1, unsynced: [], skippedLocked: ['b.example'] });
   });
 
-  it('host token create --json prints the token', async () => {
-    expect(JSON.parse((await cli('host', 'token', 'create', '--json')).stdout)).toMatchObject({ token: 'secret-join-token', id: 'jt1' });
+  it('host token create --json prints the token and the CA hash; for people, the command to paste', async () => {
+    const hash = `sha256:${'ab'.repeat(32)}`;
+    expect(JSON.parse((await cli('host', 'token', 'create', '--json')).stdout)).toMatchObject({ token: 'secret-join-token', id: 'jt1', caHash: hash });
+    expect((await cli('host', 'token', 'create')).stdout).toContain(`--join-token secret-join-token --ca-hash ${hash}\n`);
   });
 
   it('lists are objects holding an array; host shows its sync lag', async () => {

@@ -100,11 +100,13 @@ function registerTokens(host: Command, ctx: Context): void {
       const api = ctx.api(cmd);
       const res = await api.call('createJoinToken', CreateJoinTokenRequest.fromPartial({ ttlSeconds: opts.ttl ?? 0 }));
       const record = res.joinToken ? joinTokenJson(res.joinToken) : null;
-      ctx.emit(opts.json, { token: res.token, ...(record ?? {}) }, () => {
+      ctx.emit(opts.json, { token: res.token, caHash: res.caHash || null, ...(record ?? {}) }, () => {
         const until = res.joinToken?.expiresAt ? `, valid until ${humanTime(res.joinToken.expiresAt)}` : '';
+        const pin = res.caHash ? ` --ca-hash ${res.caHash}` : '';
         return (
           `Join token (single use${until}; shown only once):\n  ${res.token}\n\n` +
-          `Enroll a host with (as root on the node; Debian's layout by default, see hostplane-agent --print-config):\n  hostplane-agent --controller ${api.options.address} --join-token ${res.token}\n`
+          `Enroll a host with (as root on the node; Debian's layout by default, see hostplane-agent --print-config):\n  hostplane-agent --controller ${api.options.address} --join-token ${res.token}${pin}\n` +
+          (res.caHash ? `The agent trusts only the controller whose CA has that hash (${res.caHash}).\n` : '')
         );
       });
     });

@@ -44,6 +44,8 @@ export interface ApiDeps {
   readonly jobSettings?: JobSettings;
   /** Told of every RPC that ended in an error (metrics). */
   readonly onRpcError?: (method: string, code: number) => void;
+  /** `sha256:<hex>` of the controller's own CA, when it serves TLS with one (given with join tokens). */
+  readonly caHash?: string;
 }
 
 /** Metadata by which an admin acts on a reseller's behalf (`hostplane --as-reseller LOGIN`). */

@@ -36,7 +36,7 @@ export interface RunningServer {
 
 /** Serves the Admin and Agent services, health and reflection for `core` on `options.listen`. */
 export async function startGrpcServer(
-  deps: { core: ControllerCore; log: Logger; jobSettings?: JobSettings; onRpcError?: (method: string, code: number) => void },
+  deps: { core: ControllerCore; log: Logger; jobSettings?: JobSettings; onRpcError?: (method: string, code: number) => void; caHash?: string },
   options: GrpcServerOptions,
 ): Promise<RunningServer> {
   const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024, 'grpc.keepalive_permit_without_calls': 1 });

@@ -141,7 +141,14 @@ export interface CreateJoinTokenResponse {
   /** The secret token to give to `hostplane-agent --join-token`. Shown only once. */
   token: string;
   /** The token's record. */
-  joinToken?: JoinToken | undefined;
+  joinToken?:
+    | JoinToken
+    | undefined;
+  /**
+   * `sha256:<hex>` of the CA the controller's TLS certificate chains to, when it serves TLS with
+   * its own CA: the agent pins it (`hostplane-agent --ca-hash`). Empty otherwise.
+   */
+  caHash: string;
 }
 
 /** Request of Admin.ListJoinTokens. */
@@ -730,7 +737,7 @@ export const CreateJoinTokenRequest: MessageFns<CreateJoinTokenRequest> = {
 };
 
 function createBaseCreateJoinTokenResponse(): CreateJoinTokenResponse {
-  return { token: "", joinToken: undefined };
+  return { token: "", joinToken: undefined, caHash: "" };
 }
 
 export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
@@ -740,6 +747,9 @@ export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
     }
     if (message.joinToken !== undefined) {
       JoinToken.encode(message.joinToken, writer.uint32(18).fork()).join();
+    }
+    if (message.caHash !== "") {
+      writer.uint32(26).string(message.caHash);
     }
     return writer;
   },
@@ -773,6 +783,14 @@ export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
             message.joinToken = JoinToken.decode(reader, reader.uint32());
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.caHash = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -793,6 +811,11 @@ export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
         : isSet(object.join_token)
         ? JoinToken.fromJSON(object.join_token)
         : undefined,
+      caHash: isSet(object.caHash)
+        ? globalThis.String(object.caHash)
+        : isSet(object.ca_hash)
+        ? globalThis.String(object.ca_hash)
+        : "",
     };
   },
 
@@ -803,6 +826,9 @@ export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
     }
     if (message.joinToken !== undefined) {
       obj.joinToken = JoinToken.toJSON(message.joinToken);
+    }
+    if (message.caHash !== "") {
+      obj.caHash = message.caHash;
     }
     return obj;
   },
@@ -816,6 +842,7 @@ export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
     message.joinToken = (object.joinToken !== undefined && object.joinToken !== null)
       ? JoinToken.fromPartial(object.joinToken)
       : undefined;
+    message.caHash = object.caHash ?? "";
     return message;
   },
 };
