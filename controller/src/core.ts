@@ -83,7 +83,10 @@ export class ControllerCore {
   expireDue = () => uc.expireDue(this.ctx);
 
   // Hosts
+  /** Creates the host when new: for enrollment-like set-ups (tests, tools); agents report by id. */
   reportCapabilities = (host: string, report: CapabilityReport) => this.timed('capabilities', () => uc.reportCapabilities(this.ctx, host, report));
+  /** A connected agent's report: never creates a host (a removed one stays removed). */
+  reportHostCapabilities = (hostId: number, report: CapabilityReport) => this.timed('capabilities', () => uc.reportHostCapabilities(this.ctx, hostId, report));
   getHost = (name: string) => uc.getHost(this.ctx, name);
   listHosts = () => uc.listHosts(this.ctx);
   setHostState = (name: string, state: HostState) => uc.setHostState(this.ctx, name, state);

@@ -221,6 +221,32 @@ describe('the Connect stream', () => {
   });
 });
 
+describe('host remove', () => {
+  it('ends the live session at once, revokes the credential, and a report never brings the host back', async () => {
+    const { token } = await api.call(api.client.createJoinToken, { ttlSeconds: 600 });
+    const { credential } = await enroll(token, 'gone.example.net');
+    const agent = new FakeAgent(credential);
+    agent.send({ $case: 'hello', value: { hostName: 'gone.example.net', agentVersion: '0.1.0', protocolVersion: 2, observedRevision: '0' } });
+    expect((await agent.next()).payload?.$case).toBe('snapshot');
+    const hostId = api.core.ctx.hosts.byName('gone.example.net')!.id;
+
+    await api.call(api.client.removeHost, { name: 'gone.example.net' });
+    const ended = await agent.failure();
+    expect(ended.code).toBe(status.UNAUTHENTICATED);
+    expect(ended.details).toContain("host 'gone.example.net' was removed");
+    expect(api.running.agents.isConnected('gone.example.net')).toBe(false);
+
+    const again = new FakeAgent(credential);
+    again.send({ $case: 'hello', value: { hostName: 'gone.example.net', agentVersion: '0.1.0', protocolVersion: 2, observedRevision: '0' } });
+    expect((await again.failure()).code).toBe(status.UNAUTHENTICATED);
+
+    const before = api.dump();
+    expect(() => api.core.reportHostCapabilities(hostId, report(STANDARD))).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(api.dump()).toBe(before);
+    expect((await api.fail(api.client.getHost, { name: 'gone.example.net' })).code).toBe(status.NOT_FOUND);
+  });
+});
+
 describe('apply results, and sub sync retrying at once', () => {
   const HOST = 'web3.example.net';
   let agent: FakeAgent;

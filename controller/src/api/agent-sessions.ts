@@ -5,7 +5,7 @@
  * capabilities and heartbeats. Level-triggered: a reconnecting agent gets a fresh snapshot.
  */
 import { randomUUID } from 'node:crypto';
-import type { ServerDuplexStream } from '@grpc/grpc-js';
+import { status, type ServerDuplexStream } from '@grpc/grpc-js';
 import { FailedPreconditionError, PermissionDeniedError, withoutDefaults, type Values } from '@hostplane/shared';
 import type { AgentServer, ConnectRequest, ConnectResponse, DesiredSubscription, EnrollRequest, ValueSet } from '@hostplane/proto/hostplane/v1/agent.js';
 import { SubscriptionState } from '@hostplane/proto/hostplane/v1/subscription.js';
@@ -158,6 +158,18 @@ export class AgentSessions implements AgentDirectory {
     for (const s of this.byHost.values()) if (s.hostName === host) s.push(true);
   }
 
+  /**
+   * Ends the host's live session at once (its credential is gone with the host): the agent is told
+   * UNAUTHENTICATED and cannot connect again without a new join token.
+   */
+  disconnect(host: string, reason: string): void {
+    for (const s of [...this.byHost.values()]) {
+      if (s.hostName !== host) continue;
+      s.stream.emit('error', { code: status.UNAUTHENTICATED, details: reason });
+      this.drop(s, reason);
+    }
+  }
+
   /** Ends every session (controller shutdown). */
   closeAll(): void {
     this.unsubscribe();
@@ -230,7 +242,7 @@ export class AgentSessions implements AgentDirectory {
         return;
       }
       case 'capabilities': {
-        const result = this.core.reportCapabilities(session.hostName, reportFromProto(payload.value.report));
+        const result = this.core.reportHostCapabilities(session.hostId, reportFromProto(payload.value.report));
         if (result.changed) log.info({ resynced: result.outcomes.length }, 'capabilities changed');
         const pending = session.pendingDetects.get(payload.value.requestId);
         if (pending) {

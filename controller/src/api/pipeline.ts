@@ -35,6 +35,8 @@ export interface AgentDirectory {
    * failed apply is retried at once); nothing when it has none.
    */
   resync(host: string): void;
+  /** Ends the host's live session (after its removal). */
+  disconnect(host: string, reason: string): void;
 }
 
 export interface ApiDeps {

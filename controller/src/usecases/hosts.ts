@@ -6,6 +6,7 @@
 import {
   FailedPreconditionError,
   InvalidArgumentError,
+  NotFoundError,
   compareComponents,
   isComponentName,
   validateHostName,
@@ -69,6 +70,18 @@ export function reportCapabilities(ctx: Context, hostName: string, report: Capab
     const rows = ctx.subscriptions.bulkByHost(existing.id);
     const { outcomes } = reevaluateRows(ctx, rows, new RevisionBumper(ctx), { skipLocked: false });
     return { host: hostView(ctx.hosts.byId(existing.id)!, ctx.subscriptions.countsOfHost(existing.id)), created: false, changed: true, outcomes };
+  });
+}
+
+/**
+ * A connected agent's capability report, for its host by id: a host that was removed meanwhile is
+ * not created again (NOT_FOUND); reports create hosts only through enrollment.
+ */
+export function reportHostCapabilities(ctx: Context, hostId: number, report: CapabilityReport): ReportResult {
+  return ctx.tx(() => {
+    const host = ctx.hosts.byId(hostId);
+    if (!host) throw new NotFoundError('host', `#${hostId}`, 'this host was removed: enroll the agent again with a new join token');
+    return reportCapabilities(ctx, host.name, report);
   });
 }
 

@@ -49,7 +49,10 @@ export function hostHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
       return { host: hostToProto(h, connected(h.name)) };
     }),
     removeHost: unary(deps, 'RemoveHost', (req) => {
-      core.removeHost(req.name);
+      const h = core.getHost(req.name);
+      core.removeHost(h.name);
+      // Its credential went with it; its live session, if any, ends now too.
+      deps.agents?.disconnect(h.name, `host '${h.name}' was removed: enroll the agent again with a new join token`);
       return {};
     }),
   };
