@@ -2,7 +2,7 @@
  * `hostplane-controller`: wires the store, the gRPC server and (later) the scheduler, and shuts down
  * gracefully on SIGTERM/SIGINT.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isHostplaneError } from '@hostplane/shared';
@@ -122,8 +122,14 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     info: (...args: unknown[]) => log.debug({ component: 'grpc' }, args.join(' ')),
     debug: (...args: unknown[]) => log.debug({ component: 'grpc' }, args.join(' ')),
   } as unknown as Partial<Console>);
-  mkdirSync(config.dataDir, { recursive: true });
-  const core = ControllerCore.open(join(config.dataDir, 'hostplane.db'));
+  // The data dir holds token hashes and customers' data: 0700, and every file the controller creates
+  // there (database, WAL, keys, secrets) is its own alone unless made public on purpose (the CA).
+  process.umask(0o077);
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  chmodSync(config.dataDir, 0o700);
+  const dbFile = join(config.dataDir, 'hostplane.db');
+  const core = ControllerCore.open(dbFile);
+  for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   let tokenFile: string | undefined;
   try {
     const admin = adminSecret(config, env);

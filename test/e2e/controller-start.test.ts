@@ -1,5 +1,7 @@
 /** The controller on a port in use: one sentence naming the address and the flag, exit 1 — no stack trace. */
 import { spawnSync } from 'node:child_process';
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, removeDir, startController, tempDir, type ControllerProc } from '../helpers/processes.js';
 
@@ -27,5 +29,15 @@ describe('a port in use', () => {
     } finally {
       removeDir(dataDir);
     }
+  });
+});
+
+describe('at rest', () => {
+  it('the data dir is 0700; the database, its WAL and the admin token are 0600', () => {
+    const dir = first.dataDir;
+    expect(statSync(dir).mode & 0o777).toBe(0o700);
+    const files = readdirSync(dir).filter((f) => f.startsWith('hostplane.db') || f === 'admin-token');
+    expect(files).toContain('hostplane.db');
+    for (const f of files) expect(statSync(join(dir, f)).mode & 0o777, f).toBe(0o600);
   });
 });
