@@ -1,4 +1,5 @@
 /** `hostplane-agent`: parses flags, then runs the agent until SIGTERM/SIGINT. */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -21,7 +22,8 @@ its webspace, nginx server block, php-fpm pool and fcgiwrap (CGI), validated the
 Options:
   --controller HOST:PORT   the controller's gRPC address (env HOSTPLANE_CONTROLLER)
   --join-token TOKEN       from 'hostplane host token create'; needed the first time only
-                           (env HOSTPLANE_JOIN_TOKEN)
+                           (env HOSTPLANE_JOIN_TOKEN, which unlike a flag does not show in ps)
+  --join-token-file FILE   read the join token from FILE (env HOSTPLANE_JOIN_TOKEN_FILE)
   --name NAME              this host's name (default: the machine's host name; env HOSTPLANE_HOST_NAME)
   --config FILE            the host layout, JSON (default ${DEFAULT_CONFIG_FILE} when it exists;
                            env HOSTPLANE_AGENT_CONFIG): paths, listen addresses, the validate and
@@ -55,6 +57,20 @@ Example (first start on a new Debian 12 node):
   hostplane-agent --controller ctl.example.net:50051 --ca /etc/hostplane/ca.pem --join-token hpj_...
 `;
 
+/** The join token from a file (first line), so that it never shows in `ps`. */
+function readTokenFile(file: string | undefined): string | undefined {
+  if (file === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`--join-token-file: cannot read '${file}': ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const token = text.split('\n')[0]!.trim();
+  if (!token) throw new Error(`--join-token-file: '${file}' is empty`);
+  return token;
+}
+
 export interface ParsedAgentArgs {
   config?: AgentConfig;
   detectOnly: boolean;
@@ -70,6 +86,7 @@ export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): ParsedAg
     options: {
       controller: { type: 'string' },
       'join-token': { type: 'string' },
+      'join-token-file': { type: 'string' },
       name: { type: 'string' },
       config: { type: 'string' },
       'state-dir': { type: 'string' },
@@ -120,7 +137,7 @@ export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): ParsedAg
   const config: AgentConfig = {
     controller: controller ?? '',
     hostName: validateHostName(values.name ?? env.HOSTPLANE_HOST_NAME ?? hostname(), 'name'),
-    joinToken: values['join-token'] ?? env.HOSTPLANE_JOIN_TOKEN,
+    joinToken: values['join-token'] ?? readTokenFile(values['join-token-file'] ?? env.HOSTPLANE_JOIN_TOKEN_FILE) ?? env.HOSTPLANE_JOIN_TOKEN,
     layout,
     probePath,
     reserve: values.reserve ? parseReserve(values.reserve) : undefined,

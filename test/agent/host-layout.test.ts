@@ -117,6 +117,14 @@ describe('hostplane-agent', () => {
     expect(() => parseAgentArgs(['--controller', 'http://ctl.example.net:50051'], {})).toThrow('is not HOST:PORT');
   });
 
+  it('the join token from a file (never in ps), else the flag, else the environment', () => {
+    const file = configFile('hpj_from_file\n');
+    expect(parseAgentArgs(['--controller', '127.0.0.1:1', '--join-token-file', file], { HOSTPLANE_JOIN_TOKEN: 'hpj_env' }).config?.joinToken).toBe('hpj_from_file');
+    expect(parseAgentArgs(['--controller', '127.0.0.1:1'], { HOSTPLANE_JOIN_TOKEN: 'hpj_env' }).config?.joinToken).toBe('hpj_env');
+    expect(parseAgentArgs(['--controller', '127.0.0.1:1'], { HOSTPLANE_JOIN_TOKEN_FILE: file }).config?.joinToken).toBe('hpj_from_file');
+    expect(() => parseAgentArgs(['--controller', '127.0.0.1:1', '--join-token-file', '/nonexistent/token'], {})).toThrow("--join-token-file: cannot read '/nonexistent/token': ENOENT");
+  });
+
   it('--controller is required to run, not to print the layout', () => {
     expect(() => parseAgentArgs([], {})).toThrow('--controller is required');
     expect(parseAgentArgs(['--print-config'], {}).printConfig).toBe(true);

@@ -172,7 +172,7 @@ describe('JSON shapes (SPEC §7)', () => {
   it('host token create --json prints the token and the CA hash; for people, the command to paste', async () => {
     const hash = `sha256:${'ab'.repeat(32)}`;
     expect(JSON.parse((await cli('host', 'token', 'create', '--json')).stdout)).toMatchObject({ token: 'secret-join-token', id: 'jt1', caHash: hash });
-    expect((await cli('host', 'token', 'create')).stdout).toContain(`--join-token secret-join-token --ca-hash ${hash}\n`);
+    expect((await cli('host', 'token', 'create')).stdout).toMatch(new RegExp(`HOSTPLANE_JOIN_TOKEN=secret-join-token hostplane-agent --controller \\S+ --ca-hash ${hash}\n`));
   });
 
   it('lists are objects holding an array; host shows its sync lag', async () => {

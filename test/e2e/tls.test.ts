@@ -44,7 +44,7 @@ describe("the controller's own CA", () => {
     const der = new X509Certificate(readFileSync(caFile)).raw;
     expect(caHash).toBe(`sha256:${createHash('sha256').update(der).digest('hex')}`);
     const human = await cli(ctl.address, ['host', 'token', 'create'], withCa());
-    expect(human.stdout).toMatch(/hostplane-agent --controller 127\.0\.0\.1:\d+ --join-token hpj_\S+ --ca-hash sha256:[0-9a-f]{64}/);
+    expect(human.stdout).toMatch(/HOSTPLANE_JOIN_TOKEN=hpj_\S+ hostplane-agent --controller 127\.0\.0\.1:\d+ --ca-hash sha256:[0-9a-f]{64}/);
   });
 
   it('serves TLS only: the CLI without the CA cannot talk to it', async () => {

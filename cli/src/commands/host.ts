@@ -105,7 +105,9 @@ function registerTokens(host: Command, ctx: Context): void {
         const pin = res.caHash ? ` --ca-hash ${res.caHash}` : '';
         return (
           `Join token (single use${until}; shown only once):\n  ${res.token}\n\n` +
-          `Enroll a host with (as root on the node; Debian's layout by default, see hostplane-agent --print-config):\n  hostplane-agent --controller ${api.options.address} --join-token ${res.token}${pin}\n` +
+          `Enroll a host with (as root on the node; Debian's layout by default, see hostplane-agent --print-config;\n` +
+          `the token in the environment, not a flag, so that it does not show in ps):\n` +
+          `  HOSTPLANE_JOIN_TOKEN=${res.token} hostplane-agent --controller ${api.options.address}${pin}\n` +
           (res.caHash ? `The agent trusts only the controller whose CA has that hash (${res.caHash}).\n` : '')
         );
       });
