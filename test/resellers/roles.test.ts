@@ -1,6 +1,6 @@
 /**
  * Reseller tokens on the real gRPC Admin API: each reseller sees and changes only its own
- * customers, plans and subscriptions (PERMISSION_DENIED otherwise), and the admin-only RPCs are
+ * customers, plans and subscriptions (another owner's answer NOT_FOUND, like missing ones), and the admin-only RPCs are
  * refused; the CLI acts as the reseller with its token.
  */
 import { status } from '@grpc/grpc-js';
@@ -62,7 +62,7 @@ describe('reseller tokens', () => {
     expect(all.subscriptions.map((x) => x.name).sort()).toEqual(['acme.example', 'beta.example', 'provider.example']);
   });
 
-  it("another reseller's or the provider's entities: PERMISSION_DENIED, nothing changed", async () => {
+  it("another reseller's or the provider's entities answer exactly like missing ones (NOT_FOUND), nothing changed", async () => {
     const before = api.dump();
     const denied = [
       await api.fail(c().getSubscription, { name: 'beta.example', view: 0 } as never, acme),
@@ -77,7 +77,14 @@ describe('reseller tokens', () => {
       await api.fail(c().getReseller, { login: 'beta' }, acme),
       await api.fail(c().getSubscription, { name: 'acme.example', view: 0 } as never, beta),
     ];
-    for (const err of denied) expect(err.code, err.details).toBe(status.PERMISSION_DENIED);
+    for (const err of denied) {
+      expect(err.code, err.details).toBe(status.NOT_FOUND);
+      expect(err.details).toMatch(/^(plan|customer|subscription|reseller) '[^']+' not found$/);
+    }
+    // The same answer as for a name nobody has: nothing tells another tenant's names apart.
+    const missing = await api.fail(c().getSubscription, { name: 'nobody.example', view: 0 } as never, acme);
+    expect(missing.code).toBe(status.NOT_FOUND);
+    expect(denied[0]!.details.replace('beta.example', 'X')).toBe(missing.details.replace('nobody.example', 'X'));
     expect(api.dump()).toBe(before);
   });
 

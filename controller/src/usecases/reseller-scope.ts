@@ -1,10 +1,10 @@
 /**
  * What a reseller token may do on the Admin API: the plan, customer and subscription RPCs and
- * GetReseller, on the reseller's own entities only (PERMISSION_DENIED otherwise). Creations are
+ * GetReseller, on the reseller's own entities only (another owner's answers NOT_FOUND, like a missing one). Creations are
  * made on the reseller's behalf (its customers, its service and add-on plans). Listings are
  * filtered by the use cases through the acting principal (`Actor.resellerId`).
  */
-import { PermissionDeniedError } from '@hostplane/shared';
+import { NotFoundError, PermissionDeniedError } from '@hostplane/shared';
 import type { Context } from './context.js';
 import type { ResellerRecord } from '../store/index.js';
 
@@ -13,8 +13,12 @@ type Check = (ctx: Context, reseller: ResellerRecord, request: Record<string, un
 
 const str = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
-function deny(reseller: ResellerRecord, what: string): never {
-  throw new PermissionDeniedError(`reseller '${reseller.login}' may not access ${what}: it is not one of its own`);
+/**
+ * Another owner's entity answers exactly like a missing one: a reseller cannot even learn that a
+ * name is taken by another tenant.
+ */
+function hidden(kind: 'plan' | 'customer' | 'subscription' | 'reseller', name: string): never {
+  throw new NotFoundError(kind, name);
 }
 
 const ownPlan =
@@ -22,7 +26,7 @@ const ownPlan =
   (ctx, r, req) => {
     const name = str(req[field]);
     const plan = name ? ctx.plans.byName(name) : undefined;
-    if (plan && plan.resellerId !== r.id) deny(r, `plan '${plan.name}'`);
+    if (plan && plan.resellerId !== r.id) hidden('plan', plan.name);
   };
 
 const ownCustomer =
@@ -30,13 +34,13 @@ const ownCustomer =
   (ctx, r, req) => {
     const login = str(req[field]);
     const customer = login ? ctx.customers.byLogin(login) : undefined;
-    if (customer && customer.resellerId !== r.id) deny(r, `customer '${customer.login}'`);
+    if (customer && customer.resellerId !== r.id) hidden('customer', customer.login);
   };
 
 const ownSubscription: Check = (ctx, r, req) => {
   const name = str(req['name']).toLowerCase().replace(/\.$/, '');
   const row = name ? ctx.subscriptions.byName(name) : undefined;
-  if (row && ctx.customers.byId(row.customer_id)?.resellerId !== r.id) deny(r, `subscription '${row.name}'`);
+  if (row && ctx.customers.byId(row.customer_id)?.resellerId !== r.id) hidden('subscription', row.name);
 };
 
 const all =
@@ -48,7 +52,7 @@ const all =
 /** Created on the reseller's behalf: `reseller` must be empty or its own login, and becomes it. */
 const onBehalf: Check = (_ctx, r, req) => {
   const given = str(req['reseller']);
-  if (given && given !== r.login) deny(r, `reseller '${given}'`);
+  if (given && given !== r.login) hidden('reseller', given);
   req['reseller'] = r.login;
 };
 
@@ -86,7 +90,7 @@ export const RESELLER_RPCS: Readonly<Record<string, Check>> = {
   RenewSubscription: ownSubscription,
   DeleteSubscription: ownSubscription,
   GetReseller: (_ctx, r, req) => {
-    if (str(req['login']) !== r.login) deny(r, `reseller '${str(req['login'])}'`);
+    if (str(req['login']) !== r.login) hidden('reseller', str(req['login']));
   },
 };
 
