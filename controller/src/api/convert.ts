@@ -4,7 +4,8 @@
  * and the CLI use the same functions).
  */
 export { conflictToProto, reportFromProto, reportToProto, valueFromProto, valuesFromProto, valueToProto, valuesToProto } from '@hostplane/shared';
-import { conflictToProto, reportToProto, valuesToProto } from '@hostplane/shared';
+import { conflictToProto, InvalidArgumentError, reportToProto, valuesFromProto, valuesToProto, type Values } from '@hostplane/shared';
+import type { Value as ProtoValue } from '@hostplane/proto/hostplane/v1/values.js';
 import { PlanKind, type Plan } from '@hostplane/proto/hostplane/v1/plan.js';
 import { CustomerState, type Customer } from '@hostplane/proto/hostplane/v1/customer.js';
 import { HostState, type Host } from '@hostplane/proto/hostplane/v1/host.js';
@@ -143,4 +144,33 @@ export function resellerToProto(r: ResellerView): Reseller {
     subscriptionCount: r.subscriptions,
     createdAt: new Date(r.createdAt),
   };
+}
+
+/**
+ * An enum filter of a request: unset (0) is no filter; a known value its domain word; anything
+ * else INVALID_ARGUMENT naming the field — never silently ignored (a typo would list everything).
+ */
+export function enumFilter<T>(value: number, fromProto: (v: number) => T | undefined, field: string): T | undefined {
+  if (value === 0) return undefined;
+  const known = fromProto(value);
+  if (known === undefined) throw new InvalidArgumentError(field, `${field}: ${value} is not a known value`);
+  return known;
+}
+
+/**
+ * Property values of a request, strictly: a value without a kind, or a key the decoder could not
+ * keep (`__proto__`), is refused naming the field instead of being dropped.
+ */
+export function requestValues(values: { [key: string]: ProtoValue } | undefined, field: string): Values {
+  if (values && Object.getPrototypeOf(values) !== Object.prototype) {
+    throw new InvalidArgumentError(field, `${field}: '__proto__' is not a property key`);
+  }
+  for (const [key, v] of Object.entries(values ?? {})) {
+    if (!v?.kind) throw new InvalidArgumentError(`${field}.${key}`, `${field}.${key}: the value is empty (no kind set)`);
+  }
+  return valuesFromProto(values);
+}
+
+export function subscriptionStateFromProto(s: SubscriptionState): 'active' | 'suspended' | undefined {
+  return s === SubscriptionState.SUBSCRIPTION_STATE_ACTIVE ? 'active' : s === SubscriptionState.SUBSCRIPTION_STATE_SUSPENDED ? 'suspended' : undefined;
 }

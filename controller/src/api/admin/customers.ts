@@ -1,7 +1,7 @@
 /** Admin RPCs for customers: proto ↔ core, nothing else. */
 import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import { CustomerState } from '@hostplane/proto/hostplane/v1/customer.js';
-import { customerToProto } from '../convert.js';
+import { customerToProto, enumFilter } from '../convert.js';
 import { unary, type ApiDeps } from '../pipeline.js';
 
 type Names = 'createCustomer' | 'getCustomer' | 'listCustomers' | 'suspendCustomer' | 'activateCustomer' | 'deleteCustomer';
@@ -14,8 +14,11 @@ export function customerHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
     })),
     getCustomer: unary(deps, 'GetCustomer', (req) => ({ customer: customerToProto(core.getCustomer(req.login)) })),
     listCustomers: unary(deps, 'ListCustomers', (req) => {
-      const state =
-        req.state === CustomerState.CUSTOMER_STATE_ACTIVE ? 'active' : req.state === CustomerState.CUSTOMER_STATE_SUSPENDED ? 'suspended' : undefined;
+      const state = enumFilter(
+        req.state,
+        (s) => (s === CustomerState.CUSTOMER_STATE_ACTIVE ? 'active' : s === CustomerState.CUSTOMER_STATE_SUSPENDED ? 'suspended' : undefined),
+        'state',
+      );
       return { customers: core.listCustomers().filter((c) => !state || c.state === state).map(customerToProto) };
     }),
     suspendCustomer: unary(deps, 'SuspendCustomer', (req) => {

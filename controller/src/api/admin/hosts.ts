@@ -3,7 +3,7 @@ import { FailedPreconditionError } from '@hostplane/shared';
 import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import type { JoinToken } from '@hostplane/proto/hostplane/v1/host.js';
 import type { JoinTokenRecord } from '../../store/index.js';
-import { hostStateFromProto, hostToProto } from '../convert.js';
+import { enumFilter, hostStateFromProto, hostToProto } from '../convert.js';
 import { unary, type ApiDeps } from '../pipeline.js';
 
 type Names = 'createJoinToken' | 'listJoinTokens' | 'listHosts' | 'getHost' | 'detectHost' | 'setHostMaintenance' | 'removeHost';
@@ -29,7 +29,7 @@ export function hostHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
     }),
     listJoinTokens: unary(deps, 'ListJoinTokens', (req) => ({ joinTokens: core.listJoinTokens(req.includeSpent).map(joinTokenToProto) })),
     listHosts: unary(deps, 'ListHosts', (req) => {
-      const state = hostStateFromProto(req.state);
+      const state = enumFilter(req.state, hostStateFromProto, 'state');
       return { hosts: core.listHosts().filter((h) => !state || h.state === state).map((h) => hostToProto(h, connected(h.name))) };
     }),
     getHost: unary(deps, 'GetHost', (req) => {

@@ -7,7 +7,7 @@ import { unary, type ApiDeps } from '../pipeline.js';
 export function jobHandlers(deps: ApiDeps): Pick<AdminServer, 'runJob'> {
   return {
     runJob: unary(deps, 'RunJob', (req) => {
-      const job = JOBS[req.name];
+      const job = Object.hasOwn(JOBS, req.name) ? JOBS[req.name] : undefined;
       if (!job) throw new InvalidArgumentError('name', `unknown job '${req.name}': one of ${Object.keys(JOBS).join(', ')}`);
       const result = job.run({ core: deps.core, settings: deps.jobSettings ?? DEFAULT_JOB_SETTINGS, resendSnapshots: () => deps.agents?.resendSnapshots() });
       deps.log.info({ component: 'jobs', job: req.name, affected: result.affected }, result.summary);

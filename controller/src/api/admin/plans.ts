@@ -3,7 +3,7 @@ import { InvalidArgumentError } from '@hostplane/shared';
 import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import { PlanKind } from '@hostplane/proto/hostplane/v1/plan.js';
 import type { SyncSummary } from '../../usecases/index.js';
-import { conflictToProto, planKindFromProto, planToProto, valuesFromProto } from '../convert.js';
+import { conflictToProto, planKindFromProto, planToProto, requestValues } from '../convert.js';
 import { unary, type ApiDeps } from '../pipeline.js';
 
 /** Summaries list at most this many names; the counts are always exact. */
@@ -30,7 +30,7 @@ export function planHandlers(deps: ApiDeps): Pick<AdminServer, 'createPlan' | 'u
   const { core } = deps;
   return {
     createPlan: unary(deps, 'CreatePlan', (req) => ({
-      plan: planToProto(core.createPlan({ name: req.name, kind: kindOf(req.kind) ?? 'service', values: valuesFromProto(req.values), reseller: req.reseller })),
+      plan: planToProto(core.createPlan({ name: req.name, kind: kindOf(req.kind) ?? 'service', values: requestValues(req.values, 'values'), reseller: req.reseller })),
     })),
     updatePlan: unary(deps, 'UpdatePlan', (req) => {
       let expectedVersion: number | undefined;
@@ -40,7 +40,7 @@ export function planHandlers(deps: ApiDeps): Pick<AdminServer, 'createPlan' | 'u
           throw new InvalidArgumentError('expectedVersion', `expectedVersion: '${req.expectedVersion}' is not a plan version`);
         }
       }
-      const summary = core.updatePlan(req.name, { set: valuesFromProto(req.set), unset: req.unset, expectedVersion, dryRun: req.dryRun });
+      const summary = core.updatePlan(req.name, { set: requestValues(req.set, 'set'), unset: req.unset, expectedVersion, dryRun: req.dryRun });
       return { plan: planToProto(summary.plan), summary: summaryToProto(summary) };
     }),
     getPlan: unary(deps, 'GetPlan', (req) => ({ plan: planToProto(core.getPlan(req.name)) })),

@@ -1,6 +1,6 @@
 /** Admin RPCs for reseller accounts: proto ↔ core, nothing else. */
 import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
-import { conflictToProto, resellerToProto, valuesFromProto } from '../convert.js';
+import { conflictToProto, requestValues, resellerToProto } from '../convert.js';
 import { unary, type ApiDeps } from '../pipeline.js';
 
 type Names =
@@ -35,7 +35,7 @@ export function resellerHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
       reseller: resellerToProto(core.switchResellerPlan(req.login, req.plan)),
     })),
     customizeReseller: unary(deps, 'CustomizeReseller', (req) => ({
-      reseller: resellerToProto(core.customizeReseller(req.login, { set: valuesFromProto(req.set), unset: req.unset })),
+      reseller: resellerToProto(core.customizeReseller(req.login, { set: requestValues(req.set, 'set'), unset: req.unset })),
     })),
     unlockReseller: unary(deps, 'UnlockReseller', (req) => ({ reseller: resellerToProto(core.unlockReseller(req.login)) })),
     syncReseller: unary(deps, 'SyncReseller', (req) => {

@@ -4,7 +4,7 @@ import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import { SubscriptionState, SubscriptionView as ProtoView } from '@hostplane/proto/hostplane/v1/subscription.js';
 import { conflictsFingerprint } from '../../domain/index.js';
 import type { SubscriptionView } from '../../usecases/index.js';
-import { conflictToProto, subscriptionToProto, syncStatusFromProto, valuesFromProto } from '../convert.js';
+import { conflictToProto, enumFilter, requestValues, subscriptionStateFromProto, subscriptionToProto, syncStatusFromProto } from '../convert.js';
 import { unary, type ApiDeps } from '../pipeline.js';
 
 type Names =
@@ -49,7 +49,7 @@ export function subscriptionHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
           addons: req.addons,
           host: req.host || undefined,
           expiresAt: req.expiresAt?.toISOString(),
-          values: valuesFromProto(req.values),
+          values: requestValues(req.values, 'values'),
         }),
       ),
     ),
@@ -57,14 +57,13 @@ export function subscriptionHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
     listSubscriptions: unary(deps, 'ListSubscriptions', (req) => {
       if (req.pageSize < 0) throw new InvalidArgumentError('pageSize', `pageSize: ${req.pageSize} is negative`);
       const size = Math.min(req.pageSize || DEFAULT_PAGE, MAX_PAGE);
-      const state =
-        req.state === SubscriptionState.SUBSCRIPTION_STATE_ACTIVE ? 'active' : req.state === SubscriptionState.SUBSCRIPTION_STATE_SUSPENDED ? 'suspended' : undefined;
+      const state = enumFilter(req.state, subscriptionStateFromProto, 'state');
       const full = req.view === ProtoView.SUBSCRIPTION_VIEW_FULL;
       const items = core.listSubscriptions({
         customer: req.customer || undefined,
         plan: req.plan || undefined,
         host: req.host || undefined,
-        syncStatus: syncStatusFromProto(req.syncStatus),
+        syncStatus: enumFilter(req.syncStatus, syncStatusFromProto, 'syncStatus'),
         state,
         after: decodePageToken(req.pageToken),
         limit: size + 1,
@@ -86,7 +85,7 @@ export function subscriptionHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
     }),
     acceptAvailableValues: unary(deps, 'AcceptAvailableValues', (req) => one(core.acceptConflicts(req.name, req.fingerprint))),
     customizeSubscription: unary(deps, 'CustomizeSubscription', (req) =>
-      one(core.customizeSubscription(req.name, { set: valuesFromProto(req.set), unset: req.unset, asCustomer: req.asCustomer })),
+      one(core.customizeSubscription(req.name, { set: requestValues(req.set, 'set'), unset: req.unset, asCustomer: req.asCustomer })),
     ),
     unlockSubscription: unary(deps, 'UnlockSubscription', (req) => one(core.unlockSubscription(req.name))),
     switchSubscriptionPlan: unary(deps, 'SwitchSubscriptionPlan', (req) => one(core.switchPlan(req.name, req.plan, req.dryRun))),

@@ -1,0 +1,53 @@
+/**
+ * Hostile input against a real Admin API: names that are also Object.prototype members, empty or
+ * prototype-polluting property values, and unknown enum filters get INVALID_ARGUMENT naming the
+ * field (never INTERNAL, never silently ignored), and nothing is written.
+ */
+import { status } from '@grpc/grpc-js';
+import { PlanKind } from '@hostplane/proto/hostplane/v1/plan.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { valueToProto } from '../../controller/src/api/convert.js';
+import { startTestApi, type TestApi } from '../helpers/api.js';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi();
+});
+afterAll(() => api.stop());
+
+describe('refused with INVALID_ARGUMENT naming the field, nothing written', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])('RunJob %s', async (name) => {
+    const err = await api.fail(api.client.runJob, { name });
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.details).toContain(`unknown job '${name}'`);
+  });
+
+  it('a property value with no kind', async () => {
+    const before = api.dump();
+    const err = await api.fail(api.client.createPlan, { name: 'Empty', kind: PlanKind.PLAN_KIND_SERVICE, values: { 'limits.disk_space': { kind: undefined } }, reseller: '' });
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.details).toBe('values.limits.disk_space: the value is empty (no kind set)');
+    expect(api.dump()).toBe(before);
+  });
+
+  it('a property key __proto__', async () => {
+    const before = api.dump();
+    const values = { ['__proto__']: valueToProto(true) } as Record<string, ReturnType<typeof valueToProto>>;
+    expect(Object.keys(values)).toEqual(['__proto__']); // an own key, sent as a map entry
+    const err = await api.fail(api.client.createPlan, { name: 'Polluted', kind: PlanKind.PLAN_KIND_SERVICE, values, reseller: '' });
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.details).toContain("'__proto__' is not a property key");
+    expect(api.dump()).toBe(before);
+  });
+
+  it.each([
+    ['ListSubscriptions syncStatus', () => api.fail(api.client.listSubscriptions, { customer: '', plan: '', host: '', syncStatus: 99, state: 0, view: 0, pageSize: 0, pageToken: '' }), 'syncStatus'],
+    ['ListSubscriptions state', () => api.fail(api.client.listSubscriptions, { customer: '', plan: '', host: '', syncStatus: 0, state: 42, view: 0, pageSize: 0, pageToken: '' }), 'state'],
+    ['ListHosts state', () => api.fail(api.client.listHosts, { state: 77 }), 'state'],
+    ['ListCustomers state', () => api.fail(api.client.listCustomers, { state: 9 }), 'state'],
+  ] as const)('unknown enum filter: %s', async (_what, call, field) => {
+    const err = await call();
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.details).toMatch(new RegExp(`^${field}: \\d+ is not a known value$`));
+  });
+});
