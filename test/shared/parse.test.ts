@@ -430,13 +430,19 @@ describe('round trip: parseValue(formatValue(v)) = v', () => {
   });
 
   it('durations', () => {
+    const max = { d: 36_525, w: 5_218, mo: 1_200, y: 100 } as const;
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.constantFrom('d', 'w', 'mo', 'y'), (n, unit) => {
+      fc.property(fc.integer({ min: 1, max: 36_525 }), fc.constantFrom('d', 'w', 'mo', 'y'), (n0, unit) => {
+        const n = Math.min(n0, max[unit]);
         const v = parseValue('limits.validity', `${n}${unit}`);
         expect(v).toBe(`${n}${unit}`);
         expect(parseValue('limits.validity', formatValue('limits.validity', v))).toBe(v);
       }),
     );
+  });
+
+  it.each(['101y', '1201mo', '5219w', '36526d', '8000y', '99999999999d'])('a duration beyond 100 years is refused: %s', (raw) => {
+    expect(() => parseValue('limits.validity', raw)).toThrow(/limits\.validity: invalid value .*at most 100 years/);
   });
 
   it('versions', () => {

@@ -9,6 +9,8 @@ import { PROPERTIES, UNLIMITED, isResellerPlanKey, type PropertyDef, type Proper
 const SIZE_UNITS = { K: 1024, M: 1024 ** 2, G: 1024 ** 3, T: 1024 ** 4, P: 1024 ** 5 } as const;
 const SIZE_RE = /^(\d+(?:\.\d+)?)\s*(?:([KMGTP])(?:i?B)?|B)?$/i;
 const DURATION_RE = /^(\d+)(d|w|mo|y)$/;
+/** The largest count of each unit: 100 years. */
+const MAX_DURATION = { d: 36_525, w: 5_218, mo: 1_200, y: 100 } as const;
 const VERSION_RE = /^(\d{1,3})\.(\d{1,3})$/;
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1']);
 const FALSE_WORDS = new Set(['false', 'no', 'off', '0']);
@@ -127,8 +129,9 @@ export function parseValue(key: string, raw: unknown): Value {
       const m = typeof raw === 'string' ? DURATION_RE.exec(raw.trim()) : null;
       const n = m ? Number(m[1]) : 0;
       // Canonical form (`030d` → `30d`), so that equal durations compare equal; zero is refused.
-      if (m && n > 0 && Number.isSafeInteger(n)) return `${n}${m[2]}`;
-      throw bad(key, raw, "a duration such as 30d, 2w, 6mo, 1y, or 'unlimited'");
+      // At most 100 years: a date computed from it stays a real date (far below 9999-12-31).
+      if (m && n > 0 && Number.isSafeInteger(n) && n <= MAX_DURATION[m[2] as keyof typeof MAX_DURATION]) return `${n}${m[2]}`;
+      throw bad(key, raw, "a duration of at most 100 years such as 30d, 2w, 6mo, 1y, or 'unlimited'");
     }
     case 'bool': {
       if (typeof raw === 'boolean') return raw;
