@@ -2,6 +2,7 @@
  * Human output (aligned tables, label/value blocks, times, enum words) and `--json` output.
  * Pure string functions: the commands decide what to print, `Io` decides where.
  */
+import { escapeControls } from '@hostplane/shared';
 
 /** Where the CLI writes; `process` in production, buffers in tests. */
 export interface Io {
@@ -12,7 +13,8 @@ export interface Io {
 
 /** Aligned columns separated by two spaces, with an upper-case header row; no trailing blanks. */
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const all = [headers.map((h) => h.toUpperCase()), ...rows];
+  // What the controller stores came from someone else (a reseller, a customer): never let it drive the terminal.
+  const all = [headers.map((h) => h.toUpperCase()), ...rows.map((row) => row.map(escapeControls))];
   const widths = headers.map((_, i) => Math.max(...all.map((row) => width(row[i] ?? ''))));
   const lines = all.map((row) =>
     headers
@@ -33,7 +35,7 @@ export function renderList(headers: readonly string[], rows: readonly (readonly 
 
 /** `Label  value` lines with the values aligned; rows whose value is undefined are left out. */
 export function renderFields(fields: readonly (readonly [label: string, value: string | undefined])[]): string {
-  const shown = fields.filter((f): f is readonly [string, string] => f[1] !== undefined);
+  const shown = fields.filter((f): f is readonly [string, string] => f[1] !== undefined).map(([l, v]) => [l, escapeControls(v)] as const);
   const w = Math.max(0, ...shown.map(([label]) => width(label)));
   return shown.map(([label, value]) => `${label}${' '.repeat(w - width(label))}  ${value}`.trimEnd() + '\n').join('');
 }

@@ -53,3 +53,22 @@ export function validateEmail(raw: string, field = 'email'): string {
   if (!EMAIL.test(email) || email.length > 254) throw new InvalidArgumentError(field, `${field}: '${raw}' is not a valid e-mail address`);
   return email;
 }
+
+/**
+ * Control characters (C0, DEL, C1) and bidirectional overrides: text that could clear a screen,
+ * move the cursor or reorder what an operator reads in a terminal or a page.
+ */
+const UNSAFE_TEXT = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+/** A free-text field (a display name): trimmed, at most `max` characters, no control characters. */
+export function validateText(raw: string, field: string, max = 200): string {
+  const text = raw.trim();
+  if (text.length > max) throw new InvalidArgumentError(field, `${field}: at most ${max} characters`);
+  if (UNSAFE_TEXT.test(text)) throw new InvalidArgumentError(field, `${field}: control characters are not allowed`);
+  return text;
+}
+
+/** Text for a terminal: control characters shown as escapes (`\x1b`), never interpreted. */
+export function escapeControls(text: string): string {
+  return text.replace(new RegExp(UNSAFE_TEXT.source, 'g'), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

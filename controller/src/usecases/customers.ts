@@ -1,5 +1,5 @@
 /** Customers: create, show, list, suspend (cascades to subscriptions), activate, delete. */
-import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, validateEmail, validateLogin } from '@hostplane/shared';
+import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, validateEmail, validateLogin, validateText } from '@hostplane/shared';
 import { RevisionBumper, type Context } from './context.js';
 import { allocationGuard } from './allocation.js';
 import { findCustomer, optionalReseller } from './lookup.js';
@@ -18,8 +18,7 @@ export function createCustomer(ctx: Context, input: CreateCustomerInput): Custom
   return ctx.tx(() => {
     const login = validateLogin(input.login ?? '');
     const email = validateEmail(input.email ?? '');
-    const displayName = (input.displayName ?? '').trim() || login;
-    if (displayName.length > 200) throw new InvalidArgumentError('displayName', 'displayName: at most 200 characters');
+    const displayName = validateText(input.displayName ?? '', 'displayName') || login;
     const reseller = optionalReseller(ctx, input.reseller);
     if (ctx.customers.byLogin(login)) throw new AlreadyExistsError('customer', login);
     const guard = allocationGuard(ctx, reseller?.id);

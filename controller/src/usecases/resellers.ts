@@ -11,6 +11,7 @@ import {
   parseChanges,
   validateEmail,
   validateLogin,
+  validateText,
   type Values,
 } from '@hostplane/shared';
 import { conflictsFingerprint, resellerValues, type Conflict, type ResellerSyncStatus } from '../domain/index.js';
@@ -77,8 +78,7 @@ export function createReseller(ctx: Context, input: CreateResellerInput): Resell
   return ctx.tx(() => {
     const login = validateLogin(input.login ?? '');
     const email = validateEmail(input.email ?? '');
-    const displayName = (input.displayName ?? '').trim() || login;
-    if (displayName.length > 200) throw new InvalidArgumentError('displayName', 'displayName: at most 200 characters');
+    const displayName = validateText(input.displayName ?? '', 'displayName') || login;
     const plan = findPlanOfKind(ctx, input.plan, 'reseller', 'plan');
     if (ctx.resellers.byLogin(login)) throw new AlreadyExistsError('reseller', login);
     const r = ctx.resellers.insert(login, displayName, email, plan.id, { planId: plan.id, locked: false, ownValues: null, syncStatus: 'synced', conflicts: [] }, ctx.nowIso());
