@@ -9,13 +9,22 @@ const LOGIN = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const HOST_NAME = /^[a-z0-9](?:[a-z0-9.-]{0,251}[a-z0-9])?$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
+/**
+ * A value as an error message may echo it: at most 64 characters, control characters escaped. A
+ * megabyte of name is neither sent back nor logged whole.
+ */
+export function shown(raw: string, max = 64): string {
+  const cut = raw.length > max ? `${raw.slice(0, max)}… (${raw.length} characters)` : raw;
+  return escapeControls(cut);
+}
+
 /** A subscription name: the main domain, a valid DNS name with at least two labels. Lower-cased. */
 export function validateDomainName(raw: string, field = 'name'): string {
   const name = raw.trim().toLowerCase().replace(/\.$/, '');
   if (name === '') throw new InvalidArgumentError(field, `${field}: a domain name is required`);
   const labels = name.split('.');
   if (name.length > 253 || labels.length < 2 || !labels.every((l) => DNS_LABEL.test(l)) || /^\d+$/.test(labels.at(-1)!)) {
-    throw new InvalidArgumentError(field, `${field}: '${raw}' is not a valid domain name`);
+    throw new InvalidArgumentError(field, `${field}: '${shown(raw)}' is not a valid domain name`);
   }
   return name;
 }
@@ -25,7 +34,7 @@ export function validatePlanName(raw: string, field = 'name'): string {
   const name = raw.trim();
   // eslint-disable-next-line no-control-regex
   if (name === '' || name.length > 64 || /[\u0000-\u001f\u007f/\\]/.test(name)) {
-    throw new InvalidArgumentError(field, `${field}: '${raw}' is not a valid plan name (1–64 printable characters, no slashes)`);
+    throw new InvalidArgumentError(field, `${field}: '${shown(raw)}' is not a valid plan name (1–64 printable characters, no slashes)`);
   }
   return name;
 }
@@ -34,7 +43,7 @@ export function validatePlanName(raw: string, field = 'name'): string {
 export function validateLogin(raw: string, field = 'login'): string {
   const login = raw.trim();
   if (!LOGIN.test(login)) {
-    throw new InvalidArgumentError(field, `${field}: '${raw}' is not a valid login (lower-case letters, digits, '.', '_', '-'; at most 64)`);
+    throw new InvalidArgumentError(field, `${field}: '${shown(raw)}' is not a valid login (lower-case letters, digits, '.', '_', '-'; at most 64)`);
   }
   return login;
 }
@@ -43,14 +52,14 @@ export function validateLogin(raw: string, field = 'login'): string {
 export function validateHostName(raw: string, field = 'host'): string {
   const name = raw.trim().toLowerCase();
   if (!HOST_NAME.test(name) || name.includes('..')) {
-    throw new InvalidArgumentError(field, `${field}: '${raw}' is not a valid host name`);
+    throw new InvalidArgumentError(field, `${field}: '${shown(raw)}' is not a valid host name`);
   }
   return name;
 }
 
 export function validateEmail(raw: string, field = 'email'): string {
   const email = raw.trim();
-  if (!EMAIL.test(email) || email.length > 254) throw new InvalidArgumentError(field, `${field}: '${raw}' is not a valid e-mail address`);
+  if (!EMAIL.test(email) || email.length > 254) throw new InvalidArgumentError(field, `${field}: '${shown(raw)}' is not a valid e-mail address`);
   return email;
 }
 

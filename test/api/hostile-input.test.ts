@@ -40,6 +40,18 @@ describe('refused with INVALID_ARGUMENT naming the field, nothing written', () =
     expect(api.dump()).toBe(before);
   });
 
+  it('a 1 MiB name: refused at once, echoed at most 64 characters, nothing written', async () => {
+    const before = api.dump();
+    const huge = `${'a'.repeat(1024 * 1024)}.example`;
+    const started = Date.now();
+    const err = await api.fail(api.client.createCustomer, { login: huge, displayName: '', email: 'x@example.org', reseller: '' });
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.details.length).toBeLessThan(300);
+    expect(err.details).toContain(`(${huge.length} characters)`);
+    expect(api.dump()).toBe(before);
+  });
+
   it.each([
     ['ListSubscriptions syncStatus', () => api.fail(api.client.listSubscriptions, { customer: '', plan: '', host: '', syncStatus: 99, state: 0, view: 0, pageSize: 0, pageToken: '' }), 'syncStatus'],
     ['ListSubscriptions state', () => api.fail(api.client.listSubscriptions, { customer: '', plan: '', host: '', syncStatus: 0, state: 42, view: 0, pageSize: 0, pageToken: '' }), 'state'],

@@ -1,6 +1,6 @@
 /** Free text from strangers: control characters refused on input, shown as escapes on output. */
 import { describe, expect, it } from 'vitest';
-import { escapeControls, validateText } from '@hostplane/shared';
+import { escapeControls, shown, validateText } from '@hostplane/shared';
 import { renderFields, renderTable } from '../../cli/src/output.js';
 import { openTestCore } from '../helpers/core.js';
 
@@ -42,5 +42,13 @@ describe('through the use cases', () => {
     } finally {
       t.close();
     }
+  });
+});
+
+describe('shown', () => {
+  it('echoes at most 64 characters, escaped', () => {
+    expect(shown('short')).toBe('short');
+    expect(shown('x'.repeat(1000))).toBe(`${'x'.repeat(64)}… (1000 characters)`);
+    expect(shown('a\u001bb')).toBe('a\\u001bb');
   });
 });

@@ -4,7 +4,7 @@
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
 import { Metadata } from '@grpc/grpc-js';
-import { isHostplaneError, type ErrorCode } from '@hostplane/shared';
+import { escapeControls, isHostplaneError, type ErrorCode } from '@hostplane/shared';
 import type { Logger } from '../logger.js';
 
 const CODES: Record<ErrorCode, status> = {
@@ -18,13 +18,21 @@ const CODES: Record<ErrorCode, status> = {
   RESOURCE_EXHAUSTED: status.RESOURCE_EXHAUSTED,
 };
 
+/** Error details travel in a header: bounded, whatever a message echoed. */
+const MAX_DETAILS = 1000;
+
+function bounded(text: string, max: number): string {
+  const flat = escapeControls(text);
+  return flat.length > max ? `${flat.slice(0, max)}… (truncated)` : flat;
+}
+
 export type GrpcError = Partial<ServiceError> & { code: status; details: string };
 
 export function toGrpcError(err: unknown, log: Logger, method: string): GrpcError {
   if (isHostplaneError(err)) {
     const metadata = new Metadata();
-    if ('field' in err && typeof err.field === 'string') metadata.set('hostplane-field', err.field);
-    return { code: CODES[err.code], details: err.message, metadata };
+    if ('field' in err && typeof err.field === 'string') metadata.set('hostplane-field', bounded(err.field, 200));
+    return { code: CODES[err.code], details: bounded(err.message, MAX_DETAILS), metadata };
   }
   const id = Math.random().toString(36).slice(2, 10);
   log.error({ err, method, errorId: id }, 'internal error');
