@@ -2,13 +2,15 @@
  * The event feed of the Admin API: ListEvents (a page) and WatchEvents (a resumable server stream:
  * the backlog after `afterId`, then every new event as it is committed).
  */
-import { FailedPreconditionError, InvalidArgumentError } from '@hostplane/shared';
+import { FailedPreconditionError, InvalidArgumentError, ResourceExhaustedError } from '@hostplane/shared';
 import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import type { Event } from '@hostplane/proto/hostplane/v1/event.js';
 import type { EventRecord } from '../../store/index.js';
 import { serverStream, unary, type ApiDeps } from '../pipeline.js';
 
 const PAGE = 500;
+/** Live WatchEvents streams at most (each holds at most a page): more are refused. */
+const MAX_WATCHERS = 64;
 const TYPE_RE = /^[a-z_]+(\.[a-z_]+)?$/;
 
 export function eventToProto(e: EventRecord): Event {
@@ -37,6 +39,7 @@ function parseId(raw: string | undefined, field: string): number | undefined {
 
 export function eventHandlers(deps: ApiDeps): Pick<AdminServer, 'listEvents' | 'watchEvents'> {
   const { core } = deps;
+  let watchers = 0;
   return {
     listEvents: unary(deps, 'ListEvents', (req) => {
       const limit = req.limit < 0 ? NaN : Math.min(req.limit || PAGE, 5000);
@@ -51,9 +54,26 @@ export function eventHandlers(deps: ApiDeps): Pick<AdminServer, 'listEvents' | '
       if (after !== undefined && oldest > 0 && after < oldest - 1) {
         throw new FailedPreconditionError(`event ${after + 1} is no longer retained (the oldest is ${oldest}): resume from ${oldest - 1} or later`);
       }
+      if (watchers >= MAX_WATCHERS) {
+        throw new ResourceExhaustedError(`too many event watchers (${MAX_WATCHERS}): close one, or follow the events from NATS`);
+      }
+      watchers++;
       let draining = false;
       let again = false;
-      const drain = () => {
+      let open = true;
+      // At the reader's pace: a page at a time from the store, and no more writes while the stream's
+      // buffer is full (write() said so) until it drains — a reader that does not read holds one page.
+      const writable = () =>
+        new Promise<void>((resolve) => {
+          const done = () => {
+            call.off('drain', done);
+            call.off('close', done);
+            resolve();
+          };
+          call.once('drain', done);
+          call.once('close', done);
+        });
+      const drain = async () => {
         if (draining) {
           again = true;
           return;
@@ -62,25 +82,33 @@ export function eventHandlers(deps: ApiDeps): Pick<AdminServer, 'listEvents' | '
         try {
           do {
             again = false;
-            for (;;) {
+            while (open) {
               const batch = core.eventsAfter(cursor, PAGE, types);
               // Advance past filtered-out events too, so that the next query starts later.
               if (batch.length === 0) break;
-              for (const e of batch) call.write({ event: eventToProto(e) });
-              cursor = batch.at(-1)!.id;
+              for (const e of batch) {
+                cursor = e.id;
+                if (!call.write({ event: eventToProto(e) })) await writable();
+                if (!open) return;
+              }
               if (batch.length < PAGE) break;
             }
-          } while (again);
+          } while (again && open);
         } finally {
           draining = false;
         }
       };
-      const unsubscribe = core.onEvents(() => setImmediate(drain));
-      const stop = () => unsubscribe();
+      const unsubscribe = core.onEvents(() => setImmediate(() => void drain()));
+      const stop = () => {
+        if (!open) return;
+        open = false;
+        watchers--;
+        unsubscribe();
+      };
       call.on('cancelled', stop);
       call.on('close', stop);
       call.on('error', stop);
-      drain();
+      void drain();
     }),
   };
 }
