@@ -116,7 +116,7 @@ export class ControllerCore {
   collectGarbage = (retentionMs: number, publishing: boolean) => uc.collectGarbage(this.ctx, retentionMs, publishing);
 
   // Events (the outbox, read)
-  eventsAfter = (afterId: number, limit: number, types: readonly string[] = []) => this.ctx.events.after(afterId, limit, types);
+  eventsAfter = (afterId: number, limit: number, types: readonly string[] = [], newest = false) => this.ctx.events.after(afterId, limit, types, newest);
   /** The oldest and newest retained event ids (0 when none). */
   eventIdRange = () => ({ oldest: this.ctx.events.minId(), newest: this.ctx.events.maxId() });
   onEvents = (listener: () => void) => this.ctx.onEvents(listener);

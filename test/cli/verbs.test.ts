@@ -108,7 +108,9 @@ describe('one RPC per verb, with the request its flags say', () => {
     [['host', 'maintenance', 'web1', 'off'], 'setHostMaintenance', { name: 'web1', maintenance: false }],
     [['host', 'remove', 'web1'], 'removeHost', { name: 'web1' }],
     [['job', 'run', 'expire'], 'runJob', { name: 'expire' }],
-    [['events', '--after', '41', '--type', 'subscription', '--type', 'plan.updated', '--limit', '10'], 'listEvents', { afterId: '41', types: ['subscription', 'plan.updated'], limit: 10 }],
+    [['events', '--after', '41', '--type', 'subscription', '--type', 'plan.updated', '--limit', '10'], 'listEvents', { afterId: '41', types: ['subscription', 'plan.updated'], limit: 10, newest: false }],
+    [['events'], 'listEvents', { afterId: '0', limit: 50, newest: true }],
+    [['events', '--limit', '5'], 'listEvents', { afterId: '0', limit: 5, newest: true }],
   ] as const)('hostplane %s → %s', async (args, method, request) => {
     for (const json of [false, true]) {
       stub.calls.length = 0;

@@ -1,7 +1,8 @@
 /**
- * `hostplane events [--follow] [--after ID] [--type T]…`: the recorded state changes. Without
- * `--follow`, one page of stored events (ListEvents); with it, the stream (WatchEvents) until
- * interrupted, one line per event (with `--json`, one JSON object per line).
+ * `hostplane events [--follow] [--after ID] [--limit N] [--type T]…`: the recorded state changes.
+ * Without `--follow`, the latest events (`--limit N` from the end; with `--after ID`, the ones after
+ * it, from there); with it, the stream (WatchEvents) until interrupted — from `--after ID`, or with
+ * the latest `--limit N` first — one line per event (with `--json`, one JSON object per line).
  */
 import { EVENT_ENTITIES, isEventEntity, isEventType } from '@hostplane/shared';
 import { InvalidArgumentError as CommanderInvalidArgument, type Command } from 'commander';
@@ -28,6 +29,9 @@ export function collectEventType(value: string, previous: readonly string[] = []
   return collect(text, previous);
 }
 
+/** How many of the latest events `hostplane events` shows without --limit. */
+const DEFAULT_LATEST = 50;
+
 const actorText = (e: Event) => (e.onBehalfOf ? `${e.actor} for ${e.onBehalfOf}` : e.actor);
 
 /** One event on one line, for `--follow`: `#42  2025-06-01 14:03:12Z  subscription.created  example.com  admin`. */
@@ -53,17 +57,29 @@ async function follow(ctx: Context, cmd: Command, opts: EventsOptions): Promise<
 
 export function registerEvents(program: Command, ctx: Context): void {
   verb(program, 'events', 'show recorded events (state changes), or follow them as they happen', [
-    'hostplane events',
+    'hostplane events                      # the latest 50',
+    'hostplane events --limit 10 --type subscription',
     'hostplane events --after 120 --type subscription.unsynced --type host',
+    'hostplane events --follow --limit 5   # the latest 5, then new ones as they happen',
     'hostplane events --follow --json',
   ])
     .option('-f, --follow', 'keep streaming new events until interrupted (with --json: one object per line)')
-    .option('--after <id>', 'only events after this id (with --follow, replay from there, then stream)', parseInt64)
+    .option('--after <id>', 'only events after this id, oldest first (with --follow, replay from there, then stream)', parseInt64)
     .option('--type <type>', 'only events of this type (subscription.synced) or entity (subscription); repeatable', collectEventType)
-    .option('--limit <n>', "without --follow: at most this many events (default: the controller's)", parsePositiveInt)
+    .option('--limit <n>', `the latest N events (default ${DEFAULT_LATEST}); with --after, the first N after it`, parsePositiveInt)
     .action(async (opts: EventsOptions, cmd: Command) => {
-      if (opts.follow) return follow(ctx, cmd, opts);
-      const request = ListEventsRequest.fromPartial({ afterId: opts.after ?? '0', types: opts.type ?? [], limit: opts.limit ?? 0 });
+      if (opts.follow) {
+        // A backlog to start from: --after, else the latest --limit events.
+        if (opts.after === undefined && opts.limit !== undefined) {
+          const { events } = await ctx.api(cmd).call('listEvents', ListEventsRequest.fromPartial({ afterId: '0', types: opts.type ?? [], limit: opts.limit, newest: true }));
+          for (const e of events) ctx.io.stdout.write(opts.json ? renderJsonLine(eventJson(e)) : eventLine(e));
+          const last = events.at(-1)?.id;
+          return follow(ctx, cmd, { ...opts, ...(last !== undefined ? { after: last } : {}) });
+        }
+        return follow(ctx, cmd, opts);
+      }
+      const newest = opts.after === undefined;
+      const request = ListEventsRequest.fromPartial({ afterId: opts.after ?? '0', types: opts.type ?? [], limit: opts.limit ?? (newest ? DEFAULT_LATEST : 0), newest });
       const { events } = await ctx.api(cmd).call('listEvents', request);
       ctx.emit(opts.json, { events: events.map(eventJson) }, () =>
         renderList(

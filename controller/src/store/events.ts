@@ -62,25 +62,24 @@ export class EventStore {
     return this.insertStmt.get(type, entityName, time, actor, onBehalfOf, JSON.stringify(data))!.id;
   }
 
-  /** Events after `afterId`, optionally of some types (`subscription` matches `subscription.*`). */
-  after(afterId: number, limit: number, types: readonly string[] = []): EventRecord[] {
+  /**
+   * Events after `afterId`, optionally of some types (`subscription` matches `subscription.*`): the
+   * first `limit` of them, or with `newest` the last `limit` — always returned in id order.
+   */
+  after(afterId: number, limit: number, types: readonly string[] = [], newest = false): EventRecord[] {
+    if (newest) {
+      const { sql, params } = typeFilter(types);
+      return this.db
+        .prepare<unknown[], EventRow>(`SELECT * FROM events WHERE id > ?${sql ? ` AND (${sql})` : ''} ORDER BY id DESC LIMIT ?`)
+        .all(afterId, ...params, limit)
+        .reverse()
+        .map(toRecord);
+    }
     if (types.length === 0) return this.afterStmt.all(afterId, limit).map(toRecord);
-    const exact = types.filter((t) => t.includes('.'));
-    const entities = types.filter((t) => !t.includes('.'));
-    const clauses: string[] = [];
-    const params: unknown[] = [afterId];
-    if (exact.length) {
-      clauses.push(`type IN (${exact.map(() => '?').join(', ')})`);
-      params.push(...exact);
-    }
-    for (const e of entities) {
-      clauses.push('type LIKE ?');
-      params.push(`${e}.%`);
-    }
-    params.push(limit);
+    const { sql, params } = typeFilter(types);
     return this.db
-      .prepare<unknown[], EventRow>(`SELECT * FROM events WHERE id > ? AND (${clauses.join(' OR ')}) ORDER BY id LIMIT ?`)
-      .all(...params)
+      .prepare<unknown[], EventRow>(`SELECT * FROM events WHERE id > ? AND (${sql}) ORDER BY id LIMIT ?`)
+      .all(afterId, ...params, limit)
       .map(toRecord);
   }
 
@@ -108,4 +107,20 @@ export class EventStore {
   collectGarbage(before: string, onlyPublished: boolean): number {
     return this.gcStmt.run(before, onlyPublished ? 1 : 0).changes;
   }
+}
+
+/** SQL matching event types exactly (`subscription.synced`) or by entity (`subscription` → `subscription.*`). */
+function typeFilter(types: readonly string[]): { sql: string; params: string[] } {
+  const clauses: string[] = [];
+  const params: string[] = [];
+  const exact = types.filter((t) => t.includes('.'));
+  if (exact.length) {
+    clauses.push(`type IN (${exact.map(() => '?').join(', ')})`);
+    params.push(...exact);
+  }
+  for (const e of types.filter((t) => !t.includes('.'))) {
+    clauses.push('type LIKE ?');
+    params.push(`${e}.%`);
+  }
+  return { sql: clauses.join(' OR '), params };
 }

@@ -44,7 +44,7 @@ export function eventHandlers(deps: ApiDeps): Pick<AdminServer, 'listEvents' | '
     listEvents: unary(deps, 'ListEvents', (req) => {
       const limit = req.limit < 0 ? NaN : Math.min(req.limit || PAGE, 5000);
       if (Number.isNaN(limit)) throw new InvalidArgumentError('limit', `limit: ${req.limit} is negative`);
-      return { events: core.eventsAfter(parseId(req.afterId, 'afterId') ?? 0, limit, checkTypes(req.types)).map(eventToProto) };
+      return { events: core.eventsAfter(parseId(req.afterId, 'afterId') ?? 0, limit, checkTypes(req.types), req.newest).map(eventToProto) };
     }),
     watchEvents: serverStream(deps, 'WatchEvents', (req, _principal, call) => {
       const types = checkTypes(req.types);

@@ -52,6 +52,8 @@ export interface ListEventsRequest {
   types: string[];
   /** At most this many events; 0 lets the controller choose. */
   limit: number;
+  /** The newest `limit` events (after `after_id`) instead of the oldest; still in id order. */
+  newest: boolean;
 }
 
 /** Response of Admin.ListEvents. */
@@ -253,7 +255,7 @@ export const Event: MessageFns<Event> = {
 };
 
 function createBaseListEventsRequest(): ListEventsRequest {
-  return { afterId: "0", types: [], limit: 0 };
+  return { afterId: "0", types: [], limit: 0, newest: false };
 }
 
 export const ListEventsRequest: MessageFns<ListEventsRequest> = {
@@ -266,6 +268,9 @@ export const ListEventsRequest: MessageFns<ListEventsRequest> = {
     }
     if (message.limit !== 0) {
       writer.uint32(24).int32(message.limit);
+    }
+    if (message.newest !== false) {
+      writer.uint32(32).bool(message.newest);
     }
     return writer;
   },
@@ -307,6 +312,14 @@ export const ListEventsRequest: MessageFns<ListEventsRequest> = {
             message.limit = reader.int32();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.newest = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -328,6 +341,7 @@ export const ListEventsRequest: MessageFns<ListEventsRequest> = {
         : "0",
       types: globalThis.Array.isArray(object?.types) ? object.types.map((e: any) => globalThis.String(e)) : [],
       limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      newest: isSet(object.newest) ? globalThis.Boolean(object.newest) : false,
     };
   },
 
@@ -342,6 +356,9 @@ export const ListEventsRequest: MessageFns<ListEventsRequest> = {
     if (message.limit !== 0) {
       obj.limit = Math.round(message.limit);
     }
+    if (message.newest !== false) {
+      obj.newest = message.newest;
+    }
     return obj;
   },
 
@@ -353,6 +370,7 @@ export const ListEventsRequest: MessageFns<ListEventsRequest> = {
     message.afterId = object.afterId ?? "0";
     message.types = object.types?.map((e) => e) || [];
     message.limit = object.limit ?? 0;
+    message.newest = object.newest ?? false;
     return message;
   },
 };
