@@ -11,3 +11,4 @@ export * from './statuses.js';
 export * from './events.js';
 export * from './catalogue/changes.js';
 export * from './addresses.js';
+export * from './report-equality.js';

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { CapabilityReport, Component } from '@hostplane/shared';
 import { canonicalReport } from '../../controller/src/usecases/hosts.js';
 import { assembleReport } from '../../agent/src/index.js';
-import { openTestCore, report } from '../helpers/core.js';
+import { MIVA, STANDARD, openTestCore, report } from '../helpers/core.js';
 
 const PHP_89: Component = { name: 'php', version: '8.9.1', path: '/usr/bin/php8.9' };
 const PHP_810: Component = { name: 'php', version: '8.10.0', path: '/usr/bin/php8.10' };
@@ -38,6 +38,25 @@ describe('canonicalReport', () => {
     try {
       expect(t.core.reportCapabilities('web1.example.net', report([NGINX, PHP_89, PHP_810])).changed).toBe(true);
       expect(t.core.reportCapabilities('web1.example.net', report([PHP_810, NGINX, PHP_89])).changed).toBe(false);
+    } finally {
+      t.close();
+    }
+  });
+});
+
+describe('a report that moved only a little free disk', () => {
+  it('is no change: no event, no re-evaluation; a component change still is', () => {
+    const t = openTestCore();
+    try {
+      const base = report(STANDARD);
+      t.core.reportCapabilities('web9.example.net', base);
+      const events = () => t.core.eventsAfter(0, 1000).filter((e) => e.type === 'host.capabilities_changed').length;
+      const n = events();
+      const moved = { ...base, disk: { ...base.disk!, freeBytes: base.disk!.freeBytes - 5 * 1024 * 1024, allocatableBytes: base.disk!.allocatableBytes - 5 * 1024 * 1024 } };
+      expect(t.core.reportCapabilities('web9.example.net', moved).changed).toBe(false);
+      expect(events()).toBe(n);
+      expect(t.core.reportCapabilities('web9.example.net', report([...STANDARD, MIVA])).changed).toBe(true);
+      expect(events()).toBe(n + 1);
     } finally {
       t.close();
     }

@@ -27,32 +27,8 @@ export function assembleReport(findings: readonly Finding[]): CapabilityReport {
   };
 }
 
-export interface ReportsEqualOptions {
-  /**
-   * Free and allocatable disk bytes closer than this count as equal (default 64 MiB), so that a
-   * report is not resent for every log line written. Compare against the last report SENT, not the
-   * last one detected, so that slow drift is still reported once it adds up. 0 = exact.
-   */
-  readonly diskToleranceBytes?: number;
-}
-
-export const DEFAULT_DISK_TOLERANCE_BYTES = 64 * 1024 * 1024;
-
-/** Whether two reports describe the same capabilities (order of components does not matter). */
-export function reportsEqual(a: CapabilityReport, b: CapabilityReport, options: ReportsEqualOptions = {}): boolean {
-  const tolerance = options.diskToleranceBytes ?? DEFAULT_DISK_TOLERANCE_BYTES;
-  const ca = [...a.components].map(clean).sort(compareComponents);
-  const cb = [...b.components].map(clean).sort(compareComponents);
-  if (ca.length !== cb.length || ca.some((c, i) => compareComponents(c, cb[i]!) !== 0)) return false;
-  if (!sameJson(a.os, b.os) || !sameJson(a.cpu, b.cpu) || a.memory?.totalBytes !== b.memory?.totalBytes) return false;
-  if (!a.disk || !b.disk) return a.disk === b.disk;
-  return (
-    a.disk.mount === b.disk.mount &&
-    a.disk.totalBytes === b.disk.totalBytes &&
-    Math.abs(a.disk.freeBytes - b.disk.freeBytes) < Math.max(tolerance, 1) &&
-    Math.abs(a.disk.allocatableBytes - b.disk.allocatableBytes) < Math.max(tolerance, 1)
-  );
-}
+/** One notion of "unchanged" for agent and controller (shared/). */
+export { DEFAULT_DISK_TOLERANCE_BYTES, reportsEqual, type ReportsEqualOptions } from '@hostplane/shared';
 
 function clean(c: Component): Component {
   return { name: c.name, ...(c.version ? { version: c.version } : {}), ...(c.path ? { path: c.path } : {}) };
@@ -69,11 +45,4 @@ function cleanDisk(d: DiskCapacity): DiskCapacity {
 
 function dropUndefined<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
-}
-
-function sameJson(a: object | undefined, b: object | undefined): boolean {
-  if (!a || !b) return a === b;
-  const ka = Object.keys(a).sort();
-  const kb = Object.keys(b).sort();
-  return ka.length === kb.length && ka.every((k, i) => k === kb[i] && (a as Record<string, unknown>)[k] === (b as Record<string, unknown>)[k]);
 }

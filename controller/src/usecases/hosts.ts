@@ -9,6 +9,7 @@ import {
   NotFoundError,
   compareComponents,
   isComponentName,
+  reportsEqual,
   validateHostName,
   type CapabilityReport,
   type Component,
@@ -61,6 +62,11 @@ export function reportCapabilities(ctx: Context, hostName: string, report: Capab
       const host = ctx.hosts.insert(name, 'ready', canonical, ctx.nowIso());
       ctx.record({ type: 'host.capabilities_changed', entity: name, data: { components: canonical.components.map((c) => c.name), disk: canonical.disk ?? null } });
       return { host: hostView(host, { subscriptions: 0, failing: 0 }), created: true, changed: true, outcomes: [] };
+    }
+    // Free disk moving by a few MiB is no change worth an event and a re-evaluation of every
+    // subscription (`host detect` reports every time); the stored report stays the last one acted on.
+    if (existing.report && reportsEqual(existing.report, canonical)) {
+      return { host: hostView(ctx.hosts.byId(existing.id)!, ctx.subscriptions.countsOfHost(existing.id)), created: false, changed: false, outcomes: [] };
     }
     ctx.hosts.setReport(existing.id, json, ctx.nowIso());
     if (existing.reportJson === json) {
