@@ -157,4 +157,11 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE subscriptions ADD COLUMN system_user TEXT;
   CREATE INDEX subscriptions_failing ON subscriptions (host_id) WHERE apply_error IS NOT NULL;
   `,
+  // 7: a reseller's token is bound to the reseller's id, not its login (a reseller deleted and
+  // created again under the same login is another tenant); tokens of resellers gone are dropped.
+  `
+  ALTER TABLE api_tokens ADD COLUMN reseller_id INTEGER REFERENCES resellers (id) ON DELETE CASCADE;
+  UPDATE api_tokens SET reseller_id = (SELECT id FROM resellers WHERE login = api_tokens.subject) WHERE role = 'reseller';
+  DELETE FROM api_tokens WHERE role = 'reseller' AND reseller_id IS NULL;
+  `,
 ];

@@ -13,6 +13,8 @@ export interface ApiTokenRecord {
   readonly name: string;
   readonly role: Role;
   readonly subject: string | null;
+  /** For a reseller's token: the reseller it is bound to. */
+  readonly resellerId: number | null;
 }
 
 export interface JoinTokenRecord {
@@ -35,7 +37,10 @@ const toJoin = (r: JoinRow): JoinTokenRecord => ({ id: r.id, createdAt: r.create
 
 export class TokenStore {
   private readonly byHashStmt;
-  private readonly upsertStmt;
+  private readonly byNameStmt;
+  private readonly insertStmt;
+  private readonly rehashStmt;
+  private readonly deleteByResellerStmt;
   private readonly insertJoinStmt;
   private readonly joinByHashStmt;
   private readonly listJoinStmt;
@@ -43,11 +48,15 @@ export class TokenStore {
   private readonly spendJoinStmt;
 
   constructor(db: Db) {
-    this.byHashStmt = db.prepare<[string], ApiTokenRecord>('SELECT id, name, role, subject FROM api_tokens WHERE hash = ?');
-    this.upsertStmt = db.prepare<[string, Role, string | null, string, string]>(
-      `INSERT INTO api_tokens (name, role, subject, hash, created_at) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (name) DO UPDATE SET role = excluded.role, subject = excluded.subject, hash = excluded.hash`,
+    this.byHashStmt = db.prepare<[string], ApiTokenRecord>(
+      'SELECT id, name, role, subject, reseller_id AS resellerId FROM api_tokens WHERE hash = ?',
     );
+    this.byNameStmt = db.prepare<[string], ApiTokenRecord>('SELECT id, name, role, subject, reseller_id AS resellerId FROM api_tokens WHERE name = ?');
+    this.insertStmt = db.prepare<[string, Role, string | null, number | null, string, string]>(
+      'INSERT INTO api_tokens (name, role, subject, reseller_id, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    this.rehashStmt = db.prepare<[string, string]>('UPDATE api_tokens SET hash = ? WHERE name = ?');
+    this.deleteByResellerStmt = db.prepare<[number]>('DELETE FROM api_tokens WHERE reseller_id = ?');
     this.insertJoinStmt = db.prepare<[string, string, string, string]>(
       'INSERT INTO join_tokens (id, hash, created_at, expires_at) VALUES (?, ?, ?, ?)',
     );
@@ -64,9 +73,23 @@ export class TokenStore {
     return this.byHashStmt.get(hash);
   }
 
-  /** Creates or replaces the named API token. */
-  putApiToken(name: string, role: Role, subject: string | null, hash: string, now: string): void {
-    this.upsertStmt.run(name, role, subject, hash, now);
+  apiTokenByName(name: string): ApiTokenRecord | undefined {
+    return this.byNameStmt.get(name);
+  }
+
+  /** Creates an API token; the name must be free (a taken name throws: the caller checks first). */
+  insertApiToken(name: string, role: Role, subject: string | null, resellerId: number | null, hash: string, now: string): void {
+    this.insertStmt.run(name, role, subject, resellerId, hash, now);
+  }
+
+  /** Gives an existing token a new secret (the bootstrap admin token installed again). */
+  rehashApiToken(name: string, hash: string): void {
+    this.rehashStmt.run(hash, name);
+  }
+
+  /** Deletes a reseller's tokens (with the reseller). */
+  deleteResellerTokens(resellerId: number): void {
+    this.deleteByResellerStmt.run(resellerId);
   }
 
   insertJoinToken(id: string, hash: string, now: string, expiresAt: string): JoinTokenRecord {

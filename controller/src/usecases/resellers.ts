@@ -134,6 +134,7 @@ export function deleteReseller(ctx: Context, login: string): void {
     if (customers > 0 || plans > 0) {
       throw new FailedPreconditionError(`reseller '${r.login}' still owns ${customers} customer(s) and ${plans} plan(s): delete them first`);
     }
+    ctx.tokens.deleteResellerTokens(r.id); // its tokens go with it
     ctx.resellers.delete(r.id);
     ctx.record({ type: 'reseller.deleted', entity: r.login, data: {} });
   });
