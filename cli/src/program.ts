@@ -11,6 +11,7 @@ import { registerHost } from './commands/host.js';
 import { registerJob } from './commands/job.js';
 import { registerPlan } from './commands/plan.js';
 import { registerProperties } from './commands/properties.js';
+import { registerToken } from './commands/token.js';
 import { registerReseller } from './commands/reseller.js';
 import { registerSub } from './commands/sub.js';
 import { createContext, type Context } from './context.js';
@@ -74,6 +75,7 @@ export function buildProgram(ctx: Context): Command {
   registerJob(program, ctx);
   registerEvents(program, ctx);
   registerProperties(program, ctx);
+  registerToken(program, ctx);
   return program;
 }
 

@@ -94,6 +94,11 @@ export class ControllerCore {
   createJoinToken = (ttlSeconds?: number) => this.ctx.tx(() => uc.createJoinToken(this.ctx, ttlSeconds));
   listJoinTokens = (includeSpent: boolean) => uc.listJoinTokens(this.ctx, includeSpent);
 
+  // API tokens
+  listTokens = () => uc.listTokens(this.ctx);
+  createToken = (input: uc.CreateTokenInput) => uc.createToken(this.ctx, input);
+  revokeToken = (name: string) => uc.revokeToken(this.ctx, name);
+
   // Who calls
   ensureAdminToken = (secret: string) => this.ctx.tx(() => uc.ensureAdminToken(this.ctx, secret));
   authenticate = (token: string | undefined) => uc.authenticate(this.ctx, token);

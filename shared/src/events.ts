@@ -92,6 +92,8 @@ export interface EventData {
   };
   'host.capabilities_changed': { readonly components: readonly string[]; readonly disk: DiskCapacity | null };
   'host.removed': NoData;
+  'token.created': { readonly role: string; readonly reseller: string | null; readonly expiresAt: string | null };
+  'token.revoked': NoData;
 }
 
 export type EventType = keyof EventData;
@@ -144,6 +146,8 @@ const TYPES: { readonly [T in EventType]: true } = {
   'host.state_changed': true,
   'host.capabilities_changed': true,
   'host.removed': true,
+  'token.created': true,
+  'token.revoked': true,
 };
 
 /** Every event type, grouped by entity. */

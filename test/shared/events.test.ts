@@ -21,8 +21,8 @@ describe('event types', () => {
     for (const t of EVENT_TYPES) expect(t).toMatch(/^[a-z]+\.[a-z_]+$/);
   });
 
-  it('covers the five entities, in order', () => {
-    expect(EVENT_ENTITIES).toEqual(['plan', 'customer', 'reseller', 'subscription', 'host']);
+  it('covers the six entities, in order', () => {
+    expect(EVENT_ENTITIES).toEqual(['plan', 'customer', 'reseller', 'subscription', 'host', 'token']);
     for (const t of EVENT_TYPES) expect(EVENT_ENTITIES).toContain(eventEntity(t));
   });
 
@@ -32,6 +32,7 @@ describe('event types', () => {
     { rule: 'a customer is created, suspended, activated and deleted', entity: 'customer', changes: ['created', 'suspended', 'activated', 'deleted'] },
     { rule: 'a plan is created, updated (Update & Sync) and deleted', entity: 'plan', changes: ['created', 'updated', 'deleted'] },
     { rule: 'a host is enrolled, changes state or capabilities, and is removed', entity: 'host', changes: ['enrolled', 'state_changed', 'capabilities_changed', 'removed'] },
+    { rule: 'an API token is created and revoked', entity: 'token', changes: ['created', 'revoked'] },
   ])('$rule', ({ entity, changes }) => {
     const listed = EVENT_TYPES.filter((t) => eventEntity(t) === entity).map((t) => t.slice(entity.length + 1));
     expect([...listed].sort()).toEqual([...changes].sort());
@@ -43,7 +44,8 @@ describe('event types', () => {
     ['subscription', false, true],
     ['host', false, true],
     ['subscription.nope', false, false],
-    ['token', false, false],
+    ['token', false, true],
+    ['tokens', false, false],
     ['', false, false],
     ['toString', false, false],
     ['__proto__', false, false],

@@ -7,6 +7,7 @@ import { jobHandlers } from './admin/jobs.js';
 import { planHandlers } from './admin/plans.js';
 import { resellerHandlers } from './admin/resellers.js';
 import { subscriptionHandlers } from './admin/subscriptions.js';
+import { tokenHandlers } from './admin/tokens.js';
 import type { ApiDeps } from './pipeline.js';
 
 export function adminService(deps: ApiDeps): AdminServer {
@@ -18,5 +19,6 @@ export function adminService(deps: ApiDeps): AdminServer {
     ...hostHandlers(deps),
     ...jobHandlers(deps),
     ...eventHandlers(deps),
+    ...tokenHandlers(deps),
   };
 }

@@ -164,4 +164,8 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE api_tokens SET reseller_id = (SELECT id FROM resellers WHERE login = api_tokens.subject) WHERE role = 'reseller';
   DELETE FROM api_tokens WHERE role = 'reseller' AND reseller_id IS NULL;
   `,
+  // 8: API tokens may expire.
+  `
+  ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
+  `,
 ];

@@ -15,7 +15,12 @@ export interface ApiTokenRecord {
   readonly subject: string | null;
   /** For a reseller's token: the reseller it is bound to. */
   readonly resellerId: number | null;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+  readonly lastUsedAt: string | null;
 }
+
+const API_COLUMNS = 'id, name, role, subject, reseller_id AS resellerId, created_at AS createdAt, expires_at AS expiresAt, last_used_at AS lastUsedAt';
 
 export interface JoinTokenRecord {
   readonly id: string;
@@ -38,6 +43,9 @@ const toJoin = (r: JoinRow): JoinTokenRecord => ({ id: r.id, createdAt: r.create
 export class TokenStore {
   private readonly byHashStmt;
   private readonly byNameStmt;
+  private readonly listStmt;
+  private readonly deleteByNameStmt;
+  private readonly usedStmt;
   private readonly insertStmt;
   private readonly rehashStmt;
   private readonly deleteByResellerStmt;
@@ -48,13 +56,14 @@ export class TokenStore {
   private readonly spendJoinStmt;
 
   constructor(db: Db) {
-    this.byHashStmt = db.prepare<[string], ApiTokenRecord>(
-      'SELECT id, name, role, subject, reseller_id AS resellerId FROM api_tokens WHERE hash = ?',
+    this.byHashStmt = db.prepare<[string], ApiTokenRecord>(`SELECT ${API_COLUMNS} FROM api_tokens WHERE hash = ?`);
+    this.byNameStmt = db.prepare<[string], ApiTokenRecord>(`SELECT ${API_COLUMNS} FROM api_tokens WHERE name = ?`);
+    this.listStmt = db.prepare<[], ApiTokenRecord>(`SELECT ${API_COLUMNS} FROM api_tokens ORDER BY name`);
+    this.insertStmt = db.prepare<[string, Role, string | null, number | null, string, string, string | null]>(
+      'INSERT INTO api_tokens (name, role, subject, reseller_id, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
     );
-    this.byNameStmt = db.prepare<[string], ApiTokenRecord>('SELECT id, name, role, subject, reseller_id AS resellerId FROM api_tokens WHERE name = ?');
-    this.insertStmt = db.prepare<[string, Role, string | null, number | null, string, string]>(
-      'INSERT INTO api_tokens (name, role, subject, reseller_id, hash, created_at) VALUES (?, ?, ?, ?, ?, ?)',
-    );
+    this.deleteByNameStmt = db.prepare<[string]>('DELETE FROM api_tokens WHERE name = ?');
+    this.usedStmt = db.prepare<[string, number]>('UPDATE api_tokens SET last_used_at = ? WHERE id = ?');
     this.rehashStmt = db.prepare<[string, string]>('UPDATE api_tokens SET hash = ? WHERE name = ?');
     this.deleteByResellerStmt = db.prepare<[number]>('DELETE FROM api_tokens WHERE reseller_id = ?');
     this.insertJoinStmt = db.prepare<[string, string, string, string]>(
@@ -78,8 +87,21 @@ export class TokenStore {
   }
 
   /** Creates an API token; the name must be free (a taken name throws: the caller checks first). */
-  insertApiToken(name: string, role: Role, subject: string | null, resellerId: number | null, hash: string, now: string): void {
-    this.insertStmt.run(name, role, subject, resellerId, hash, now);
+  insertApiToken(name: string, role: Role, subject: string | null, resellerId: number | null, hash: string, now: string, expiresAt: string | null = null): void {
+    this.insertStmt.run(name, role, subject, resellerId, hash, now, expiresAt);
+  }
+
+  listApiTokens(): ApiTokenRecord[] {
+    return this.listStmt.all();
+  }
+
+  /** Deletes the named token; false when there was none. */
+  deleteApiToken(name: string): boolean {
+    return this.deleteByNameStmt.run(name).changes === 1;
+  }
+
+  markApiTokenUsed(id: number, now: string): void {
+    this.usedStmt.run(now, id);
   }
 
   /** Gives an existing token a new secret (the bootstrap admin token installed again). */

@@ -1,6 +1,6 @@
 /** Bearer-token authentication of the Admin API, and the join tokens that enroll hosts. */
 import { randomBytes } from 'node:crypto';
-import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, PermissionDeniedError, UnauthenticatedError } from '@hostplane/shared';
+import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, NotFoundError, PermissionDeniedError, shown, UnauthenticatedError } from '@hostplane/shared';
 import { hashSecret, type JoinTokenRecord, type Role } from '../store/index.js';
 import type { Context } from './context.js';
 import { findReseller } from './lookup.js';
@@ -43,6 +43,10 @@ export function authenticate(ctx: Context, secret: string | undefined): Principa
   if (!secret) throw new UnauthenticatedError('missing bearer token: send "authorization: Bearer <token>"');
   const token = ctx.tokens.apiTokenByHash(hashSecret(secret));
   if (!token) throw new UnauthenticatedError('invalid bearer token');
+  const now = ctx.nowIso();
+  if (token.expiresAt !== null && token.expiresAt <= now) throw new UnauthenticatedError(`token '${token.name}' expired at ${token.expiresAt}`);
+  // When it was last used, to the minute (one write a minute per token at most).
+  if (token.lastUsedAt === null || Date.parse(now) - Date.parse(token.lastUsedAt) > 60_000) ctx.tokens.markApiTokenUsed(token.id, now);
   if (token.role === 'reseller') {
     const reseller = token.resellerId === null ? undefined : ctx.resellers.byId(token.resellerId);
     if (!reseller) throw new UnauthenticatedError('invalid bearer token');
@@ -66,6 +70,74 @@ export function createResellerToken(ctx: Context, login: string, name?: string):
     ctx.tokens.insertApiToken(tokenName, 'reseller', reseller.login, reseller.id, hashSecret(token), ctx.nowIso());
     ctx.record({ type: 'reseller.token_created', entity: reseller.login, data: { token: tokenName } });
     return { token, name: tokenName };
+  });
+}
+
+/** An API token as listed (never its secret). */
+export interface ApiTokenView {
+  readonly name: string;
+  readonly role: Role;
+  /** For a reseller token, the reseller's current login. */
+  readonly reseller: string | null;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+  readonly lastUsedAt: string | null;
+}
+
+const TOKEN_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+const MAX_TOKEN_TTL_SECONDS = 10 * 365 * 86_400;
+
+function tokenView(ctx: Context, t: { name: string; role: Role; resellerId: number | null; createdAt: string; expiresAt: string | null; lastUsedAt: string | null }): ApiTokenView {
+  return {
+    name: t.name,
+    role: t.role,
+    reseller: t.resellerId === null ? null : (ctx.resellers.byId(t.resellerId)?.login ?? null),
+    createdAt: t.createdAt,
+    expiresAt: t.expiresAt,
+    lastUsedAt: t.lastUsedAt,
+  };
+}
+
+export function listTokens(ctx: Context): ApiTokenView[] {
+  return ctx.tokens.listApiTokens().map((t) => tokenView(ctx, t));
+}
+
+export interface CreateTokenInput {
+  readonly name: string;
+  readonly role: string;
+  /** For a reseller token: the reseller's login. */
+  readonly reseller?: string;
+  /** 0 or absent: no expiry. */
+  readonly ttlSeconds?: number;
+}
+
+/** Creates an admin or reseller token; a taken name is refused, never replaced. The secret is returned once. */
+export function createToken(ctx: Context, input: CreateTokenInput): { token: string; view: ApiTokenView } {
+  return ctx.tx(() => {
+    const name = (input.name ?? '').trim();
+    if (!TOKEN_NAME.test(name)) throw new InvalidArgumentError('name', `name: '${shown(name)}' is not a token name (letters, digits, '.', '_', '-'; at most 100)`);
+    if (input.role !== 'admin' && input.role !== 'reseller') throw new InvalidArgumentError('role', `role: '${shown(String(input.role))}' is not admin or reseller`);
+    const ttl = input.ttlSeconds ?? 0;
+    if (!Number.isSafeInteger(ttl) || ttl < 0 || ttl > MAX_TOKEN_TTL_SECONDS) throw new InvalidArgumentError('ttlSeconds', `ttlSeconds: ${ttl} is not between 0 (no expiry) and ${MAX_TOKEN_TTL_SECONDS}`);
+    if (ctx.tokens.apiTokenByName(name)) throw new AlreadyExistsError('token', name);
+    const reseller = input.role === 'reseller' ? findReseller(ctx, input.reseller ?? '', 'reseller') : undefined;
+    if (input.role === 'admin' && input.reseller) throw new InvalidArgumentError('reseller', 'reseller: only for a reseller token');
+    const secret = newSecret(reseller ? 'hpr' : 'hpa');
+    const now = ctx.nowIso();
+    const expiresAt = ttl > 0 ? new Date(Date.parse(now) + ttl * 1000).toISOString() : null;
+    ctx.tokens.insertApiToken(name, input.role, reseller?.login ?? null, reseller?.id ?? null, hashSecret(secret), now, expiresAt);
+    ctx.record({ type: 'token.created', entity: name, data: { role: input.role, reseller: reseller?.login ?? null, expiresAt } });
+    return { token: secret, view: tokenView(ctx, ctx.tokens.apiTokenByName(name)!) };
+  });
+}
+
+/** Revokes a token: refused from the next call on (live event streams end too). */
+export function revokeToken(ctx: Context, name: string): void {
+  ctx.tx(() => {
+    if (!ctx.tokens.deleteApiToken((name ?? '').trim())) throw new NotFoundError('token', name ?? '');
+    // Recorded in the same transaction: live event streams wake up, check their token, and the
+    // revoked one's ends.
+    ctx.record({ type: 'token.revoked', entity: name.trim(), data: {} });
   });
 }
 

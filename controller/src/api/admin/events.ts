@@ -6,7 +6,8 @@ import { FailedPreconditionError, InvalidArgumentError, ResourceExhaustedError }
 import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import type { Event } from '@hostplane/proto/hostplane/v1/event.js';
 import type { EventRecord } from '../../store/index.js';
-import { serverStream, unary, type ApiDeps } from '../pipeline.js';
+import { toGrpcError } from '../errors.js';
+import { bearerToken, serverStream, unary, type ApiDeps } from '../pipeline.js';
 
 const PAGE = 500;
 /** Live WatchEvents streams at most (each holds at most a page): more are refused. */
@@ -58,6 +59,7 @@ export function eventHandlers(deps: ApiDeps): Pick<AdminServer, 'listEvents' | '
         throw new ResourceExhaustedError(`too many event watchers (${MAX_WATCHERS}): close one, or follow the events from NATS`);
       }
       watchers++;
+      const secret = bearerToken(call.metadata);
       let draining = false;
       let again = false;
       let open = true;
@@ -83,6 +85,14 @@ export function eventHandlers(deps: ApiDeps): Pick<AdminServer, 'listEvents' | '
           do {
             again = false;
             while (open) {
+              // A token revoked (or expired) meanwhile ends the stream at once.
+              try {
+                core.authenticate(secret);
+              } catch (err) {
+                stop();
+                call.emit('error', toGrpcError(err, deps.log, 'WatchEvents'));
+                return;
+              }
               const batch = core.eventsAfter(cursor, PAGE, types);
               // Advance past filtered-out events too, so that the next query starts later.
               if (batch.length === 0) break;

@@ -121,6 +121,14 @@ import {
   UnlockSubscriptionRequest,
   UnlockSubscriptionResponse,
 } from "./subscription.js";
+import {
+  CreateTokenRequest,
+  CreateTokenResponse,
+  ListTokensRequest,
+  ListTokensResponse,
+  RevokeTokenRequest,
+  RevokeTokenResponse,
+} from "./token.js";
 
 export const protobufPackage = "hostplane.v1";
 
@@ -415,6 +423,36 @@ export const AdminService = {
     responseSerialize: (value: CreateResellerTokenResponse): Buffer =>
       Buffer.from(CreateResellerTokenResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): CreateResellerTokenResponse => CreateResellerTokenResponse.decode(value),
+  },
+  /** Lists the API tokens (never their secrets) (`hostplane token list`). */
+  listTokens: {
+    path: "/hostplane.v1.Admin/ListTokens" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListTokensRequest): Buffer => Buffer.from(ListTokensRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListTokensRequest => ListTokensRequest.decode(value),
+    responseSerialize: (value: ListTokensResponse): Buffer => Buffer.from(ListTokensResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListTokensResponse => ListTokensResponse.decode(value),
+  },
+  /** Creates an API token, shown once (`hostplane token create`); a taken name is refused. */
+  createToken: {
+    path: "/hostplane.v1.Admin/CreateToken" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateTokenRequest): Buffer => Buffer.from(CreateTokenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateTokenRequest => CreateTokenRequest.decode(value),
+    responseSerialize: (value: CreateTokenResponse): Buffer => Buffer.from(CreateTokenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateTokenResponse => CreateTokenResponse.decode(value),
+  },
+  /** Revokes an API token: refused from then on, live streams included (`hostplane token revoke`). */
+  revokeToken: {
+    path: "/hostplane.v1.Admin/RevokeToken" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RevokeTokenRequest): Buffer => Buffer.from(RevokeTokenRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RevokeTokenRequest => RevokeTokenRequest.decode(value),
+    responseSerialize: (value: RevokeTokenResponse): Buffer => Buffer.from(RevokeTokenResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RevokeTokenResponse => RevokeTokenResponse.decode(value),
   },
   /**
    * Creates a subscription on a plan or custom, places it on a host and evaluates it
@@ -792,6 +830,12 @@ export interface AdminServer extends UntypedServiceImplementation {
   acceptResellerValues: handleUnaryCall<AcceptResellerValuesRequest, AcceptResellerValuesResponse>;
   /** Creates a bearer token for a reseller, shown once (`hostplane reseller token create`). */
   createResellerToken: handleUnaryCall<CreateResellerTokenRequest, CreateResellerTokenResponse>;
+  /** Lists the API tokens (never their secrets) (`hostplane token list`). */
+  listTokens: handleUnaryCall<ListTokensRequest, ListTokensResponse>;
+  /** Creates an API token, shown once (`hostplane token create`); a taken name is refused. */
+  createToken: handleUnaryCall<CreateTokenRequest, CreateTokenResponse>;
+  /** Revokes an API token: refused from then on, live streams included (`hostplane token revoke`). */
+  revokeToken: handleUnaryCall<RevokeTokenRequest, RevokeTokenResponse>;
   /**
    * Creates a subscription on a plan or custom, places it on a host and evaluates it
    * (`hostplane sub create`).
@@ -1251,6 +1295,54 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: CreateResellerTokenResponse) => void,
+  ): ClientUnaryCall;
+  /** Lists the API tokens (never their secrets) (`hostplane token list`). */
+  listTokens(
+    request: ListTokensRequest,
+    callback: (error: ServiceError | null, response: ListTokensResponse) => void,
+  ): ClientUnaryCall;
+  listTokens(
+    request: ListTokensRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListTokensResponse) => void,
+  ): ClientUnaryCall;
+  listTokens(
+    request: ListTokensRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListTokensResponse) => void,
+  ): ClientUnaryCall;
+  /** Creates an API token, shown once (`hostplane token create`); a taken name is refused. */
+  createToken(
+    request: CreateTokenRequest,
+    callback: (error: ServiceError | null, response: CreateTokenResponse) => void,
+  ): ClientUnaryCall;
+  createToken(
+    request: CreateTokenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateTokenResponse) => void,
+  ): ClientUnaryCall;
+  createToken(
+    request: CreateTokenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateTokenResponse) => void,
+  ): ClientUnaryCall;
+  /** Revokes an API token: refused from then on, live streams included (`hostplane token revoke`). */
+  revokeToken(
+    request: RevokeTokenRequest,
+    callback: (error: ServiceError | null, response: RevokeTokenResponse) => void,
+  ): ClientUnaryCall;
+  revokeToken(
+    request: RevokeTokenRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RevokeTokenResponse) => void,
+  ): ClientUnaryCall;
+  revokeToken(
+    request: RevokeTokenRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RevokeTokenResponse) => void,
   ): ClientUnaryCall;
   /**
    * Creates a subscription on a plan or custom, places it on a host and evaluates it

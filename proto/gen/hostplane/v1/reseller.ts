@@ -275,7 +275,7 @@ export interface AcceptResellerValuesResponse {
 export interface CreateResellerTokenRequest {
   /** The reseller's login. */
   login: string;
-  /** The token's name; defaults to `reseller-<login>`. A token of the same name is replaced. */
+  /** The token's name; defaults to `reseller-<login>`. A taken name is refused (ALREADY_EXISTS). */
   name: string;
 }
 
