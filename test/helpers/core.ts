@@ -34,7 +34,9 @@ export function openTestCore(): TestCore {
     dump() {
       const db = core.ctx.db;
       const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
-      return tables.map((t) => `${t.name}:${JSON.stringify(db.prepare(`SELECT * FROM "${t.name}" ORDER BY 1`).all())}`).join('\n');
+      // A token's last use is bookkeeping of the call itself, not a change the call made.
+      const rows = (name: string) => db.prepare<[], Record<string, unknown>>(`SELECT * FROM "${name}" ORDER BY 1`).all().map((r) => (name === 'api_tokens' ? { ...r, last_used_at: null } : r));
+      return tables.map((t) => `${t.name}:${JSON.stringify(rows(t.name))}`).join('\n');
     },
     close() {
       core.close();

@@ -86,6 +86,7 @@ const ADMIN_RPCS = [
   'CreateCustomer', 'GetCustomer', 'ListCustomers', 'SuspendCustomer', 'ActivateCustomer', 'DeleteCustomer',
   'CreateReseller', 'GetReseller', 'ListResellers', 'SuspendReseller', 'ActivateReseller', 'DeleteReseller',
   'SwitchResellerPlan', 'CustomizeReseller', 'UnlockReseller', 'SyncReseller', 'AcceptResellerValues', 'CreateResellerToken',
+  'ListTokens', 'CreateToken', 'RevokeToken',
   'CreateSubscription', 'GetSubscription', 'ListSubscriptions', 'SyncSubscription', 'AcceptAvailableValues',
   'CustomizeSubscription', 'UnlockSubscription', 'SwitchSubscriptionPlan', 'DetachSubscription',
   'AddSubscriptionAddon', 'RemoveSubscriptionAddon', 'SuspendSubscription', 'ActivateSubscription',
