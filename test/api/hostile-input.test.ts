@@ -40,6 +40,27 @@ describe('refused with INVALID_ARGUMENT naming the field, nothing written', () =
     expect(api.dump()).toBe(before);
   });
 
+  it('repeated fields are bounded: unset × 300,000 is refused before anything is parsed', async () => {
+    await api.call(api.client.createPlan, { name: 'Bounded', kind: PlanKind.PLAN_KIND_SERVICE, values: {}, reseller: '' });
+    const before = api.dump();
+    const err = await api.fail(api.client.updatePlan, { name: 'Bounded', set: {}, unset: Array.from({ length: 300_000 }, () => 'limits.traffic'), dryRun: false });
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.details).toMatch(/^unset: 300000 keys; the catalogue has \d+$/);
+    expect(api.dump()).toBe(before);
+    // The same key twice is one change (and one entry in the event).
+    await api.call(api.client.updatePlan, { name: 'Bounded', set: {}, unset: ['limits.traffic', 'limits.traffic'], dryRun: false });
+    const last = (await api.call(api.client.listEvents, { afterId: '0', types: ['plan.updated'], limit: 1, newest: true })).events[0]!;
+    expect(last.data).toMatchObject({ unset: ['limits.traffic'] });
+  });
+
+  it('an event over 64 KB is refused with its transaction (the feed never carries one)', () => {
+    const before = api.dump();
+    expect(() => api.core.ctx.tx(() => api.core.ctx.record({ type: 'host.removed', entity: 'x'.repeat(70_000), data: {} }))).toThrow(
+      expect.objectContaining({ code: 'RESOURCE_EXHAUSTED' }),
+    );
+    expect(api.dump()).toBe(before);
+  });
+
   it('a 1 MiB name: refused at once, echoed at most 64 characters, nothing written', async () => {
     const before = api.dump();
     const huge = `${'a'.repeat(1024 * 1024)}.example`;

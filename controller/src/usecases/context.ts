@@ -1,5 +1,5 @@
 /** What every use case works with: the store's tables, a clock, and one transaction per call. */
-import type { HostplaneEvent } from '@hostplane/shared';
+import { ResourceExhaustedError, type HostplaneEvent } from '@hostplane/shared';
 import type { Db } from '../store/db.js';
 import {
   SqliteStore,
@@ -30,6 +30,9 @@ export interface Actor {
 }
 
 export const SYSTEM: Actor = { name: 'system' };
+
+/** The largest event (its data and entity), in bytes. */
+export const MAX_EVENT_BYTES = 64 * 1024;
 
 /** Thrown through a preview's transaction to roll it back. */
 class PreviewRollback extends Error {
@@ -149,6 +152,12 @@ export class Context {
 
   /** Records an event in the current transaction (the outbox); `onBehalfOf` overrides the actor's. */
   record(event: HostplaneEvent, onBehalfOf?: string): void {
+    // An event is at most 64 KB (what every consumer, NATS included, takes): a change whose event
+    // would be larger is refused with the transaction, rather than stalling the feed.
+    const size = Buffer.byteLength(JSON.stringify(event.data)) + event.entity.length;
+    if (size > MAX_EVENT_BYTES) {
+      throw new ResourceExhaustedError(`the ${event.type} event of '${event.entity.slice(0, 64)}' would be ${size} bytes (at most ${MAX_EVENT_BYTES}): make the change in smaller steps`);
+    }
     this.events.insert(event.type, event.entity, this.nowIso(), this.actor.name, onBehalfOf ?? this.actor.onBehalfOf ?? null, event.data);
     this.pendingEvents = true;
   }

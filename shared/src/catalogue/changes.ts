@@ -9,6 +9,7 @@
  * and unset (the API's map cannot repeat a key; a key in both of its lists ends unset).
  */
 import { InvalidArgumentError } from '../errors.js';
+import { shown } from '../names.js';
 import { checkKeyContext, parseAssignment, parseValue, type ValuesContext } from './parse.js';
 import { PROPERTIES, type Value, type Values } from './properties.js';
 
@@ -37,11 +38,15 @@ function put(set: Values, key: string, value: Value, context: ChangeContext): vo
  * nothing to lock the subscription or reseller for).
  */
 export function parseChanges(input: ChangeInput, context: ChangeContext, options: { readonly required?: boolean } = {}): Changes {
+  // Bounded before anything is parsed: there are no more keys than the catalogue has.
+  const entries = Object.entries(input.set ?? {});
+  if (entries.length > PROPERTIES.size) throw new InvalidArgumentError('set', `set: ${entries.length} keys; the catalogue has ${PROPERTIES.size}`);
+  if ((input.unset?.length ?? 0) > PROPERTIES.size) throw new InvalidArgumentError('unset', `unset: ${input.unset!.length} keys; the catalogue has ${PROPERTIES.size}`);
   const set: Values = {};
-  for (const [key, raw] of Object.entries(input.set ?? {})) put(set, key, parseValue(key, raw), context);
-  const unset = [...(input.unset ?? [])];
+  for (const [key, raw] of entries) put(set, key, parseValue(key, raw), context);
+  const unset = [...new Set(input.unset ?? [])];
   for (const key of unset) {
-    if (!PROPERTIES.has(key)) throw new InvalidArgumentError(key, `unknown property '${key}'`);
+    if (!PROPERTIES.has(key)) throw new InvalidArgumentError(key, `unknown property '${shown(key)}'`);
   }
   if (options.required && Object.keys(set).length === 0 && unset.length === 0) {
     throw new InvalidArgumentError('set', 'set: nothing to change: give at least one key=value');
