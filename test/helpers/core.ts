@@ -2,7 +2,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CapabilityReport, Component } from '@hostplane/shared';
+import { expect } from 'vitest';
+import { isHostplaneError, type CapabilityReport, type Component } from '@hostplane/shared';
 import { ControllerCore } from '../../controller/src/index.js';
 
 export class TestClock {
@@ -43,6 +44,21 @@ export function openTestCore(): TestCore {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Runs `fn`, expects a hostplane error with `code`, and that the database did not change; returns the error. */
+export function expectRefused(t: TestCore, code: string, fn: () => unknown): Error {
+  const before = t.dump();
+  let caught: unknown;
+  try {
+    fn();
+  } catch (err) {
+    caught = err;
+  }
+  expect(isHostplaneError(caught), String(caught)).toBe(true);
+  expect((caught as { code: string }).code).toBe(code);
+  expect(t.dump()).toBe(before);
+  return caught as Error;
 }
 
 const GiB = 1024 ** 3;

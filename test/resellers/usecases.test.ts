@@ -4,9 +4,8 @@
  * unsynced/accept, and bad input.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isHostplaneError } from '@hostplane/shared';
 import { conflictsFingerprint } from '../../controller/src/index.js';
-import { GiB, STANDARD, openTestCore, report, type TestCore } from '../helpers/core.js';
+import { GiB, STANDARD, expectRefused, openTestCore, report, type TestCore } from '../helpers/core.js';
 
 let t: TestCore;
 
@@ -43,20 +42,7 @@ beforeEach(() => {
 
 afterEach(() => t.close());
 
-/** Runs `fn`, expects a hostplane error with `code`, and that the database did not change. */
-function refused(code: string, fn: () => unknown): Error {
-  const before = t.dump();
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(isHostplaneError(caught), String(caught)).toBe(true);
-  expect((caught as { code: string }).code).toBe(code);
-  expect(t.dump()).toBe(before);
-  return caught as Error;
-}
+const refused = (code: string, fn: () => unknown): Error => expectRefused(t, code, fn);
 
 const oversell = () => t.core.updatePlan('Reseller S', { set: { 'reseller.oversell': true } });
 

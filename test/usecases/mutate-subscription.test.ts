@@ -5,9 +5,9 @@
  * — and a refusal at any step leaving the database as it was.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FailedPreconditionError, isHostplaneError } from '@hostplane/shared';
+import { FailedPreconditionError } from '@hostplane/shared';
 import { mutateSubscription } from '../../controller/src/usecases/mutate-subscription.js';
-import { MIVA, STANDARD, openTestCore, report, type TestCore } from '../helpers/core.js';
+import { MIVA, STANDARD, expectRefused, openTestCore, report, type TestCore } from '../helpers/core.js';
 
 let t: TestCore;
 
@@ -27,19 +27,7 @@ const ctx = () => t.core.ctx;
 /** The events recorded after `afterId`, as `type entity`. */
 const eventsAfter = (afterId: number) => ctx().events.after(afterId, 100).map((e) => `${e.type} ${e.entityName}`);
 
-/** Runs `fn`, expects a hostplane error with `code`, and that the database did not change. */
-function refused(code: string, fn: () => unknown): void {
-  const before = t.dump();
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  expect(isHostplaneError(caught), String(caught)).toBe(true);
-  expect((caught as { code: string }).code).toBe(code);
-  expect(t.dump()).toBe(before);
-}
+const refused = (code: string, fn: () => unknown): Error => expectRefused(t, code, fn);
 
 describe('mutateSubscription', () => {
   it('re-evaluates after the change: a plan the host cannot provide ends unsynced, with its conflicts', () => {
