@@ -3,11 +3,11 @@
  * prototype-polluting property values, and unknown enum filters get INVALID_ARGUMENT naming the
  * field (never INTERNAL, never silently ignored), and nothing is written.
  */
-import { status } from '@grpc/grpc-js';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { PlanKind } from '@hostplane/proto/hostplane/v1/plan.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { valueToProto } from '../../controller/src/api/convert.js';
-import { startTestApi, type TestApi } from '../helpers/api.js';
+import { ADMIN_TOKEN, startTestApi, type TestApi } from '../helpers/api.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -82,5 +82,41 @@ describe('refused with INVALID_ARGUMENT naming the field, nothing written', () =
     const err = await call();
     expect(err.code).toBe(status.INVALID_ARGUMENT);
     expect(err.details).toMatch(new RegExp(`^${field}: \\d+ is not a known value$`));
+  });
+});
+
+describe('request bodies are decoded only after authentication', () => {
+  // Field 1, length-delimited, claiming ~4 GB: no message decodes from it.
+  const malformed = Buffer.from([0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f]);
+  const raw = (method: string, token: string | null) =>
+    new Promise<ServiceError>((resolve, reject) => {
+      const md = new Metadata();
+      if (token !== null) md.set('authorization', `Bearer ${token}`);
+      api.client.makeUnaryRequest(`/hostplane.v1.Admin/${method}`, (b: Buffer) => b, (b: Buffer) => b, malformed, md, { deadline: Date.now() + 10_000 }, (err) =>
+        err ? resolve(err) : reject(new Error('the call should have failed')),
+      );
+    });
+
+  it('a malformed body from a stranger is UNAUTHENTICATED: it was never decoded', async () => {
+    const err = await raw('CreatePlan', null);
+    expect(err.code).toBe(status.UNAUTHENTICATED);
+    expect((await raw('CreatePlan', 'not-a-token')).code).toBe(status.UNAUTHENTICATED);
+  });
+
+  it('a malformed body from an admin is INVALID_ARGUMENT naming the method, nothing written', async () => {
+    const before = api.dump();
+    const err = await raw('CreatePlan', ADMIN_TOKEN);
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.details).toMatch(/^the request body of CreatePlan is not a valid message \(/);
+    expect(api.dump()).toBe(before);
+  });
+
+  it('the same on a server stream', async () => {
+    const stream = api.client.makeServerStreamRequest('/hostplane.v1.Admin/WatchEvents', (b: Buffer) => b, (b: Buffer) => b, malformed, new Metadata());
+    const err = await new Promise<ServiceError>((resolve) => {
+      stream.on('error', resolve);
+      stream.on('data', () => undefined);
+    });
+    expect(err.code).toBe(status.UNAUTHENTICATED);
   });
 });

@@ -4,10 +4,14 @@
  * token, an agent's host credential, or none for enrollment, which carries its join token), the
  * caller's identity around the call, one log line when it fails or ends (method, caller, code,
  * duration), the error metric, and the one error mapping (errors.ts). Handlers only translate
- * proto ↔ use cases.
+ * proto ↔ use cases. Admin request bodies are decoded only once the caller is authenticated
+ * (`decodeAfterAuth`): a stranger's body costs its bytes, never its decoded objects, and a body
+ * that is not the message it claims to be is INVALID_ARGUMENT, not INTERNAL.
  */
 import type {
   handleBidiStreamingCall,
+  MethodDefinition,
+  ServiceDefinition,
   handleServerStreamingCall,
   handleUnaryCall,
   Metadata,
@@ -15,7 +19,7 @@ import type {
   ServerUnaryCall,
   ServerWritableStream,
 } from '@grpc/grpc-js';
-import { PermissionDeniedError } from '@hostplane/shared';
+import { InvalidArgumentError, PermissionDeniedError } from '@hostplane/shared';
 import type { ControllerCore } from '../core.js';
 import type { JobSettings } from '../jobs.js';
 import type { Logger } from '../logger.js';
@@ -103,24 +107,59 @@ class Call {
   }
 }
 
+/** A request body kept as bytes until the caller is known (see `decodeAfterAuth`). */
+class Undecoded {
+  constructor(
+    readonly bytes: Buffer,
+    private readonly decoder: (bytes: Buffer) => unknown,
+  ) {}
+
+  decode(method: string): unknown {
+    try {
+      return this.decoder(this.bytes);
+    } catch (err) {
+      const why = err instanceof Error ? err.message : String(err);
+      throw new InvalidArgumentError('request', `the request body of ${method} is not a valid message (${why.slice(0, 120)})`);
+    }
+  }
+}
+
+/** The request of a call, decoded now if `decodeAfterAuth` left it as bytes. */
+function decoded<Req>(request: unknown, method: string): Req {
+  return (request instanceof Undecoded ? request.decode(method) : request) as Req;
+}
+
+/**
+ * `service` with each unary and server-streaming method's body left undecoded by grpc-js: the
+ * pipeline decodes it after authentication (grpc-js answers INTERNAL when its own decoding fails).
+ */
+export function decodeAfterAuth<S extends ServiceDefinition>(service: S): S {
+  const wrapped: Record<string, MethodDefinition<unknown, unknown>> = {};
+  for (const [name, def] of Object.entries(service) as [string, MethodDefinition<unknown, unknown>][]) {
+    wrapped[name] = def.requestStream ? def : { ...def, requestDeserialize: (bytes: Buffer) => new Undecoded(bytes, def.requestDeserialize) };
+  }
+  return wrapped as unknown as S;
+}
+
 /**
  * Authenticates an Admin call and works out the identity its changes are recorded with: a reseller
  * token, or an admin acting as a reseller (recorded with both identities), is held to the
  * reseller's own entities.
  */
-function admit(deps: ApiDeps, call: Call, metadata: Metadata, access: Access, request: unknown): { principal: Principal; actor: Actor } | undefined {
-  if (access === 'none') return undefined;
+function admit<Req>(deps: ApiDeps, call: Call, metadata: Metadata, access: Access, raw: unknown): { principal?: Principal; actor?: Actor; request: Req } {
+  if (access === 'none') return { request: decoded<Req>(raw, call.method) };
   const principal = deps.core.authenticate(bearerToken(metadata));
   call.caller = { actor: principal.name };
   if (principal.role !== 'admin' && !(access === 'admin' && principal.role === 'reseller')) {
     throw new PermissionDeniedError(`token '${principal.name}' (${principal.role}) may not use ${access === 'admin' ? 'the admin API' : call.method}`);
   }
+  const request = decoded<Req>(raw, call.method);
   const asReseller = principal.role === 'admin' ? asResellerOf(metadata) : undefined;
   const login = principal.role === 'reseller' ? principal.subject : asReseller;
   const resellerId = login !== undefined ? deps.core.authorizeReseller(login, call.method, request).id : undefined;
   const actor: Actor =
     resellerId === undefined ? { name: principal.name } : { name: principal.name, resellerId, ...(asReseller ? { onBehalfOf: asReseller } : {}) };
-  return { principal, actor };
+  return { principal, actor, request };
 }
 
 /** A unary Admin RPC (or, with `access: 'none'`, one that authenticates by its request). */
@@ -133,9 +172,9 @@ export function unary<Req, Res>(
   return (grpcCall, callback) => {
     const call = new Call(deps, method, options.component ?? 'admin-api');
     try {
-      const admitted = admit(deps, call, grpcCall.metadata, options.access ?? 'admin', grpcCall.request);
-      const run = () => fn(grpcCall.request, admitted?.principal as Principal, grpcCall);
-      Promise.resolve(admitted ? deps.core.as(admitted.actor, run) : run()).then(
+      const admitted = admit<Req>(deps, call, grpcCall.metadata, options.access ?? 'admin', grpcCall.request);
+      const run = () => fn(admitted.request, admitted.principal as Principal, grpcCall);
+      Promise.resolve(admitted.actor ? deps.core.as(admitted.actor, run) : run()).then(
         (res) => {
           call.ok();
           callback(null, res);
@@ -161,8 +200,8 @@ export function serverStream<Req, Res>(
   return (grpcCall) => {
     const call = new Call(deps, method, 'admin-api');
     try {
-      const admitted = admit(deps, call, grpcCall.metadata, options.access ?? 'admin-only', grpcCall.request);
-      deps.core.as(admitted!.actor, () => fn(grpcCall.request, admitted!.principal, grpcCall));
+      const admitted = admit<Req>(deps, call, grpcCall.metadata, options.access ?? 'admin-only', grpcCall.request);
+      deps.core.as(admitted.actor!, () => fn(admitted.request, admitted.principal!, grpcCall));
       call.ok();
     } catch (err) {
       grpcCall.emit('error', call.failed(err));

@@ -12,6 +12,7 @@ import type { JobSettings } from '../jobs.js';
 import type { Logger } from '../logger.js';
 import { adminService } from './admin-service.js';
 import { AgentSessions } from './agent-sessions.js';
+import { decodeAfterAuth } from './pipeline.js';
 import { loadPackageDefinition } from './protos.js';
 
 export interface TlsFiles {
@@ -41,7 +42,7 @@ export async function startGrpcServer(
 ): Promise<RunningServer> {
   const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024, 'grpc.keepalive_permit_without_calls': 1 });
   const agents = new AgentSessions(deps.core, deps.log);
-  server.addService(AdminService, adminService({ ...deps, agents }) as unknown as UntypedServiceImplementation);
+  server.addService(decodeAfterAuth(AdminService), adminService({ ...deps, agents }) as unknown as UntypedServiceImplementation);
   server.addService(AgentService, agents.service(deps) as unknown as UntypedServiceImplementation);
   const health = new HealthImplementation({ '': 'SERVING', 'hostplane.v1.Admin': 'SERVING', 'hostplane.v1.Agent': 'SERVING' });
   health.addToServer(server);
