@@ -145,6 +145,8 @@ describe('customers and subscriptions', () => {
     expect(stale.code).toBe(status.FAILED_PRECONDITION);
     const now = await api.call(api.client.getSubscription, { name: 'example.com' });
     expect(now.subscription!.syncStatus).toBe(SyncStatus.SYNC_STATUS_SYNCED);
+    expect(now.subscription!.createdAt).toBeInstanceOf(Date);
+    expect(now.subscription!.updatedAt!.getTime()).toBeGreaterThanOrEqual(now.subscription!.createdAt!.getTime());
 
     const custom = await api.call(api.client.customizeSubscription, { name: 'example.com', set: { 'limits.mailboxes': v(99) }, unset: [], asCustomer: false });
     expect(custom.subscription!.syncStatus).toBe(SyncStatus.SYNC_STATUS_LOCKED);
@@ -218,6 +220,7 @@ describe('hosts, join tokens and jobs', () => {
     const h = hosts.hosts.find((x) => x.name === 'web1.example.net')!;
     expect(h.capabilities!.components.map((c) => c.name)).toContain('nginx');
     expect(h.connected).toBe(false);
+    expect(h.createdAt).toBeInstanceOf(Date);
     const m = await api.call(api.client.setHostMaintenance, { name: 'web1.example.net', maintenance: true });
     expect(m.host!.state).toBe(HostState.HOST_STATE_MAINTENANCE);
     await api.call(api.client.setHostMaintenance, { name: 'web1.example.net', maintenance: false });

@@ -25,6 +25,7 @@ const cases: Case[] = [
   ['create: hour 24', () => t.core.createSubscription({ name: 'n4.com', customer: 'alice', plan: 'Basic', expiresAt: '2026-06-01T24:00:00Z' }), "'2026-06-01T24:00:00Z'"],
   ['create: past 9999-12-31 once the offset is applied', () => t.core.createSubscription({ name: 'n5.com', customer: 'alice', plan: 'Basic', expiresAt: '9999-12-31T23:00:00-05:00' }), '9999-12-31'],
   ['renew: 30 February', () => t.core.renewSubscription('example.com', '2026-02-30'), "'2026-02-30'"],
+  ['create: a date already past (as renew)', () => t.core.createSubscription({ name: 'n6.com', customer: 'alice', plan: 'Basic', expiresAt: '2026-01-01' }), 'is not in the future'],
   ['renew: 31 April', () => t.core.renewSubscription('example.com', '2026-04-31T12:00:00Z'), "'2026-04-31T12:00:00Z'"],
 ];
 

@@ -18,7 +18,9 @@ beforeAll(() => {
     c.createSubscription({ name, customer: 'alice', plan: 'Basic' });
   }
   c.createSubscription({ name: 'bob.example', customer: 'bob', plan: 'Basic' });
-  c.createSubscription({ name: 'past.example', customer: 'bob', plan: 'Basic', expiresAt: '2026-01-01' });
+  c.createSubscription({ name: 'past.example', customer: 'bob', plan: 'Basic', expiresAt: '2026-01-20' });
+  t.clock.advance(10 * 86_400_000);
+  c.expireDue();
   c.suspendSubscription('manual.example');
   c.suspendSubscription('renewed.example');
   c.activateSubscription('renewed.example');

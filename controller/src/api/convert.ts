@@ -95,6 +95,7 @@ export function subscriptionToProto(s: SubscriptionView, fingerprint: string, fu
     applyError: s.applyError ?? '',
     systemUser: s.systemUser ?? '',
     createdAt: new Date(s.createdAt),
+    updatedAt: new Date(s.updatedAt),
   };
 }
 
@@ -122,7 +123,7 @@ export function hostToProto(h: HostView, connected = false): Host {
     protocolVersion: h.protocolVersion ?? 0,
     subscriptionCount: h.subscriptions,
     failingSubscriptionCount: h.failingSubscriptions,
-    createdAt: undefined,
+    createdAt: new Date(h.createdAt),
   };
 }
 

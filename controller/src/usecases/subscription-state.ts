@@ -5,7 +5,7 @@ import { toData, type SubscriptionRow } from '../store/index.js';
 import { RevisionBumper, type Context } from './context.js';
 import { findSubscription } from './lookup.js';
 import { save } from './persist.js';
-import { parseDate } from './subscriptions.js';
+import { futureExpiry } from './subscriptions.js';
 import { SubscriptionViews, type SubscriptionView } from './views.js';
 
 function changeReasons(ctx: Context, before: SubscriptionRow, change: (r: SuspensionReason[]) => SuspensionReason[], bumper?: RevisionBumper): void {
@@ -36,10 +36,7 @@ export function activateSubscription(ctx: Context, name: string): SubscriptionVi
 export function renewSubscription(ctx: Context, name: string, expiresAt: string): SubscriptionView {
   return ctx.tx(() => {
     const row = findSubscription(ctx, name);
-    const when = parseDate(expiresAt ?? '', 'expiresAt');
-    if (when.getTime() <= ctx.clock.now().getTime()) {
-      throw new InvalidArgumentError('expiresAt', `expiresAt: ${when.toISOString()} is not in the future`);
-    }
+    const when = futureExpiry(ctx, expiresAt ?? '');
     const d = toData(row);
     d.expiresAt = when.toISOString();
     d.suspensionReasons = removeReason(d.suspensionReasons, 'expired');

@@ -36,6 +36,15 @@ export function parseDate(raw: string, field: string): Date {
   return parseIsoDate(raw, field);
 }
 
+/** An expiry date given by a caller (create, renew): a date of the calendar, later than now. */
+export function futureExpiry(ctx: Context, raw: string): Date {
+  const when = parseIsoDate(raw, 'expiresAt');
+  if (when.getTime() <= ctx.clock.now().getTime()) {
+    throw new InvalidArgumentError('expiresAt', `expiresAt: ${when.toISOString()} is not in the future`);
+  }
+  return when;
+}
+
 function placeOn(ctx: Context, input: CreateSubscriptionInput, desired: Values): HostRecord {
   if (input.host !== undefined) {
     const host = findHost(ctx, input.host);
@@ -87,7 +96,7 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
     const now = ctx.clock.now();
     const state = startingState({
       requestedValues: start.requestedValues,
-      expiresAt: input.expiresAt !== undefined && input.expiresAt !== '' ? parseDate(input.expiresAt, 'expiresAt') : null,
+      expiresAt: input.expiresAt !== undefined && input.expiresAt !== '' ? futureExpiry(ctx, input.expiresAt) : null,
       now,
       owners: { customerSuspended: customer.state === 'suspended', resellerSuspended: reseller?.state === 'suspended' },
     });

@@ -40,6 +40,7 @@ export interface HostView {
   readonly subscriptions: number;
   /** Its subscriptions whose last apply failed (an apply error is pending; the agent retries). */
   readonly failingSubscriptions: number;
+  readonly createdAt: string;
 }
 
 export interface SubscriptionView {
@@ -66,6 +67,7 @@ export interface SubscriptionView {
   /** The system user its site runs as on its host, as the agent last reported it. */
   readonly systemUser: string | null;
   readonly createdAt: string;
+  readonly updatedAt: string;
 }
 
 export function displayName(name: string, planName: string | null): string {
@@ -97,6 +99,7 @@ export function hostView(h: HostRecord, counts: HostCounts): HostView {
     protocolVersion: h.protocolVersion,
     subscriptions: counts.subscriptions,
     failingSubscriptions: counts.failing,
+    createdAt: h.createdAt,
   };
 }
 
@@ -141,6 +144,7 @@ export class SubscriptionViews {
       applyError: d.applyError,
       systemUser: d.systemUser,
       createdAt: d.createdAt,
+      updatedAt: row.updated_at,
     };
   }
 
