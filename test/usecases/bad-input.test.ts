@@ -31,6 +31,7 @@ const cases: Case[] = [
   ['plan: bad kind', () => t.core.createPlan({ name: 'P', kind: 'premium' as never }), 'INVALID_ARGUMENT', "'premium'"],
   ['plan: empty name', () => t.core.createPlan({ name: '  ' }), 'INVALID_ARGUMENT', 'name'],
   ['plan: duplicate name', () => t.core.createPlan({ name: 'Basic' }), 'ALREADY_EXISTS', "'Basic'"],
+  ['plan: the same name in another case', () => t.core.createPlan({ name: 'basic' }), 'ALREADY_EXISTS', "plan 'Basic' already exists: plan names ignore case"],
   ['addon: not-in-addons key', () => t.core.createPlan({ name: 'A', kind: 'addon', values: { 'hosting.php_version': '8.2' } }), 'INVALID_ARGUMENT', 'hosting.php_version'],
   ['plan update: unknown plan', () => t.core.updatePlan('Nope', { set: { 'limits.traffic': '1G' } }), 'NOT_FOUND', "'Nope'"],
   ['plan update: unknown key', () => t.core.updatePlan('Basic', { set: { 'limits.nope': '1' } }), 'INVALID_ARGUMENT', 'limits.nope'],
@@ -92,5 +93,14 @@ describe('bad input is refused precisely and changes nothing', () => {
     const error = expectRefused(t, code, call);
     expect(error).toMatchObject({ code });
     expect(error.message).toContain(mentions);
+  });
+});
+
+describe('plan names ignore case, like subscription names', () => {
+  it('a plan is found whatever the case it is given in, and the record keeps its own name', () => {
+    const s = t.core.createSubscription({ name: 'case.example', customer: 'alice', plan: 'BASIC', addons: ['extra'] });
+    expect(s.plan).toBe('Basic');
+    expect(s.addons).toEqual(['Extra']);
+    t.core.deleteSubscription('case.example');
   });
 });

@@ -77,7 +77,7 @@ export function registerPlan(program: Command, ctx: Context): void {
     'hostplane plan update Unlimited --set limits.disk_space=20G',
   ]);
 
-  verb(plan, 'create <name>', 'create a plan with the given values (unset properties take the catalogue defaults)', [
+  verb(plan, 'create <name>', 'create a plan with the given values (unset properties take the catalogue defaults); plan names ignore case', [
     "hostplane plan create Unlimited --set limits.disk_space=10G --set hosting.php=true --set hosting.php_version=8.2",
     "hostplane plan create 'Extra disk' --kind addon --set limits.disk_space=5G",
   ])

@@ -42,6 +42,7 @@ function toRecord(r: PlanRow): PlanRecord {
 
 export class PlanStore {
   private readonly byNameStmt;
+  private readonly byNameAnyCaseStmt;
   private readonly byIdStmt;
   private readonly listStmt;
   private readonly listKindStmt;
@@ -52,6 +53,7 @@ export class PlanStore {
 
   constructor(db: Db) {
     this.byNameStmt = db.prepare<[string], PlanRow>('SELECT * FROM plans WHERE name = ?');
+    this.byNameAnyCaseStmt = db.prepare<[string], PlanRow>('SELECT * FROM plans WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1');
     this.byIdStmt = db.prepare<[number], PlanRow>('SELECT * FROM plans WHERE id = ?');
     this.listStmt = db.prepare<[], PlanRow>('SELECT * FROM plans ORDER BY kind, name');
     this.listKindStmt = db.prepare<[string], PlanRow>('SELECT * FROM plans WHERE kind = ? ORDER BY name');
@@ -69,8 +71,9 @@ export class PlanStore {
     );
   }
 
+  /** Plan names ignore case (`basic` finds `Basic`); an exact match wins where old data has both. */
   byName(name: string): PlanRecord | undefined {
-    const r = this.byNameStmt.get(name);
+    const r = this.byNameStmt.get(name) ?? this.byNameAnyCaseStmt.get(name);
     return r && toRecord(r);
   }
 

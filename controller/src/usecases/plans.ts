@@ -48,7 +48,8 @@ export function createPlan(ctx: Context, input: CreatePlanInput): PlanView {
     if (reseller && kind === 'reseller') {
       throw new InvalidArgumentError('reseller', 'reseller: a reseller plan belongs to the provider; a reseller owns service and add-on plans only');
     }
-    if (ctx.plans.byName(name)) throw new AlreadyExistsError('plan', name);
+    const taken = ctx.plans.byName(name);
+    if (taken) throw new AlreadyExistsError('plan', name, taken.name === name ? undefined : `plan '${taken.name}' already exists: plan names ignore case`);
     const plan = ctx.plans.insert(name, kind, values, ctx.nowIso(), reseller?.id ?? null);
     ctx.record({ type: 'plan.created', entity: name, data: reseller ? { kind, version: plan.version, reseller: reseller.login } : { kind, version: plan.version } });
     return planView(plan, 0, reseller?.login ?? null);
