@@ -33,7 +33,9 @@ export type SubscriptionUpdate =
   | { readonly operation: 'add-addon' | 'remove-addon'; readonly addon: string }
   | { readonly operation: 'accept'; readonly properties: readonly string[] }
   | ({ readonly operation: 'customize' | 'customize-as-customer' } & Changed)
-  | { readonly operation: 'renew'; readonly expiresAt: string | null };
+  | { readonly operation: 'renew'; readonly expiresAt: string | null }
+  /** Some suspension reasons removed, others remain: still suspended (not a new suspension). */
+  | { readonly operation: 'suspension-lifted'; readonly removed: readonly SuspensionReason[]; readonly reasons: readonly SuspensionReason[] };
 
 /** `reseller.updated`: the operation, and what it names. */
 export type ResellerUpdate =

@@ -42,7 +42,8 @@ const ROWS: Row[] = [
   // ---- state ----
   { rule: 'a first reason suspends it, with its reasons', before: sub(), after: sub({ reasons: ['manual'] }), events: [['subscription.suspended', { reasons: ['manual'] }]] },
   { rule: 'another reason: suspended again, with every reason', before: sub({ reasons: ['manual'] }), after: sub({ reasons: ['manual', 'customer'] }), events: [['subscription.suspended', { reasons: ['manual', 'customer'] }]] },
-  { rule: 'one reason of two removed: still suspended, with the one left', before: sub({ reasons: ['manual', 'customer'] }), after: sub({ reasons: ['manual'] }), events: [['subscription.suspended', { reasons: ['manual'] }]] },
+  { rule: 'one reason of two removed: still suspended, not suspended anew: the suspension is lifted in part', before: sub({ reasons: ['manual', 'customer'] }), after: sub({ reasons: ['customer'] }), events: [['subscription.updated', { operation: 'suspension-lifted', removed: ['manual'], reasons: ['customer'] }]] },
+  { rule: 'one reason removed and another added: suspended, with every reason', before: sub({ reasons: ['manual'] }), after: sub({ reasons: ['customer'] }), events: [['subscription.suspended', { reasons: ['customer'] }]] },
   { rule: 'the same reasons: no event', before: sub({ reasons: ['expired'] }), after: sub({ reasons: ['expired'] }), events: [] },
   { rule: 'the last reason removed activates it', before: sub({ reasons: ['expired'] }), after: sub(), events: ['subscription.activated'] },
   { rule: 'sync events come before state events', before: sub({ reasons: ['manual'] }), after: sub({ syncStatus: 'unsynced', conflicts: [MIVA] }), events: ['subscription.unsynced', 'subscription.activated'] },

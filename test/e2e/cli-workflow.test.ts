@@ -83,6 +83,10 @@ describe('the seed workflow through the CLI', () => {
 
     const suspended = await json<Sub>('sub', 'suspend', 'example.com');
     expect(suspended).toMatchObject({ state: 'suspended', suspensionReasons: ['manual'] });
+    expect((await run('customer', 'suspend', 'alice')).code).toBe(0);
+    const partly = await run('sub', 'activate', 'example.com');
+    expect(partly.stdout).toContain('Removed the manual suspension of example.com; it stays suspended: customer.');
+    expect((await run('customer', 'activate', 'alice')).code).toBe(0);
     expect((await json<Sub>('sub', 'activate', 'example.com')).state).toBe('active');
   });
 

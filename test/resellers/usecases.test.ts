@@ -309,6 +309,7 @@ describe('reseller plan Update & Sync', () => {
     expect(unlocked.syncStatus).toBe('unsynced');
     expect(unlocked.ownValues).toBeNull();
     refused('FAILED_PRECONDITION', () => t.core.acceptResellerValues('beta', 'x')); // beta has no conflicts to accept
+    expect(refused('FAILED_PRECONDITION', () => t.core.unlockReseller('acme')).message).toContain("reseller 'acme' is not locked"); // unlocked just above
   });
 
   it('switch-plan: follows the new plan and may end unsynced', () => {

@@ -69,6 +69,7 @@ const cases: Case[] = [
   ['customize as customer: undelegated', () => t.core.customizeSubscription('example.com', { set: { 'hosting.php': false }, asCustomer: true }), 'PERMISSION_DENIED', 'hosting.php'],
   ['accept: no conflicts', () => t.core.acceptConflicts('example.com', 'abc'), 'FAILED_PRECONDITION', "'example.com'"],
   ['unlock: custom', () => t.core.unlockSubscription('custom.example'), 'FAILED_PRECONDITION', "'custom.example'"],
+  ['unlock: not locked', () => t.core.unlockSubscription('example.com'), 'FAILED_PRECONDITION', "subscription 'example.com' is not locked: there is nothing to unlock"],
   ['detach: already custom', () => t.core.detachSubscription('custom.example'), 'FAILED_PRECONDITION', "'custom.example'"],
   ['add-on on custom', () => t.core.addAddon('custom.example', 'Extra'), 'FAILED_PRECONDITION', "'custom.example'"],
   ['add-on twice', () => t.core.addAddon('example.com', 'Extra'), 'ALREADY_EXISTS', "'Extra'"],

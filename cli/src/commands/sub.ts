@@ -21,7 +21,7 @@ import { group, verb, type Context, type VerbOptions } from '../context.js';
 import { CliError, present, UsageError } from '../errors.js';
 import { humanTime, renderList } from '../output.js';
 import { collect, parseIsoDate } from '../options.js';
-import { subscriptionJson } from '../shapes.js';
+import { reasonWord, subscriptionJson } from '../shapes.js';
 import { parseChanges } from '../values.js';
 import { registerSubPlan } from './sub-plan.js';
 import { displayName, emitSubscription, LIST_HEADERS, listRow, renderSubscription } from './sub-output.js';
@@ -137,7 +137,11 @@ export function registerSub(program: Command, ctx: Context): void {
   verb(sub, 'activate <name>', "remove the suspension reason 'manual' (other reasons stay)", ['hostplane sub activate example.com']).action(
     async (name: string, opts: VerbOptions, cmd: Command) => {
       const res = await ctx.api(cmd).call('activateSubscription', ActivateSubscriptionRequest.fromPartial({ name }));
-      emitSubscription(ctx, opts.json, res.subscription, (s) => `Removed the manual suspension of ${s.name}.`);
+      emitSubscription(ctx, opts.json, res.subscription, (s) =>
+        s.suspensionReasons.length > 0
+          ? `Removed the manual suspension of ${s.name}; it stays suspended: ${s.suspensionReasons.map(reasonWord).join(', ')}.`
+          : `Removed the manual suspension of ${s.name}: it is active.`,
+      );
     },
   );
 

@@ -10,6 +10,7 @@ import type { Conflict, SuspensionReason, SyncStatus } from './types.js';
 type TransitionType =
   | `${EntityRef['kind']}.${'unlocked' | 'locked' | 'synced' | 'unsynced'}`
   | 'subscription.suspended'
+  | 'subscription.updated'
   | 'subscription.activated';
 
 /** An event a transition makes (one of the shared event union): its type, the entity's name, its data. */
@@ -37,13 +38,10 @@ export function sameConflicts(a: readonly Conflict[], b: readonly Conflict[]): b
   });
 }
 
-function sameReasons(a: readonly SuspensionReason[], b: readonly SuspensionReason[]): boolean {
-  return a.length === b.length && a.every((r, i) => r === b[i]);
-}
-
 /**
  * The events of going from `before` to `after`, in this order: unlocked, locked, synced, unsynced
- * (again when its conflicts change), then suspended (again when its reasons change) or activated.
+ * (again when its conflicts change), then suspended (again when a reason is added), updated with
+ * `suspension-lifted` (a reason removed, others remain), or activated.
  */
 export function transitions(entity: EntityRef, before: Status, after: Status): DomainEvent[] {
   const events: DomainEvent[] = [];
@@ -60,8 +58,12 @@ export function transitions(entity: EntityRef, before: Status, after: Status): D
   if (kind === 'subscription' && before.reasons && after.reasons) {
     const wasActive = stateOf(before.reasons) === 'active';
     const isActive = stateOf(after.reasons) === 'active';
-    if (!isActive && !sameReasons(before.reasons, after.reasons)) events.push({ type: 'subscription.suspended', entity: name, data: { reasons: after.reasons } });
-    else if (isActive && !wasActive) events.push({ type: 'subscription.activated', entity: name, data: {} });
+    const added = after.reasons.filter((r) => !before.reasons!.includes(r));
+    const removed = before.reasons.filter((r) => !after.reasons!.includes(r));
+    if (!isActive && added.length > 0) events.push({ type: 'subscription.suspended', entity: name, data: { reasons: after.reasons } });
+    else if (!isActive && removed.length > 0) {
+      events.push({ type: 'subscription.updated', entity: name, data: { operation: 'suspension-lifted', removed, reasons: after.reasons } });
+    } else if (isActive && !wasActive) events.push({ type: 'subscription.activated', entity: name, data: {} });
   }
   return events;
 }

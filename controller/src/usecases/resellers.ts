@@ -177,6 +177,9 @@ export function customizeReseller(ctx: Context, login: string, input: CustomizeR
 export function unlockReseller(ctx: Context, login: string): ResellerView {
   return ctx.tx(() => {
     const r = findReseller(ctx, login, 'login');
+    if (!r.locked) {
+      throw new FailedPreconditionError(`reseller '${r.login}' is not locked: there is nothing to unlock ('hostplane reseller sync ${r.login}' checks it again)`);
+    }
     refreshReseller(ctx, r, { locked: false, ownValues: null });
     reevaluateResellerSubscriptions(ctx, r.id);
     return resellerView(ctx, ctx.resellers.byId(r.id)!);

@@ -98,6 +98,9 @@ export function unlockSubscription(ctx: Context, name: string): SubscriptionView
     if (d.planId === null) {
       throw new FailedPreconditionError(`subscription '${d.name}' is custom: it has no plan to sync with; switch it to a plan instead`);
     }
+    if (!d.locked) {
+      throw new FailedPreconditionError(`subscription '${d.name}' is not locked: there is nothing to unlock ('hostplane sub sync ${d.name}' checks it against its host again)`);
+    }
     d.locked = false;
     d.ownValues = null;
     return undefined; // its transition events (unlocked, then synced or unsynced) say what it did
