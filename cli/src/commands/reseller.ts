@@ -139,7 +139,7 @@ export function registerReseller(program: Command, ctx: Context): void {
       emit(ctx, opts.json, res.reseller, (r) => `Customized reseller ${r.login}: plan changes no longer apply to it until 'hostplane reseller unlock ${r.login}'.`);
     });
 
-  verb(reseller, 'unlock <login>', 'drop the own values and synchronize with the reseller plan', ['hostplane reseller unlock acme']).action(
+  verb(reseller, 'unlock <login>', 'drop the own values of a locked reseller and synchronize it with the reseller plan', ['hostplane reseller unlock acme']).action(
     async (login: string, opts: VerbOptions, cmd: Command) => {
       const res = await ctx.api(cmd).call('unlockReseller', UnlockResellerRequest.fromPartial({ login }));
       emit(ctx, opts.json, res.reseller, (r) => `Unlocked reseller ${r.login} and synchronized it with plan ${r.plan}.`);

@@ -111,7 +111,7 @@ export function registerSubPlan(sub: Command, ctx: Context): void {
       );
     });
 
-  verb(sub, 'unlock <name>', 'drop the own values and synchronize with the plan (Unlock and Sync)', ['hostplane sub unlock example.com']).action(
+  verb(sub, 'unlock <name>', 'drop the own values of a locked subscription and synchronize it with the plan (Unlock and Sync)', ['hostplane sub unlock example.com']).action(
     async (name: string, opts: VerbOptions, cmd: Command) => {
       const res = await ctx.api(cmd).call('unlockSubscription', UnlockSubscriptionRequest.fromPartial({ name }));
       emitSubscription(ctx, opts.json, res.subscription, (s) => `Unlocked ${s.name} and synchronized it with plan ${s.plan}.`);
