@@ -5,13 +5,14 @@ import { choosePlacement, combinePlanValues, type HostState, type PlacementCandi
 import { GiB, report, type ReportOptions } from './fixtures.js';
 
 let nextId = 1;
-function host(name: string, opts: ReportOptions & { state?: HostState; allocated?: number; noReport?: boolean } = {}): PlacementCandidate {
+function host(name: string, opts: ReportOptions & { state?: HostState; allocated?: number; noReport?: boolean; gone?: boolean } = {}): PlacementCandidate {
   return {
     id: nextId++,
     name,
     state: opts.state ?? 'ready',
     report: opts.noReport ? null : report(opts),
     allocatedBytes: opts.allocated ?? 0,
+    connected: !opts.gone,
   };
 }
 
@@ -33,6 +34,13 @@ describe('choosePlacement', () => {
     const choice = choosePlacement(WANTS, [better, ready]);
     expect(choice?.host.name).toBe('ready');
     expect(choice?.conflictCount).toBe(1);
+  });
+
+  it('never a ready host whose agent is not connected, even a better one', () => {
+    const gone = host('gone', { allocatable: 1000 * GiB, gone: true });
+    const here = host('here', { allocatable: 20 * GiB, without: ['mivavm'] });
+    expect(choosePlacement(WANTS, [gone, here])?.host.name).toBe('here');
+    expect(choosePlacement(WANTS, [gone])).toBeNull();
   });
 
   it('among hosts without conflict, the one with the most unallocated disk', () => {

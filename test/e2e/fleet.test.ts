@@ -150,6 +150,15 @@ describe('enrollment and restarts', () => {
     const a = agents[0]!;
     await a.stop('SIGKILL');
     await cli(ctl.address, ['sub', 'create', 'while-down.example', '--customer', 'alice', '--plan', 'Miva', '--host', 'web1.test']);
+    // placement skips a host whose agent is gone, though it is still 'ready' inside the grace period
+    await eventually(async () => {
+      const { hosts } = await cliJson<{ hosts: { name: string; connected: boolean; state: string }[] }>(ctl.address, ['host', 'list']);
+      const web1Host = hosts.find((h) => h.name === 'web1.test');
+      return web1Host?.connected === false && web1Host.state === 'ready';
+    }, 10_000, 'web1.test disconnected, still ready');
+    expect((await cli(ctl.address, ['plan', 'create', 'Plain', '--set', 'hosting.php=true'])).code).toBe(0);
+    const placed = await cliJson<SubJson>(ctl.address, ['sub', 'create', 'plain.example', '--customer', 'alice', '--plan', 'Plain']);
+    expect(placed.host).toBe('web2.test');
     const again = startAgent(ctl.address, 'web1.test', web1); // no join token this time
     agents[0] = again;
     await eventually(() => applied('while-down.example'), 20_000, 'while-down.example applied after restart');

@@ -27,6 +27,10 @@ export async function startTestApi(): Promise<TestApi> {
   const t = openTestCore();
   t.core.ctx.tx(() => ensureAdminToken(t.core.ctx, ADMIN_TOKEN));
   const running = await startGrpcServer({ core: t.core, log: silentLogger() }, { listen: '127.0.0.1:0' });
+  // The hosts of these tests report through the core, as their agents would, without a session: they
+  // count as connected for placement, as for the core alone. Placement only on hosts whose agent is
+  // connected is tested with real agents (test/e2e/fleet.test.ts).
+  t.core.ctx.agentPresence = undefined;
   const address = `127.0.0.1:${running.port}`;
   const client = new AdminClient(address, credentials.createInsecure());
   const metadataFor = (token: string | null | undefined) => {

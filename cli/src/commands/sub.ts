@@ -59,7 +59,7 @@ export function registerSub(program: Command, ctx: Context): void {
     .option('--plan <plan>', 'the service plan to follow')
     .option('--custom', 'no plan: the --set values are its own values')
     .option('--addon <addon>', 'an add-on plan to attach (repeatable)', collect)
-    .option('--host <host>', 'the host to place it on (default: the controller chooses)')
+    .option('--host <host>', 'the host to place it on (default: the controller chooses among ready hosts whose agent is connected)')
     .option('--expires <date>', "ISO 8601 date or date-time in the future (default: from the plan's limits.validity)", parseIsoDate)
     .option('--set <key=value>', 'a value of its own; with --plan, the subscription starts locked (repeatable)', collect)
     .action(async (name: string, opts: CreateOptions, cmd: Command) => {

@@ -42,6 +42,7 @@ export async function startGrpcServer(
 ): Promise<RunningServer> {
   const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024, 'grpc.keepalive_permit_without_calls': 1 });
   const agents = new AgentSessions(deps.core, deps.log);
+  deps.core.ctx.agentPresence = agents; // placement only on hosts whose agent is connected now
   server.addService(decodeAfterAuth(AdminService), adminService({ ...deps, agents }) as unknown as UntypedServiceImplementation);
   server.addService(AgentService, agents.service(deps) as unknown as UntypedServiceImplementation);
   const health = new HealthImplementation({ '': 'SERVING', 'hostplane.v1.Admin': 'SERVING', 'hostplane.v1.Agent': 'SERVING' });

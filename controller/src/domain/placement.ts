@@ -1,7 +1,8 @@
 /**
- * Placement: a `ready` host that provides the desired values with no conflict, preferring
- * the most unallocated disk; with none such, the host with the fewest conflicts. Hosts that never
- * reported their capabilities are not candidates.
+ * Placement: a `ready` host whose agent is connected now and that provides the desired values with
+ * no conflict, preferring the most unallocated disk; with none such, the host with the fewest
+ * conflicts. Hosts that never reported their capabilities, and hosts whose agent is gone (still
+ * `ready` inside the liveness grace period), are not candidates.
  */
 import type { CapabilityReport, Values } from '@hostplane/shared';
 import { capabilitiesOf } from './capabilities.js';
@@ -15,6 +16,8 @@ export interface PlacementCandidate {
   readonly report: CapabilityReport | null;
   /** Sum of the finite disk quotas already provided to subscriptions on the host. */
   readonly allocatedBytes: number;
+  /** Whether its agent is connected now. */
+  readonly connected: boolean;
 }
 
 export interface PlacementChoice {
@@ -32,7 +35,7 @@ export function choosePlacement(desired: Readonly<Values>, candidates: readonly 
   let best: { c: PlacementCandidate; conflicts: number; free: number } | null = null;
   for (const c of candidates) {
     // A host that never reported cannot be checked: it takes only subscriptions placed on it by name.
-    if (c.state !== 'ready' || c.report === null) continue;
+    if (c.state !== 'ready' || c.report === null || !c.connected) continue;
     const conflicts = checkFeasibility(desired, c.report).conflicts.length;
     const free = unallocated(c);
     const better =

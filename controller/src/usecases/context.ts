@@ -53,6 +53,11 @@ export class Context {
   readonly events: EventTable;
   /** Who is acting: set around each call by the API (`as`); `system` for jobs and agents. */
   actor: Actor = SYSTEM;
+  /**
+   * Which hosts' agents are connected now, when agents connect to this process (the gRPC server sets
+   * it). Without it — the core alone, as in tooling and benchmarks — every host counts as connected.
+   */
+  agentPresence: { isConnected(host: string): boolean } | undefined;
 
   /** The store: the use cases know only its interface (`Store`); SQLite is the embedded default. */
   constructor(

@@ -55,11 +55,24 @@ function placeOn(ctx: Context, input: CreateSubscriptionInput, desired: Values):
   }
   const hosts = ctx.hosts.list();
   const allocated = ctx.hosts.allocatedBytes();
-  const choice = choosePlacement(
-    desired,
-    hosts.map((h) => ({ id: h.id, name: h.name, state: h.state, report: h.report, allocatedBytes: allocated.get(h.id) ?? 0 })),
-  );
-  if (!choice) throw new FailedPreconditionError('no host is ready to take the subscription: enroll a host or end a maintenance');
+  const candidates = hosts.map((h) => ({
+    id: h.id,
+    name: h.name,
+    state: h.state,
+    report: h.report,
+    allocatedBytes: allocated.get(h.id) ?? 0,
+    connected: ctx.agentPresence?.isConnected(h.name) ?? true,
+  }));
+  const choice = choosePlacement(desired, candidates);
+  if (!choice) {
+    const gone = candidates.filter((c) => c.state === 'ready' && c.report !== null && !c.connected).map((c) => c.name);
+    if (gone.length > 0) {
+      throw new FailedPreconditionError(
+        `no host whose agent is connected can take the subscription (ready, agent not connected: ${gone.slice(0, 5).join(', ')}${gone.length > 5 ? ', …' : ''}): start its agent, or name a host`,
+      );
+    }
+    throw new FailedPreconditionError('no host is ready to take the subscription: enroll a host or end a maintenance');
+  }
   return hosts.find((h) => h.id === choice.host.id)!;
 }
 
