@@ -108,7 +108,7 @@ describe('plan names ignore case, like subscription names', () => {
 
 describe('placement when no agent is connected', () => {
   it('is refused naming the ready hosts whose agent is not connected, and changes nothing', () => {
-    t.core.ctx.agentPresence = { isConnected: () => false };
+    t.core.ctx.agentPresence = { hasSession: () => false };
     try {
       const error = expectRefused(t, 'FAILED_PRECONDITION', () => t.core.createSubscription({ name: 'nowhere.example', customer: 'alice', plan: 'Basic' }));
       expect(error.message).toBe('no host whose agent is connected can take the subscription (ready, agent not connected: web1.example.net): start its agent, or name a host');

@@ -140,6 +140,11 @@ export class AgentSessions implements AgentDirectory {
     return this.byHost.size;
   }
 
+  /** Whether the host with this id has a live session (for placement: one lookup per host). */
+  hasSession(hostId: number): boolean {
+    return this.byHost.has(hostId);
+  }
+
   isConnected(host: string): boolean {
     for (const s of this.byHost.values()) if (s.hostName === host) return true;
     return false;

@@ -57,7 +57,7 @@ export class Context {
    * Which hosts' agents are connected now, when agents connect to this process (the gRPC server sets
    * it). Without it — the core alone, as in tooling and benchmarks — every host counts as connected.
    */
-  agentPresence: { isConnected(host: string): boolean } | undefined;
+  agentPresence: { hasSession(hostId: number): boolean } | undefined;
 
   /** The store: the use cases know only its interface (`Store`); SQLite is the embedded default. */
   constructor(

@@ -61,7 +61,7 @@ function placeOn(ctx: Context, input: CreateSubscriptionInput, desired: Values):
     state: h.state,
     report: h.report,
     allocatedBytes: allocated.get(h.id) ?? 0,
-    connected: ctx.agentPresence?.isConnected(h.name) ?? true,
+    connected: ctx.agentPresence?.hasSession(h.id) ?? true,
   }));
   const choice = choosePlacement(desired, candidates);
   if (!choice) {
