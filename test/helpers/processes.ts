@@ -32,8 +32,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A fresh directory under the run's temporary folder (removed at the end of the run, global-setup.ts). */
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  return mkdtempSync(join(process.env.HOSTPLANE_TEST_TMP ?? tmpdir(), prefix));
 }
 
 /** A child process whose output lines are kept, and that can wait for a line. */

@@ -29,7 +29,8 @@ function hostplaneUsers(): Account[] {
     .map((f) => ({ name: f[0]!, comment: f[4]! }));
 }
 
-function alive(pid: number): boolean {
+/** Whether a process with this id runs (EPERM: it does, as another user). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
