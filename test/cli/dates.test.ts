@@ -5,7 +5,7 @@
 import { InvalidArgumentError as CommanderInvalidArgument } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { parseIsoDate } from '../../cli/src/options.js';
-import { parseDate } from '../../controller/src/usecases/subscriptions.js';
+import { parseIsoDate as parseDate } from '@hostplane/shared'; // what the controller reads expiry dates with (futureExpiry)
 
 interface Row {
   rule: string;

@@ -7,7 +7,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FailedPreconditionError } from '@hostplane/shared';
 import { mutateSubscription } from '../../controller/src/usecases/mutate-subscription.js';
-import { MIVA, STANDARD, expectRefused, openTestCore, report, type TestCore } from '../helpers/core.js';
+import { STANDARD, expectRefused, openTestCore, report, type TestCore } from '../helpers/core.js';
 
 let t: TestCore;
 

@@ -2,7 +2,7 @@
  * Evaluation of one subscription: plan values → desired values → feasibility on its host → sync
  * status. Pure; the use cases load the inputs, call this, and store the result.
  */
-import type { CapabilityReport, Values } from '@hostplane/shared';
+import type { CapabilityReport } from '@hostplane/shared';
 import { delegatedSubscriberValues, desiredFromOwn, desiredFromPlan } from './desired.js';
 import { capPermissions } from './allocation.js';
 import { checkFeasibility } from './feasibility.js';

@@ -1,5 +1,5 @@
 /** Customers: create, show, list, suspend (cascades to subscriptions), activate, delete. */
-import { AlreadyExistsError, FailedPreconditionError, InvalidArgumentError, validateEmail, validateLogin, validateText } from '@hostplane/shared';
+import { AlreadyExistsError, FailedPreconditionError, validateEmail, validateLogin, validateText } from '@hostplane/shared';
 import { RevisionBumper, type Context } from './context.js';
 import { allocationGuard } from './allocation.js';
 import { findCustomer, optionalReseller } from './lookup.js';

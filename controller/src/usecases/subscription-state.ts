@@ -1,5 +1,4 @@
 /** The state axis of a subscription: suspend, activate, renew, and the expiry sweep. */
-import { InvalidArgumentError } from '@hostplane/shared';
 import { addReason, removeReason, type SuspensionReason } from '../domain/index.js';
 import { toData, type SubscriptionRow } from '../store/index.js';
 import { RevisionBumper, type Context } from './context.js';

@@ -31,12 +31,10 @@ export interface CreateSubscriptionInput {
   values?: Record<string, unknown>;
 }
 
-/** An ISO 8601 date (midnight UTC) or date-time with Z or an offset: the CLI's parser, from shared/. */
-export function parseDate(raw: string, field: string): Date {
-  return parseIsoDate(raw, field);
-}
-
-/** An expiry date given by a caller (create, renew): a date of the calendar, later than now. */
+/**
+ * An expiry date given by a caller (create, renew): an ISO 8601 date (midnight UTC) or date-time with
+ * Z or an offset, read by the CLI's parser from shared/; a date of the calendar, later than now.
+ */
 export function futureExpiry(ctx: Context, raw: string): Date {
   const when = parseIsoDate(raw, 'expiresAt');
   if (when.getTime() <= ctx.clock.now().getTime()) {

@@ -4,13 +4,12 @@
  * detectors run, so none of the others claims it — and the variants each detector documents.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COMPONENT_NAMES, type ComponentName } from '@hostplane/shared';
 import { COMPONENT_DETECTORS } from '../../../agent/src/index.js';
 import {
   DEFAULT_VERSIONS,
   awstatsScript,
-  makeTempDir,
   phpBanner,
   pureFtpdHelp,
   writeExecutable,

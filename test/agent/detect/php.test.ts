@@ -1,9 +1,9 @@
 /** PHP: every installed version, the FPM per version, and the vendor layouts. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { defaultProbeDirs } from '../../../agent/src/index.js';
-import { makeTempDir, writeProbeDir } from '../fixtures.js';
+import { writeProbeDir } from '../fixtures.js';
 import { caseDirs, detectComponents } from './run.js';
 
 const fresh = caseDirs();

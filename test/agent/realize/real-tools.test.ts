@@ -8,7 +8,7 @@ import { existsSync, promises as fs, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Applier, SharedSiteUser, type ApplierOptions } from '../../../agent/src/realize/index.js';
-import { exists, makeSandbox, MiB, sub, writeScript, type Sandbox } from './helpers.js';
+import { exists, makeSandbox, MiB, sub, type Sandbox } from './helpers.js';
 
 const NGINX = ['/usr/sbin/nginx', '/usr/local/sbin/nginx', '/usr/bin/nginx'].find((f) => existsSync(f));
 const FPM = (() => {

@@ -1,7 +1,7 @@
 /** Admin RPCs for subscriptions: proto ↔ core, nothing else. */
 import { InvalidArgumentError } from '@hostplane/shared';
 import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
-import { SubscriptionState, SubscriptionView as ProtoView } from '@hostplane/proto/hostplane/v1/subscription.js';
+import { SubscriptionView as ProtoView } from '@hostplane/proto/hostplane/v1/subscription.js';
 import { conflictsFingerprint } from '../../domain/index.js';
 import type { SubscriptionView } from '../../usecases/index.js';
 import { conflictToProto, enumFilter, requestValues, subscriptionStateFromProto, subscriptionToProto, syncStatusFromProto } from '../convert.js';
