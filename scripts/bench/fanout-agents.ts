@@ -22,6 +22,7 @@ const ackedAt = new Map<string, number>(); // host → wall time of the last ack
 const revisionOf = new Map<string, number>();
 let snapshots = 0;
 let targetRevision = -1;
+let atTarget = 0; // agents that acknowledged the target revision
 
 input.agents.forEach((a, i) => {
   const md = new Metadata();
@@ -32,10 +33,11 @@ input.agents.forEach((a, i) => {
     if (!p || p.$case === 'detect') return;
     stream.write({ payload: { $case: 'ack', value: { observedRevision: p.value.revision, results: [] } } });
     const rev = Number(p.value.revision);
+    if (targetRevision >= 0 && rev >= targetRevision && (revisionOf.get(a.host) ?? -1) < targetRevision) atTarget++;
     revisionOf.set(a.host, rev);
     ackedAt.set(a.host, performance.timeOrigin + performance.now());
     if (p.$case === 'snapshot' && ++snapshots === input.agents.length) parentPort!.postMessage({ type: 'connected' });
-    if (targetRevision >= 0 && [...revisionOf.values()].every((r) => r >= targetRevision)) report();
+    if (targetRevision >= 0 && atTarget === input.agents.length) report();
   });
   stream.on('error', (e) => parentPort!.postMessage({ type: 'error', message: `${a.host}: ${e.message}` }));
   stream.write({ payload: { $case: 'hello', value: { hostName: a.host, agentVersion: 'bench', protocolVersion: 2, observedRevision: '0' } } });
@@ -52,6 +54,7 @@ function report(): void {
 parentPort!.on('message', (m: { type: string; revision?: number }) => {
   if (m.type === 'expect') {
     targetRevision = m.revision!;
+    atTarget = [...revisionOf.values()].filter((r) => r >= targetRevision).length;
     reported = false;
   }
   if (m.type === 'close') {

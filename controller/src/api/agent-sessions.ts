@@ -33,8 +33,6 @@ class Session {
   /** The protocol version the agent said it speaks in its hello. */
   protocol = 0;
   sentRevision = 0;
-  /** A push is scheduled for the end of this tick. */
-  private pushQueued = false;
   readonly pendingDetects = new Map<string, { resolve: (changed: boolean) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
 
   constructor(
@@ -44,14 +42,9 @@ class Session {
     private readonly owner: AgentSessions,
   ) {}
 
-  /** Schedules a push of what changed; many commits in one tick make one delta. */
+  /** Schedules a push of what changed; many commits before it goes out make one delta. */
   markDirty(): void {
-    if (this.pushQueued || this.state !== 'live') return;
-    this.pushQueued = true;
-    setImmediate(() => {
-      this.pushQueued = false;
-      this.push();
-    });
+    if (this.state === 'live') this.owner.queuePush(this);
   }
 
   push(snapshot = false): void {
@@ -106,6 +99,13 @@ class Session {
   }
 }
 
+/** How long acknowledgements wait before looking again whether the pushes under way are out. */
+const ACK_WINDOW_MS = 10;
+/** The longest acknowledgements wait for pushes under way before they are recorded anyway. */
+const ACK_MAX_DELAY_MS = 1000;
+/** Sessions pushed per turn of the event loop. */
+const PUSH_SLICE = 25;
+
 export class AgentSessions implements AgentDirectory {
   private readonly byHost = new Map<number, Session>();
   private readonly unsubscribe: () => void;
@@ -134,6 +134,33 @@ export class AgentSessions implements AgentDirectory {
       this.protoCache.set(json, values);
     }
     return values;
+  }
+
+  /** Sessions with something to push, in the order they became dirty. */
+  private readonly dirty = new Set<Session>();
+  private draining = false;
+
+  queuePush(session: Session): void {
+    this.dirty.add(session);
+    if (this.draining) return;
+    this.draining = true;
+    setImmediate(() => this.drainPushes());
+  }
+
+  /**
+   * Pushes a slice of the dirty sessions per turn of the event loop: the first deltas of a plan
+   * update go out (and their agents start applying) while the next are still being built, instead
+   * of every host waiting for the thousandth.
+   */
+  private drainPushes(): void {
+    let n = 0;
+    for (const session of this.dirty) {
+      this.dirty.delete(session);
+      session.push();
+      if (++n === PUSH_SLICE) break;
+    }
+    if (this.dirty.size > 0) setImmediate(() => this.drainPushes());
+    else this.draining = false;
   }
 
   get connectedCount(): number {
@@ -276,19 +303,33 @@ export class AgentSessions implements AgentDirectory {
 
   private pendingAcks: uc.Ack[] = [];
 
-  /** Acks that arrive in the same tick are recorded in one transaction. */
+  /**
+   * Acks that arrive together are recorded in one transaction, and only once the pushes under way
+   * are out (a plan update is acknowledged by the first agents while the last deltas are still being
+   * built): recording them is bookkeeping, the pushes are what agents wait for.
+   */
   private queueAck(ack: uc.Ack): void {
     this.pendingAcks.push(ack);
     if (this.pendingAcks.length > 1) return;
-    setImmediate(() => {
-      const acks = this.pendingAcks;
-      this.pendingAcks = [];
-      try {
-        this.core.recordAcks(acks);
-      } catch (err) {
-        this.log.error({ component: 'agent-session', err }, 'cannot record acknowledgements');
-      }
-    });
+    this.firstPendingAck = Date.now();
+    setImmediate(() => this.recordAcks());
+  }
+
+  private firstPendingAck = 0;
+
+  private recordAcks(): void {
+    // Held back by pushes for at most ACK_MAX_DELAY_MS, however busy the pushes keep this process.
+    if (this.draining && Date.now() - this.firstPendingAck < ACK_MAX_DELAY_MS) {
+      setTimeout(() => this.recordAcks(), ACK_WINDOW_MS);
+      return;
+    }
+    const acks = this.pendingAcks;
+    this.pendingAcks = [];
+    try {
+      this.core.recordAcks(acks);
+    } catch (err) {
+      this.log.error({ component: 'agent-session', err }, 'cannot record acknowledgements');
+    }
   }
 
   private drop(session: Session, reason: string): void {

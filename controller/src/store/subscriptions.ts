@@ -37,25 +37,27 @@ export interface SubscriptionRow {
   addon_ids: string | null;
 }
 
-/** What bulk re-evaluation reads: no timestamps, provided values by value-set id. */
-export type BulkRow = Pick<
-  SubscriptionRow,
-  | 'id'
-  | 'name'
-  | 'customer_id'
-  | 'host_id'
-  | 'plan_id'
-  | 'locked'
-  | 'own_values'
-  | 'subscriber_values'
-  | 'provided_set'
-  | 'conflicts'
-  | 'sync_status'
-  | 'suspension_reasons'
-  | 'generation'
-  | 'revision'
-  | 'addon_ids'
->;
+/**
+ * What bulk re-evaluation reads: no timestamps, provided values by value-set id, and JSON columns as
+ * their stored text (compared and memoized without parsing each one).
+ */
+export interface BulkRow {
+  readonly id: number;
+  readonly name: string;
+  readonly customerId: number;
+  readonly hostId: number;
+  readonly planId: number | null;
+  readonly locked: boolean;
+  /** JSON text of the own values (locked and custom subscriptions); null when following a plan. */
+  readonly ownValues: string | null;
+  readonly subscriberValues: string;
+  readonly providedSet: number;
+  readonly conflicts: string;
+  readonly syncStatus: SyncStatus;
+  readonly suspensionReasons: string;
+  /** Comma-separated add-on plan ids, ascending; null without add-ons. */
+  readonly addonIds: string | null;
+}
 
 /** A subscription with its JSON columns parsed: what single-entity use cases work on. */
 export interface SubscriptionData {
@@ -112,7 +114,7 @@ export function toData(r: SubscriptionRow): SubscriptionData {
 
 const SELECT = 'SELECT s.*, v.json AS provided_values FROM subscriptions s JOIN value_sets v ON v.id = s.provided_set';
 const BULK_SELECT = `SELECT s.id, s.name, s.customer_id, s.host_id, s.plan_id, s.locked, s.own_values, s.subscriber_values, s.provided_set,
-  s.conflicts, s.sync_status, s.suspension_reasons, s.generation, s.revision FROM subscriptions s`;
+  s.conflicts, s.sync_status, s.suspension_reasons FROM subscriptions s`;
 /** The columns of BULK_SELECT, in order. */
 type BulkTuple = [
   id: number,
@@ -127,8 +129,6 @@ type BulkTuple = [
   conflicts: string,
   sync_status: SyncStatus,
   suspension_reasons: string,
-  generation: number,
-  revision: number,
 ];
 /**
  * SQL for "the subscription is active", from the domain's `stateOf` rather than a copy of it: the
@@ -157,15 +157,19 @@ export interface SubscriptionFilter {
   limit?: number;
 }
 
-/** The columns written by a bulk re-evaluation. */
+/**
+ * What a bulk re-evaluation writes to a group of subscriptions that evaluated alike: the same
+ * columns for all of them, and, when their provided values changed (`revision` given), their next
+ * generation and the host's new revision.
+ */
 export interface EvaluationWrite {
-  id: number;
+  ids: readonly number[];
   subscriberValues: string;
   providedSet: number;
   conflicts: string;
   syncStatus: SyncStatus;
-  generation: number;
-  revision: number;
+  /** The host's new revision when the provided values changed; null: generation and revision stay. */
+  revision: number | null;
 }
 
 type Where = { sql: string; params: unknown[] };
@@ -187,6 +191,7 @@ export class SubscriptionStore {
   private readonly insertStmt;
   private readonly saveStmt;
   private readonly evalStmt;
+  private readonly evalPushStmt;
   private readonly addAddonStmt;
   private readonly removeAddonStmt;
   private readonly clearAddonsStmt;
@@ -217,9 +222,15 @@ export class SubscriptionStore {
          generation = @generation, revision = @revision, updated_at = @now
        WHERE id = @id`,
     );
-    this.evalStmt = db.prepare<[string, number, string, string, number, number, string, number]>(
+    // One statement per group (ids as a JSON array): a plan update writes 100,000 rows in about a
+    // thousand statements rather than one each, a third less time in the transaction.
+    this.evalStmt = db.prepare<[string, number, string, string, string, string]>(
+      `UPDATE subscriptions SET subscriber_values = ?, provided_set = ?, conflicts = ?, sync_status = ?, updated_at = ?
+        WHERE id IN (SELECT value FROM json_each(?))`,
+    );
+    this.evalPushStmt = db.prepare<[string, number, string, string, number, string, string]>(
       `UPDATE subscriptions SET subscriber_values = ?, provided_set = ?, conflicts = ?, sync_status = ?,
-         generation = ?, revision = ?, updated_at = ? WHERE id = ?`,
+         generation = generation + 1, revision = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))`,
     );
     this.addAddonStmt = db.prepare<[number, number]>('INSERT INTO subscription_addons (subscription_id, plan_id) VALUES (?, ?)');
     this.removeAddonStmt = db.prepare<[number, number]>('DELETE FROM subscription_addons WHERE subscription_id = ? AND plan_id = ?');
@@ -330,7 +341,10 @@ export class SubscriptionStore {
   }
 
   writeEvaluation(w: EvaluationWrite, now: string): void {
-    this.evalStmt.run(w.subscriberValues, w.providedSet, w.conflicts, w.syncStatus, w.generation, w.revision, now, w.id);
+    if (w.ids.length === 0) return;
+    const ids = JSON.stringify(w.ids);
+    if (w.revision === null) this.evalStmt.run(w.subscriberValues, w.providedSet, w.conflicts, w.syncStatus, now, ids);
+    else this.evalPushStmt.run(w.subscriberValues, w.providedSet, w.conflicts, w.syncStatus, w.revision, now, ids);
   }
 
   addAddon(subscriptionId: number, planId: number): void {
@@ -385,19 +399,17 @@ export class SubscriptionStore {
     return rows.map((r) => ({
       id: r[0],
       name: r[1],
-      customer_id: r[2],
-      host_id: r[3],
-      plan_id: r[4],
-      locked: r[5],
-      own_values: r[6],
-      subscriber_values: r[7],
-      provided_set: r[8],
+      customerId: r[2],
+      hostId: r[3],
+      planId: r[4],
+      locked: r[5] === 1,
+      ownValues: r[6],
+      subscriberValues: r[7],
+      providedSet: r[8],
       conflicts: r[9],
-      sync_status: r[10],
-      suspension_reasons: r[11],
-      generation: r[12],
-      revision: r[13],
-      addon_ids: addons.get(r[0]) ?? null,
+      syncStatus: r[10],
+      suspensionReasons: r[11],
+      addonIds: addons.get(r[0]) ?? null,
     }));
   }
 

@@ -15,11 +15,11 @@ import { Lookups } from './reevaluate.js';
 export function allocationFor(ctx: Context, resellerId: number, lookups = new Lookups(ctx)): Values {
   const own = new JsonCache<Values>();
   const values = ctx.subscriptions.bulkByReseller(resellerId).map((row) =>
-    row.plan_id === null || row.locked === 1
-      ? withDefaults(own.parse(row.own_values ?? '{}'))
+    row.planId === null || row.locked
+      ? withDefaults(own.parse(row.ownValues ?? '{}'))
       : combinePlanValues(
-          lookups.plan(row.plan_id),
-          parseAddonIds(row.addon_ids).map((id) => lookups.plan(id)),
+          lookups.plan(row.planId),
+          parseAddonIds(row.addonIds).map((id) => lookups.plan(id)),
         ),
   );
   return allocationOf(values, ctx.resellers.counts(resellerId).customers);

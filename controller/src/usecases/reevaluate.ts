@@ -23,6 +23,10 @@ interface Computed {
   providedSet: number;
   conflictsJson: string;
   subscriberJson: string;
+  /** The rows of this group whose stored evaluation changed: written together at the end. */
+  changedIds: number[];
+  hostId: number;
+  pushed: boolean;
 }
 
 /** Loads plan values and host reports once per id during one batch. */
@@ -102,62 +106,70 @@ export function reevaluateRows(
   const skipped: string[] = [];
   const now = ctx.nowIso();
   for (const row of rows) {
-    if (options.skipLocked && (row.locked === 1 || row.plan_id === null)) {
+    if (options.skipLocked && (row.locked || row.planId === null)) {
       skipped.push(row.name);
       continue;
     }
-    const cap = lookups.cap(row.customer_id);
-    const key = `${row.host_id}|${cap === null ? '' : row.customer_id}|${row.plan_id}|${row.addon_ids}|${row.locked}|${row.provided_set}|${row.subscriber_values}|${row.own_values}`;
+    const cap = lookups.cap(row.customerId);
+    const key = `${row.hostId}|${cap === null ? '' : row.customerId}|${row.planId}|${row.addonIds}|${row.locked}|${row.providedSet}|${row.subscriberValues}|${row.ownValues}`;
     let c = memo.get(key);
     if (!c) {
       const evaluation = evaluateSubscription(
         {
-          planValues: row.plan_id === null ? null : lookups.plan(row.plan_id),
-          addonValues: parseAddonIds(row.addon_ids).map((id) => lookups.plan(id)),
-          ownValues: row.own_values === null ? null : values.parse(row.own_values),
-          locked: row.locked === 1,
-          subscriberValues: values.parse(row.subscriber_values),
-          currentProvided: values.parse(sets.json(row.provided_set)),
+          planValues: row.planId === null ? null : lookups.plan(row.planId),
+          addonValues: parseAddonIds(row.addonIds).map((id) => lookups.plan(id)),
+          ownValues: row.ownValues === null ? null : values.parse(row.ownValues),
+          locked: row.locked,
+          subscriberValues: values.parse(row.subscriberValues),
+          currentProvided: values.parse(sets.json(row.providedSet)),
           permissionCap: cap,
         },
-        lookups.report(row.host_id),
+        lookups.report(row.hostId),
       );
       c = {
         evaluation,
         providedSet: sets.idFor(JSON.stringify(evaluation.providedValues)),
         conflictsJson: JSON.stringify(evaluation.conflicts),
         subscriberJson: JSON.stringify(evaluation.subscriberValues),
+        changedIds: [],
+        hostId: row.hostId,
+        pushed: false,
       };
+      c.pushed = c.providedSet !== row.providedSet; // the provided set is part of the key: the same for the whole group
       memo.set(key, c);
     }
-    const pushed = c.providedSet !== row.provided_set;
+    const pushed = c.pushed;
     const changed =
-      pushed || c.conflictsJson !== row.conflicts || c.evaluation.syncStatus !== row.sync_status || c.subscriberJson !== row.subscriber_values;
+      pushed || c.conflictsJson !== row.conflicts || c.evaluation.syncStatus !== row.syncStatus || c.subscriberJson !== row.subscriberValues;
     if (changed) {
-      if (c.evaluation.syncStatus !== row.sync_status || c.conflictsJson !== row.conflicts) {
-        const reasons = parseReasons(row.suspension_reasons);
+      if (c.evaluation.syncStatus !== row.syncStatus || c.conflictsJson !== row.conflicts) {
+        const reasons = parseReasons(row.suspensionReasons);
         recordTransitions(
           ctx,
           row.name,
-          { syncStatus: row.sync_status, conflictsJson: row.conflicts, reasons },
+          { syncStatus: row.syncStatus, conflictsJson: row.conflicts, reasons },
           { syncStatus: c.evaluation.syncStatus, conflictsJson: c.conflictsJson, reasons },
           c.evaluation.conflicts,
         );
       }
-      ctx.subscriptions.writeEvaluation(
-        {
-          id: row.id,
-          subscriberValues: c.subscriberJson,
-          providedSet: c.providedSet,
-          conflicts: c.conflictsJson,
-          syncStatus: c.evaluation.syncStatus,
-          generation: pushed ? row.generation + 1 : row.generation,
-          revision: pushed ? bumper.revisionFor(row.host_id) : row.revision,
-        },
-        now,
-      );
+      c.changedIds.push(row.id);
     }
     outcomes.push({ name: row.name, syncStatus: c.evaluation.syncStatus, conflicts: c.evaluation.conflicts, pushed });
+  }
+  // Rows that evaluated alike get the same columns: one write per group.
+  for (const c of memo.values()) {
+    if (c.changedIds.length === 0) continue;
+    ctx.subscriptions.writeEvaluation(
+      {
+        ids: c.changedIds,
+        subscriberValues: c.subscriberJson,
+        providedSet: c.providedSet,
+        conflicts: c.conflictsJson,
+        syncStatus: c.evaluation.syncStatus,
+        revision: c.pushed ? bumper.revisionFor(c.hostId) : null,
+      },
+      now,
+    );
   }
   return { outcomes, skipped };
 }
