@@ -3,14 +3,17 @@
  * must realize (the subscriptions changed after the revision it holds, and the names that left the
  * host), and what the agents report back (applied generations, apply errors, system users).
  */
+import type { SuspensionReason } from '../domain/index.js';
 import type { Db } from './db.js';
+import { parseReasons } from './json.js';
 
 /** One subscription of a host's desired state, as pushed to its agent. */
 export interface DesiredRow {
-  name: string;
-  generation: number;
-  suspension_reasons: string;
-  provided_set: number;
+  readonly name: string;
+  readonly generation: number;
+  readonly suspensionReasons: SuspensionReason[];
+  /** The value set of its provided values. */
+  readonly providedSet: number;
 }
 
 export class DeliveryStore {
@@ -23,10 +26,10 @@ export class DeliveryStore {
   private readonly systemUserStmt;
 
   constructor(db: Db) {
-    this.desiredStmt = db.prepare<[number, number], DesiredRow>(
+    this.desiredStmt = db.prepare<[number, number], [string, number, string, number]>(
       `SELECT s.name, s.generation, s.suspension_reasons, s.provided_set FROM subscriptions s
         WHERE s.host_id = ? AND s.revision > ? ORDER BY s.name`,
-    );
+    ).raw(true);
     this.removalsStmt = db.prepare<[number, number], { name: string }>(
       'SELECT name FROM host_removals WHERE host_id = ? AND revision > ? ORDER BY name',
     );
@@ -49,7 +52,12 @@ export class DeliveryStore {
 
   /** What a host's agent must realize: subscriptions changed after `afterRevision` (0: all). */
   desiredForHost(hostId: number, afterRevision: number): DesiredRow[] {
-    return this.desiredStmt.all(hostId, afterRevision);
+    return this.desiredStmt.all(hostId, afterRevision).map(([name, generation, reasons, providedSet]) => ({
+      name,
+      generation,
+      suspensionReasons: parseReasons(reasons),
+      providedSet,
+    }));
   }
 
   /** Names removed from a host after `afterRevision`. */

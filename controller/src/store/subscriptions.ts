@@ -9,7 +9,7 @@ import { formatReasons, parseConflictsJson, parseReasons, parseValuesJson } from
 import type { ValueSets } from './value-sets.js';
 
 /** A subscription row as stored (JSON columns as text), with its provided values and add-on plan ids. */
-export interface SubscriptionRow {
+interface SubscriptionRow {
   id: number;
   name: string;
   customer_id: number;
@@ -87,7 +87,18 @@ export function parseAddonIds(text: string | null): number[] {
   return text ? text.split(',').map(Number) : [];
 }
 
-export function toData(r: SubscriptionRow): SubscriptionData {
+/** A stored subscription, as the store returns it: its data, and when it last changed. */
+export interface SubscriptionRecord extends Readonly<SubscriptionData> {
+  readonly updatedAt: string;
+}
+
+/** A copy of a stored subscription that a use case may change and save (the record stays as read). */
+export function editable(r: SubscriptionRecord): SubscriptionData {
+  const { updatedAt: _, ...data } = r;
+  return structuredClone(data);
+}
+
+function toRecord(r: SubscriptionRow): SubscriptionRecord {
   return {
     id: r.id,
     name: r.name,
@@ -109,6 +120,7 @@ export function toData(r: SubscriptionRow): SubscriptionData {
     applyError: r.apply_error,
     systemUser: r.system_user,
     createdAt: r.created_at,
+    updatedAt: r.updated_at,
   };
 }
 
@@ -247,11 +259,11 @@ export class SubscriptionStore {
     );
   }
 
-  byName(name: string): SubscriptionRow | undefined {
+  byName(name: string): SubscriptionRecord | undefined {
     return this.withAddons(this.byNameStmt.get(name));
   }
 
-  byId(id: number): SubscriptionRow | undefined {
+  byId(id: number): SubscriptionRecord | undefined {
     return this.withAddons(this.byIdStmt.get(id));
   }
 
@@ -299,19 +311,19 @@ export class SubscriptionStore {
     return new Map(this.countsStmt.all().map((r) => [r.host_id, { subscriptions: r.n, failing: failing.get(r.host_id) ?? 0 }]));
   }
 
-  byCustomer(customerId: number): SubscriptionRow[] {
+  byCustomer(customerId: number): SubscriptionRecord[] {
     return this.rows({ sql: 's.customer_id = ?', params: [customerId] });
   }
 
   /** Subscriptions past their expiry date and not yet suspended for it. */
-  expiredAt(nowIso: string): SubscriptionRow[] {
+  expiredAt(nowIso: string): SubscriptionRecord[] {
     return this.rows({
       sql: "s.expires_at IS NOT NULL AND s.expires_at <= ? AND instr(s.suspension_reasons, 'expired') = 0",
       params: [nowIso],
     });
   }
 
-  list(filter: SubscriptionFilter = {}): SubscriptionRow[] {
+  list(filter: SubscriptionFilter = {}): SubscriptionRecord[] {
     const parts: string[] = [];
     const params: unknown[] = [];
     const add = (sql: string, v: unknown) => {
@@ -363,12 +375,11 @@ export class SubscriptionStore {
     this.deleteStmt.run(id);
   }
 
-  private withAddons(row: SubscriptionRow | undefined): SubscriptionRow | undefined {
-    if (row) {
-      const ids = this.addonsOfStmt.all(row.id).map((r) => r.pid);
-      row.addon_ids = ids.length ? ids.join(',') : null;
-    }
-    return row;
+  private withAddons(row: SubscriptionRow | undefined): SubscriptionRecord | undefined {
+    if (!row) return undefined;
+    const ids = this.addonsOfStmt.all(row.id).map((r) => r.pid);
+    row.addon_ids = ids.length ? ids.join(',') : null;
+    return toRecord(row);
   }
 
   /** Add-on ids of the subscriptions matching `where`, in one query, as comma-separated text. */
@@ -382,11 +393,13 @@ export class SubscriptionStore {
     return map;
   }
 
-  private rows(where: Where, orderBy = 's.id'): SubscriptionRow[] {
+  private rows(where: Where, orderBy = 's.id'): SubscriptionRecord[] {
     const rows = this.db.prepare<unknown[], SubscriptionRow>(`${SELECT} WHERE ${where.sql} ORDER BY ${orderBy}`).all(...where.params);
     const addons = this.addonsWhere(where);
-    for (const r of rows) r.addon_ids = addons.get(r.id) ?? null;
-    return rows;
+    return rows.map((r) => {
+      r.addon_ids = addons.get(r.id) ?? null;
+      return toRecord(r);
+    });
   }
 
   /**

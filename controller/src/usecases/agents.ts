@@ -4,7 +4,7 @@
  */
 import { AlreadyExistsError, UnauthenticatedError, validateHostName } from '@hostplane/shared';
 import { nextHostState, stateOf } from '../domain/index.js';
-import { hashSecret, parseReasons, type HostRecord } from '../store/index.js';
+import { hashSecret, type HostRecord } from '../store/index.js';
 import type { Context } from './context.js';
 import { newSecret } from './tokens.js';
 
@@ -96,9 +96,9 @@ export function desiredState(ctx: Context, hostId: number, afterRevision = 0): D
     const upserts = ctx.delivery.desiredForHost(hostId, afterRevision).map((r) => ({
       name: r.name,
       generation: r.generation,
-      state: stateOf(parseReasons(r.suspension_reasons)),
-      valuesJson: sets.json(r.provided_set),
-      valueSet: r.provided_set,
+      state: stateOf(r.suspensionReasons),
+      valuesJson: sets.json(r.providedSet),
+      valueSet: r.providedSet,
     }));
     const removals = afterRevision > 0 ? ctx.delivery.removalsForHost(hostId, afterRevision) : [];
     return { revision: host.revision, upserts, removals };

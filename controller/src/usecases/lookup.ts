@@ -1,7 +1,7 @@
 /** Finding entities by the names users give, with NOT_FOUND errors that name them. */
 import { InvalidArgumentError, NotFoundError } from '@hostplane/shared';
 import type { PlanKind } from '../domain/index.js';
-import type { CustomerRecord, HostRecord, PlanRecord, ResellerRecord, SubscriptionRow } from '../store/index.js';
+import type { CustomerRecord, HostRecord, PlanRecord, ResellerRecord, SubscriptionRecord } from '../store/index.js';
 import type { Context } from './context.js';
 
 function required(value: string | undefined, field: string): string {
@@ -53,7 +53,7 @@ export function findHost(ctx: Context, name: string | undefined, field = 'host')
   return host;
 }
 
-export function findSubscription(ctx: Context, name: string | undefined, field = 'name'): SubscriptionRow {
+export function findSubscription(ctx: Context, name: string | undefined, field = 'name'): SubscriptionRecord {
   const n = required(name, field).toLowerCase().replace(/\.$/, '');
   const row = ctx.subscriptions.byName(n);
   if (!row) throw new NotFoundError('subscription', n);

@@ -7,7 +7,7 @@
  */
 import type { SubscriptionUpdate } from '@hostplane/shared';
 import type { Evaluation } from '../domain/index.js';
-import { toData, type SubscriptionData, type SubscriptionRow } from '../store/index.js';
+import { editable, type SubscriptionData, type SubscriptionRecord } from '../store/index.js';
 import type { Context } from './context.js';
 import { customerAllocationGuard } from './allocation.js';
 import { findSubscription } from './lookup.js';
@@ -17,7 +17,7 @@ import { SubscriptionViews, type SubscriptionView } from './views.js';
 /** What an operation gets to work on. */
 export interface Mutation {
   /** The subscription as stored before the operation. */
-  readonly before: SubscriptionRow;
+  readonly before: SubscriptionRecord;
   /** Its data: the operation changes it in place. */
   readonly d: SubscriptionData;
   /** Re-evaluates `d` as it stands, for an operation that starts from its plan or desired values. */
@@ -40,8 +40,8 @@ export interface Recorded {
 export function mutateSubscription(ctx: Context, name: string, change: (m: Mutation) => Recorded | undefined): SubscriptionView {
   return ctx.tx(() => {
     const before = findSubscription(ctx, name);
-    const guard = customerAllocationGuard(ctx, before.customer_id);
-    const d = toData(before);
+    const guard = customerAllocationGuard(ctx, before.customerId);
+    const d = editable(before);
     const recorded = change({ before, d, evaluate: () => refresh(ctx, d) });
     refresh(ctx, d);
     if (recorded) ctx.record({ type: 'subscription.updated', entity: d.name, data: recorded.update }, recorded.onBehalfOf);

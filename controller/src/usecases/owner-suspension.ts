@@ -1,6 +1,6 @@
 /** Applying the domain's `customer`-reason rule to a customer's subscriptions after its owners changed state. */
 import { withOwnerReason, type OwnerStates } from '../domain/index.js';
-import { formatReasons, toData } from '../store/index.js';
+import { editable, formatReasons } from '../store/index.js';
 import type { Context, RevisionBumper } from './context.js';
 import { save } from './persist.js';
 
@@ -12,9 +12,9 @@ import { save } from './persist.js';
 export function applyOwnerStates(ctx: Context, customerId: number, owners: OwnerStates, bumper: RevisionBumper): number {
   const rows = ctx.subscriptions.byCustomer(customerId);
   for (const row of rows) {
-    const d = toData(row);
+    const d = editable(row);
     d.suspensionReasons = withOwnerReason(d.suspensionReasons, owners);
-    if (formatReasons(d.suspensionReasons) !== row.suspension_reasons) save(ctx, row, d, bumper);
+    if (formatReasons(d.suspensionReasons) !== formatReasons(row.suspensionReasons)) save(ctx, row, d, bumper);
   }
   return rows.length;
 }

@@ -1,6 +1,6 @@
 /** Re-evaluating one subscription's data in place, and saving it with generation/revision bumps. */
 import type { Evaluation } from '../domain/index.js';
-import { formatReasons, parseReasons, type SubscriptionData, type SubscriptionRow, type ValueSets } from '../store/index.js';
+import { formatReasons, type SubscriptionData, type SubscriptionRecord, type ValueSets } from '../store/index.js';
 import { recordTransitions } from './events.js';
 import { RevisionBumper, type Context } from './context.js';
 import { evaluateData, Lookups } from './reevaluate.js';
@@ -21,13 +21,14 @@ export function refresh(ctx: Context, d: SubscriptionData, lookups = new Lookups
  */
 export function save(
   ctx: Context,
-  before: SubscriptionRow,
+  before: SubscriptionRecord,
   d: SubscriptionData,
   bumper = new RevisionBumper(ctx),
   sets: ValueSets = ctx.valueSets.batch(),
 ): void {
   const pushed =
-    JSON.stringify(d.providedValues) !== before.provided_values || formatReasons(d.suspensionReasons) !== before.suspension_reasons;
+    JSON.stringify(d.providedValues) !== JSON.stringify(before.providedValues) ||
+    formatReasons(d.suspensionReasons) !== formatReasons(before.suspensionReasons);
   if (pushed) {
     d.generation = before.generation + 1;
     d.revision = bumper.revisionFor(d.hostId);
@@ -36,7 +37,7 @@ export function save(
   recordTransitions(
     ctx,
     d.name,
-    { syncStatus: before.sync_status, conflictsJson: before.conflicts, reasons: parseReasons(before.suspension_reasons) },
+    { syncStatus: before.syncStatus, conflictsJson: JSON.stringify(before.conflicts), reasons: before.suspensionReasons },
     { syncStatus: d.syncStatus, conflictsJson: JSON.stringify(d.conflicts), reasons: d.suspensionReasons },
     d.conflicts,
   );

@@ -40,7 +40,7 @@ const ownCustomer =
 const ownSubscription: Check = (ctx, r, req) => {
   const name = str(req['name']).toLowerCase().replace(/\.$/, '');
   const row = name ? ctx.subscriptions.byName(name) : undefined;
-  if (row && ctx.customers.byId(row.customer_id)?.resellerId !== r.id) hidden('subscription', row.name);
+  if (row && ctx.customers.byId(row.customerId)?.resellerId !== r.id) hidden('subscription', row.name);
 };
 
 const all =

@@ -10,7 +10,7 @@ export function switchPlan(ctx: Context, name: string, planName: string, dryRun 
   if (dryRun) return ctx.preview(() => switchPlan(ctx, name, planName));
   return mutateSubscription(ctx, name, ({ before, d }) => {
     const plan = findPlanOfKind(ctx, planName, 'service', 'plan');
-    checkPlanOwner(ctx, plan, ctx.customers.byId(before.customer_id)!, 'plan');
+    checkPlanOwner(ctx, plan, ctx.customers.byId(before.customerId)!, 'plan');
     d.planId = plan.id;
     d.locked = false;
     d.ownValues = null;
@@ -37,7 +37,7 @@ export function addAddon(ctx: Context, name: string, addonName: string): Subscri
       throw new FailedPreconditionError(`custom subscription '${d.name}' cannot take add-ons: add-ons need a service plan`);
     }
     const addon = findPlanOfKind(ctx, addonName, 'addon', 'addon');
-    checkPlanOwner(ctx, addon, ctx.customers.byId(before.customer_id)!, 'addon');
+    checkPlanOwner(ctx, addon, ctx.customers.byId(before.customerId)!, 'addon');
     if (d.addonIds.includes(addon.id)) {
       throw new AlreadyExistsError('addon', addon.name, `add-on '${addon.name}' is already attached to '${d.name}'`);
     }

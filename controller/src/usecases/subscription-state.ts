@@ -1,14 +1,14 @@
 /** The state axis of a subscription: suspend, activate, renew, and the expiry sweep. */
 import { addReason, removeReason, type SuspensionReason } from '../domain/index.js';
-import { toData, type SubscriptionRow } from '../store/index.js';
+import { editable, type SubscriptionRecord } from '../store/index.js';
 import { RevisionBumper, type Context } from './context.js';
 import { findSubscription } from './lookup.js';
 import { save } from './persist.js';
 import { futureExpiry } from './subscriptions.js';
 import { SubscriptionViews, type SubscriptionView } from './views.js';
 
-function changeReasons(ctx: Context, before: SubscriptionRow, change: (r: SuspensionReason[]) => SuspensionReason[], bumper?: RevisionBumper): void {
-  const d = toData(before);
+function changeReasons(ctx: Context, before: SubscriptionRecord, change: (r: SuspensionReason[]) => SuspensionReason[], bumper?: RevisionBumper): void {
+  const d = editable(before);
   d.suspensionReasons = change(d.suspensionReasons);
   save(ctx, before, d, bumper);
 }
@@ -36,7 +36,7 @@ export function renewSubscription(ctx: Context, name: string, expiresAt: string)
   return ctx.tx(() => {
     const row = findSubscription(ctx, name);
     const when = futureExpiry(ctx, expiresAt ?? '');
-    const d = toData(row);
+    const d = editable(row);
     d.expiresAt = when.toISOString();
     d.suspensionReasons = removeReason(d.suspensionReasons, 'expired');
     ctx.record({ type: 'subscription.updated', entity: d.name, data: { operation: 'renew', expiresAt: d.expiresAt } });

@@ -4,7 +4,7 @@
  */
 import { FailedPreconditionError, InvalidArgumentError, PermissionDeniedError, PROPERTIES, applyChanges, parseChanges } from '@hostplane/shared';
 import { conflictsFingerprint, isDelegated, type Conflict, type SyncStatus } from '../domain/index.js';
-import { toData } from '../store/index.js';
+import { editable } from '../store/index.js';
 import type { Context } from './context.js';
 import { findSubscription } from './lookup.js';
 import { mutateSubscription } from './mutate-subscription.js';
@@ -24,7 +24,7 @@ export interface SyncReport {
 export function syncSubscription(ctx: Context, name: string): SyncReport {
   return ctx.tx(() => {
     const before = findSubscription(ctx, name);
-    const d = toData(before);
+    const d = editable(before);
     refresh(ctx, d);
     save(ctx, before, d);
     return { name: d.name, syncStatus: d.syncStatus, conflicts: d.conflicts, fingerprint: conflictsFingerprint(d.conflicts) };

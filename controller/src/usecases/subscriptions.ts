@@ -193,10 +193,10 @@ export function listSubscriptions(ctx: Context, filter: SubscriptionListFilter =
 export function deleteSubscription(ctx: Context, name: string): void {
   ctx.tx(() => {
     const row = findSubscription(ctx, name);
-    const guard = customerAllocationGuard(ctx, row.customer_id);
+    const guard = customerAllocationGuard(ctx, row.customerId);
     ctx.subscriptions.delete(row.id);
     guard.check();
-    ctx.delivery.recordRemoval(row.host_id, row.name, new RevisionBumper(ctx).revisionFor(row.host_id));
+    ctx.delivery.recordRemoval(row.hostId, row.name, new RevisionBumper(ctx).revisionFor(row.hostId));
     ctx.record({ type: 'subscription.deleted', entity: row.name, data: {} });
   });
 }

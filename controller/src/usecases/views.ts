@@ -1,7 +1,7 @@
 /** What use cases return: plain objects with names (not ids), as the API and CLI show them. */
 import type { CapabilityReport, Values } from '@hostplane/shared';
 import { stateOf, type Conflict, type HostState, type PlanKind, type SubscriptionState, type SuspensionReason, type SyncStatus } from '../domain/index.js';
-import { toData, type CustomerRecord, type HostCounts, type HostRecord, type PlanRecord, type SubscriptionRow } from '../store/index.js';
+import { type CustomerRecord, type HostCounts, type HostRecord, type PlanRecord, type SubscriptionRecord } from '../store/index.js';
 import type { Context } from './context.js';
 import { evaluateData, Lookups } from './reevaluate.js';
 
@@ -118,8 +118,8 @@ export class SubscriptionViews {
    * `withDerived: false` skips re-evaluating the plan and desired values (left empty) — for basic
    * listings, which do not show them.
    */
-  view(row: SubscriptionRow, withDerived = true): SubscriptionView {
-    const d = toData(row);
+  view(row: SubscriptionRecord, withDerived = true): SubscriptionView {
+    const d = row;
     const evaluation = withDerived ? evaluateData(d, this.lookups) : { planValues: null, desiredValues: {} };
     const plan = d.planId === null ? null : this.planName(d.planId);
     return {
@@ -144,7 +144,7 @@ export class SubscriptionViews {
       applyError: d.applyError,
       systemUser: d.systemUser,
       createdAt: d.createdAt,
-      updatedAt: row.updated_at,
+      updatedAt: row.updatedAt,
     };
   }
 
