@@ -169,6 +169,7 @@ export function eventJson(e: Event) {
     actor: e.actor,
     onBehalfOf: e.onBehalfOf === '' ? null : e.onBehalfOf,
     data: e.data ?? {},
+    parked: e.parked === '' ? null : e.parked,
   };
 }
 

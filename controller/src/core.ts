@@ -130,6 +130,11 @@ export class ControllerCore {
   /** The oldest events not yet delivered to NATS, in order (the outbox). */
   unpublishedEvents = (limit: number) => this.ctx.events.unpublished(limit);
   markEventPublished = (id: number) => this.ctx.tx(() => this.ctx.events.markPublished(id, this.ctx.nowIso()));
+  /** Sets aside an event NATS refuses for itself, so that the feed goes on after it. */
+  parkEvent = (id: number, reason: string) => this.ctx.tx(() => this.ctx.events.park(id, reason));
+  /** Events set aside (never published), oldest first. */
+  parkedEvents = (afterId: number, limit: number) => this.ctx.events.parked(afterId, limit);
+  parkedEventCount = () => this.ctx.events.parkedCount();
 
   // Metrics (read models)
   subscriptionCounts = () => this.ctx.subscriptions.countsByStatus();

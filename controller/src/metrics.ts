@@ -55,6 +55,14 @@ export class ControllerMetrics {
       },
     });
     new Gauge({
+      name: 'hostplane_events_parked',
+      help: 'Events NATS refused for themselves (too large for the server), set aside: hostplane events --parked',
+      registers: [registry],
+      collect() {
+        this.set(core.parkedEventCount());
+      },
+    });
+    new Gauge({
       name: 'hostplane_agents_connected',
       help: 'Agents with an open Connect stream',
       registers: [registry],

@@ -34,7 +34,7 @@ describe('events', () => {
     await api.call(api.client.createPlan, { name: 'Miva', kind: PlanKind.PLAN_KIND_ADDON, values: { 'hosting.miva': valueToProto(true) } });
     await api.call(api.client.createCustomer, { login: 'alice', displayName: '', email: 'alice@example.org' });
     await api.call(api.client.createSubscription, { name: 'a.example', customer: 'alice', plan: 'Basic', custom: false, addons: ['Miva'], host: '', values: {} });
-    const list = await api.call(api.client.listEvents, { afterId: '0', types: [], limit: 0, newest: false });
+    const list = await api.call(api.client.listEvents, { afterId: '0', types: [], limit: 0, newest: false, parked: false });
     expect(types(list.events)).toEqual(['host.capabilities_changed', 'plan.created', 'plan.created', 'customer.created', 'subscription.created', 'subscription.unsynced']);
     const ids = list.events.map((e) => Number(e.id));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
@@ -46,7 +46,7 @@ describe('events', () => {
   it('a customer-side change records both identities', async () => {
     await api.call(api.client.updatePlan, { name: 'Basic', set: { 'permissions.manage_php_settings': valueToProto(true) }, unset: [], dryRun: false });
     await api.call(api.client.customizeSubscription, { name: 'a.example', set: { 'php.memory_limit': valueToProto('256M') }, unset: [], asCustomer: true });
-    const list = await api.call(api.client.listEvents, { afterId: '0', types: ['subscription.updated'], limit: 0, newest: false });
+    const list = await api.call(api.client.listEvents, { afterId: '0', types: ['subscription.updated'], limit: 0, newest: false, parked: false });
     expect(list.events.at(-1)).toMatchObject({ actor: 'bootstrap-admin', onBehalfOf: 'alice', data: { operation: 'customize-as-customer' } });
   });
 
@@ -87,22 +87,22 @@ describe('events', () => {
   });
 
   it('a refused change writes no event', async () => {
-    const before = (await api.call(api.client.listEvents, { afterId: '0', types: [], limit: 5000, newest: false })).events.length;
+    const before = (await api.call(api.client.listEvents, { afterId: '0', types: [], limit: 5000, newest: false, parked: false })).events.length;
     await api.fail(api.client.createCustomer, { login: 'bob', displayName: '', email: 'bob@example.org' });
-    const after = (await api.call(api.client.listEvents, { afterId: '0', types: [], limit: 5000, newest: false })).events.length;
+    const after = (await api.call(api.client.listEvents, { afterId: '0', types: [], limit: 5000, newest: false, parked: false })).events.length;
     expect(after).toBe(before);
   });
 });
 
 describe('the newest events', () => {
   it('newest: the last N (of the types asked), still in id order', async () => {
-    const all = (await api.call(api.client.listEvents, { afterId: '0', types: [], limit: 5000, newest: false })).events;
-    const last3 = (await api.call(api.client.listEvents, { afterId: '0', types: [], limit: 3, newest: true })).events;
+    const all = (await api.call(api.client.listEvents, { afterId: '0', types: [], limit: 5000, newest: false, parked: false })).events;
+    const last3 = (await api.call(api.client.listEvents, { afterId: '0', types: [], limit: 3, newest: true, parked: false })).events;
     expect(last3.map((e) => e.id)).toEqual(all.slice(-3).map((e) => e.id));
     const plans = all.filter((e) => e.type.startsWith('plan.'));
     expect(all.length).toBeGreaterThan(5);
     expect(plans.length).toBeGreaterThan(1);
-    const lastPlan = (await api.call(api.client.listEvents, { afterId: '0', types: ['plan'], limit: 1, newest: true })).events;
+    const lastPlan = (await api.call(api.client.listEvents, { afterId: '0', types: ['plan'], limit: 1, newest: true, parked: false })).events;
     expect(lastPlan.map((e) => e.id)).toEqual(plans.slice(-1).map((e) => e.id));
   });
 });

@@ -106,6 +106,7 @@ describe('bad input is refused before any call, exit 2', () => {
     [['events', '--after', '-1'], '--after'],
     [['events', '--type', 'subscription.nope'], '--type', 'subscription.nope'],
     [['events', '--follow', '--type', 'subscriptions'], '--type', 'subscriptions'],
+    [['events', '--parked', '--follow'], '--parked', '--follow'],
     [['plan', 'show'], "missing required argument 'name'"],
     [['plan', 'show', 'a', 'b'], 'too many arguments'],
     [['plan', 'lst'], "unknown command 'lst'", 'list'],

@@ -111,6 +111,7 @@ describe('one RPC per verb, with the request its flags say', () => {
     [['events', '--after', '41', '--type', 'subscription', '--type', 'plan.updated', '--limit', '10'], 'listEvents', { afterId: '41', types: ['subscription', 'plan.updated'], limit: 10, newest: false }],
     [['events'], 'listEvents', { afterId: '0', limit: 50, newest: true }],
     [['events', '--limit', '5'], 'listEvents', { afterId: '0', limit: 5, newest: true }],
+    [['events', '--parked'], 'listEvents', { afterId: '0', parked: true, types: [] }],
   ] as const)('hostplane %s → %s', async (args, method, request) => {
     for (const json of [false, true]) {
       stub.calls.length = 0;

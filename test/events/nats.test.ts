@@ -103,4 +103,36 @@ describe.skipIf(!NATS_SERVER)('NATS JetStream publishing', () => {
     await expect.poll(() => api.core.ctx.events.backlog(), { timeout: 10_000 }).toBe(0);
     expect((await readAll(nats.url)).length).toBe(before);
   });
+
+  it('an event NATS refuses for itself is set aside (kept, listed with the reason) and the feed goes on', async () => {
+    const nc = await connect({ servers: nats.url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const info = await jsm.streams.info(STREAM);
+      await jsm.streams.update(STREAM, { ...info.config, max_msg_size: 4096 }); // an operator's stream limit
+    } finally {
+      await nc.close();
+    }
+    const published = (await readAll(nats.url)).length;
+    const big = api.core.ctx.tx(() => {
+      api.core.ctx.record({ type: 'plan.updated', entity: 'Big', data: { note: 'x'.repeat(8000) } } as never);
+      return api.core.ctx.events.maxId();
+    });
+    await api.call(api.client.createCustomer, { login: 'after-big', displayName: '', email: 'after-big@example.org' });
+    await expect.poll(() => api.core.ctx.events.backlog(), { timeout: 10_000 }).toBe(0);
+    const got = await readAll(nats.url);
+    expect(got.length).toBe(published + 1); // the event after it, not the refused one
+    expect(got.at(-1)).toMatchObject({ id: big + 1, type: 'customer.created', entityName: 'after-big' });
+    expect(publisher.parked).toBe(1);
+    const parked = await api.call(api.client.listEvents, { afterId: '0', types: [], limit: 0, newest: false, parked: true });
+    expect(parked.events.map((e) => [Number(e.id), e.type, e.entityName])).toEqual([[big, 'plan.updated', 'Big']]);
+    expect(parked.events[0]!.parked).toMatch(/HOSTPLANE_EVENTS stream.*message size/i);
+    // Still in the feed for readers of the API, with the reason; types do not combine with parked.
+    const all = await api.call(api.client.listEvents, { afterId: String(big - 1), types: [], limit: 1, newest: false, parked: false });
+    expect(all.events[0]!.parked).toBe(parked.events[0]!.parked);
+    await expect(api.call(api.client.listEvents, { afterId: '0', types: ['plan'], limit: 0, newest: false, parked: true })).rejects.toMatchObject({
+      code: 3,
+      details: expect.stringContaining('types: not with parked'),
+    });
+  });
 });

@@ -8,7 +8,7 @@ import { EVENT_ENTITIES, isEventEntity, isEventType } from '@hostplane/shared';
 import { InvalidArgumentError as CommanderInvalidArgument, type Command } from 'commander';
 import { ListEventsRequest, WatchEventsRequest, type Event } from '@hostplane/proto/hostplane/v1/event.js';
 import { verb, type Context, type VerbOptions } from '../context.js';
-import { CliError } from '../errors.js';
+import { CliError, EXIT } from '../errors.js';
 import { humanTime, renderJsonLine, renderList } from '../output.js';
 import { collect, parseInt64, parsePositiveInt } from '../options.js';
 import { eventJson } from '../shapes.js';
@@ -18,6 +18,7 @@ interface EventsOptions extends VerbOptions {
   after?: string;
   type?: string[];
   limit?: number;
+  parked?: boolean;
 }
 
 /** A repeated `--type`: an event type (`subscription.unsynced`) or an entity (`subscription`); others are refused. */
@@ -62,12 +63,26 @@ export function registerEvents(program: Command, ctx: Context): void {
     'hostplane events --after 120 --type subscription.unsynced --type host',
     'hostplane events --follow --limit 5   # the latest 5, then new ones as they happen',
     'hostplane events --follow --json',
+    'hostplane events --parked             # events NATS refused (too large for it), never published',
   ])
     .option('-f, --follow', 'keep streaming new events until interrupted (with --json: one object per line)')
     .option('--after <id>', 'only events after this id, oldest first (with --follow, replay from there, then stream)', parseInt64)
     .option('--type <type>', 'only events of this type (subscription.synced) or entity (subscription); repeatable', collectEventType)
     .option('--limit <n>', `the latest N events (default ${DEFAULT_LATEST}); with --after, the first N after it`, parsePositiveInt)
+    .option('--parked', 'only the events set aside because NATS refused them (with the reason); not with --follow or --type')
     .action(async (opts: EventsOptions, cmd: Command) => {
+      if (opts.parked) {
+        if (opts.follow || opts.type) throw new CliError('--parked lists the events set aside; it does not go with --follow or --type', EXIT.usage);
+        const { events } = await ctx.api(cmd).call('listEvents', ListEventsRequest.fromPartial({ afterId: opts.after ?? '0', limit: opts.limit ?? 0, parked: true }));
+        ctx.emit(opts.json, { events: events.map(eventJson) }, () =>
+          renderList(
+            ['id', 'time', 'type', 'entity', 'reason'],
+            events.map((e) => [e.id, humanTime(e.time), e.type, e.entityName, e.parked]),
+            'No parked events: NATS took every event.',
+          ),
+        );
+        return;
+      }
       if (opts.follow) {
         // A backlog to start from: --after, else the latest --limit events.
         if (opts.after === undefined && opts.limit !== undefined) {

@@ -4,8 +4,8 @@
  * again after a crash or a lost ack. Events go in id order and are marked delivered only after the
  * server's ack; while NATS is down the controller keeps working and the backlog drains on return.
  */
-import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager, type JetStreamClient } from '@nats-io/jetstream';
+import { connect, InvalidArgumentError, nanos, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager, JetStreamApiError, type JetStreamClient } from '@nats-io/jetstream';
 import { EVENT_SUBJECTS, eventEntity, eventSubject } from '@hostplane/shared';
 import type { ControllerCore } from '../core.js';
 import type { Logger } from '../logger.js';
@@ -29,6 +29,18 @@ export function eventBody(e: EventRecord): string {
   });
 }
 
+/**
+ * Why NATS refuses this event whatever the retries (larger than the server's max_payload, or than
+ * the stream's largest message); undefined for errors of the server or connection, which pass.
+ */
+export function refusedForItself(err: unknown): string | undefined {
+  if (err instanceof InvalidArgumentError && /max_payload/.test(err.message)) return `larger than the NATS server's max_payload`;
+  if (err instanceof JetStreamApiError && (err.code === 10054 || /message size/i.test(err.message))) {
+    return `refused by the ${STREAM} stream: ${err.message}`;
+  }
+  return undefined;
+}
+
 export class NatsPublisher {
   private running = false;
   private wake: (() => void) | null = null;
@@ -37,6 +49,8 @@ export class NatsPublisher {
   private unsubscribe: (() => void) | null = null;
   /** Events delivered since start (for logs and tests). */
   delivered = 0;
+  /** Events set aside since start. */
+  parked = 0;
 
   constructor(
     private readonly core: ControllerCore,
@@ -117,7 +131,17 @@ export class NatsPublisher {
       const batch = this.core.unpublishedEvents(BATCH);
       if (batch.length === 0) return;
       for (const e of batch) {
-        await js.publish(eventSubject(e.type), eventBody(e), { msgID: String(e.id) });
+        try {
+          await js.publish(eventSubject(e.type), eventBody(e), { msgID: String(e.id) });
+        } catch (err) {
+          const reason = refusedForItself(err);
+          if (reason === undefined) throw err; // the server or the connection: retried, in order
+          // Retrying would stall every event after it forever: set it aside, kept and listed.
+          this.core.parkEvent(e.id, reason);
+          this.parked++;
+          this.log.warn({ component: 'nats', event: e.id, type: e.type, reason }, 'event set aside: NATS refuses it (hostplane events --parked)');
+          continue;
+        }
         this.core.markEventPublished(e.id);
         this.delivered++;
       }

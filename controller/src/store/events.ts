@@ -11,6 +11,8 @@ export interface EventRecord {
   readonly onBehalfOf: string | null;
   readonly data: Record<string, unknown>;
   readonly publishedAt: string | null;
+  /** Why NATS could not take it, when it was set aside (parked) instead of published. */
+  readonly parked: string | null;
 }
 
 interface EventRow {
@@ -22,6 +24,7 @@ interface EventRow {
   on_behalf_of: string | null;
   data: string;
   published_at: string | null;
+  parked: string | null;
 }
 
 const toRecord = (r: EventRow): EventRecord => ({
@@ -33,6 +36,7 @@ const toRecord = (r: EventRow): EventRecord => ({
   onBehalfOf: r.on_behalf_of,
   data: JSON.parse(r.data) as Record<string, unknown>,
   publishedAt: r.published_at,
+  parked: r.parked,
 });
 
 export class EventStore {
@@ -44,17 +48,23 @@ export class EventStore {
   private readonly minStmt;
   private readonly backlogStmt;
   private readonly gcStmt;
+  private readonly parkStmt;
+  private readonly parkedStmt;
+  private readonly parkedCountStmt;
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare<[string, string, string, string, string | null, string], { id: number }>(
       'INSERT INTO events (type, entity_name, time, actor, on_behalf_of, data) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
     );
     this.afterStmt = db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?');
-    this.unpublishedStmt = db.prepare<[number], EventRow>('SELECT * FROM events WHERE published_at IS NULL ORDER BY id LIMIT ?');
+    this.unpublishedStmt = db.prepare<[number], EventRow>('SELECT * FROM events WHERE published_at IS NULL AND parked IS NULL ORDER BY id LIMIT ?');
+    this.parkStmt = db.prepare<[string, number]>('UPDATE events SET parked = ? WHERE id = ? AND published_at IS NULL');
+    this.parkedStmt = db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE parked IS NOT NULL AND id > ? ORDER BY id LIMIT ?');
+    this.parkedCountStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events WHERE parked IS NOT NULL');
     this.markStmt = db.prepare<[string, number]>('UPDATE events SET published_at = ? WHERE id = ?');
     this.maxStmt = db.prepare<[], { id: number | null }>('SELECT max(id) AS id FROM events');
     this.minStmt = db.prepare<[], { id: number | null }>('SELECT min(id) AS id FROM events');
-    this.backlogStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events WHERE published_at IS NULL');
+    this.backlogStmt = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM events WHERE published_at IS NULL AND parked IS NULL');
     this.gcStmt = db.prepare<[string, number]>('DELETE FROM events WHERE time < ? AND (published_at IS NOT NULL OR ? = 0)');
   }
 
@@ -89,6 +99,20 @@ export class EventStore {
 
   markPublished(id: number, now: string): void {
     this.markStmt.run(now, id);
+  }
+
+  /** Sets an event aside: not published, kept (garbage collection keeps unpublished events), listed. */
+  park(id: number, reason: string): void {
+    this.parkStmt.run(reason, id);
+  }
+
+  /** Parked events after `afterId`, oldest first. */
+  parked(afterId: number, limit: number): EventRecord[] {
+    return this.parkedStmt.all(afterId, limit).map(toRecord);
+  }
+
+  parkedCount(): number {
+    return this.parkedCountStmt.get()!.n;
   }
 
   maxId(): number {

@@ -168,4 +168,10 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE api_tokens ADD COLUMN expires_at TEXT;
   `,
+  // 9: an event NATS refuses for itself (larger than the server takes) is set aside with the
+  // reason, so that the events after it are published; it stays listed (\`events --parked\`).
+  `
+  ALTER TABLE events ADD COLUMN parked TEXT;
+  CREATE INDEX events_parked ON events (id) WHERE parked IS NOT NULL;
+  `,
 ];

@@ -23,6 +23,7 @@ export function eventToProto(e: EventRecord): Event {
     actor: e.actor,
     onBehalfOf: e.onBehalfOf ?? '',
     data: e.data,
+    parked: e.parked ?? '',
   };
 }
 
@@ -45,6 +46,10 @@ export function eventHandlers(deps: ApiDeps): Pick<AdminServer, 'listEvents' | '
     listEvents: unary(deps, 'ListEvents', (req) => {
       const limit = req.limit < 0 ? NaN : Math.min(req.limit || PAGE, 5000);
       if (Number.isNaN(limit)) throw new InvalidArgumentError('limit', `limit: ${req.limit} is negative`);
+      if (req.parked) {
+        if (req.types.length) throw new InvalidArgumentError('types', 'types: not with parked (parked events are listed all together)');
+        return { events: core.parkedEvents(parseId(req.afterId, 'afterId') ?? 0, limit).map(eventToProto) };
+      }
       return { events: core.eventsAfter(parseId(req.afterId, 'afterId') ?? 0, limit, checkTypes(req.types), req.newest).map(eventToProto) };
     }),
     watchEvents: serverStream(deps, 'WatchEvents', (req, _principal, call) => {

@@ -38,7 +38,14 @@ export interface Event {
   /** For a change made on a customer's behalf (`--as-customer`), the customer's login; else empty. */
   onBehalfOf: string;
   /** Details of the change, specific to the type (e.g. `conflicts` for `subscription.unsynced`). */
-  data?: { [key: string]: any } | undefined;
+  data?:
+    | { [key: string]: any }
+    | undefined;
+  /**
+   * Set when NATS refused this event for itself (larger than the server takes): why. Such an event
+   * is kept and listed (`ListEventsRequest.parked`) but never published; the events after it are.
+   */
+  parked: string;
 }
 
 /** Request of Admin.ListEvents. */
@@ -54,6 +61,8 @@ export interface ListEventsRequest {
   limit: number;
   /** The newest `limit` events (after `after_id`) instead of the oldest; still in id order. */
   newest: boolean;
+  /** Only the events set aside because NATS refused them (oldest first; not with `types`). */
+  parked: boolean;
 }
 
 /** Response of Admin.ListEvents. */
@@ -82,7 +91,7 @@ export interface WatchEventsResponse {
 }
 
 function createBaseEvent(): Event {
-  return { id: "0", type: "", entityName: "", time: undefined, actor: "", onBehalfOf: "", data: undefined };
+  return { id: "0", type: "", entityName: "", time: undefined, actor: "", onBehalfOf: "", data: undefined, parked: "" };
 }
 
 export const Event: MessageFns<Event> = {
@@ -107,6 +116,9 @@ export const Event: MessageFns<Event> = {
     }
     if (message.data !== undefined) {
       Struct.encode(Struct.wrap(message.data), writer.uint32(58).fork()).join();
+    }
+    if (message.parked !== "") {
+      writer.uint32(66).string(message.parked);
     }
     return writer;
   },
@@ -180,6 +192,14 @@ export const Event: MessageFns<Event> = {
             message.data = Struct.unwrap(Struct.decode(reader, reader.uint32()));
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.parked = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -209,6 +229,7 @@ export const Event: MessageFns<Event> = {
         ? globalThis.String(object.on_behalf_of)
         : "",
       data: isObject(object.data) ? object.data : undefined,
+      parked: isSet(object.parked) ? globalThis.String(object.parked) : "",
     };
   },
 
@@ -235,6 +256,9 @@ export const Event: MessageFns<Event> = {
     if (message.data !== undefined) {
       obj.data = message.data;
     }
+    if (message.parked !== "") {
+      obj.parked = message.parked;
+    }
     return obj;
   },
 
@@ -250,12 +274,13 @@ export const Event: MessageFns<Event> = {
     message.actor = object.actor ?? "";
     message.onBehalfOf = object.onBehalfOf ?? "";
     message.data = object.data ?? undefined;
+    message.parked = object.parked ?? "";
     return message;
   },
 };
 
 function createBaseListEventsRequest(): ListEventsRequest {
-  return { afterId: "0", types: [], limit: 0, newest: false };
+  return { afterId: "0", types: [], limit: 0, newest: false, parked: false };
 }
 
 export const ListEventsRequest: MessageFns<ListEventsRequest> = {
@@ -271,6 +296,9 @@ export const ListEventsRequest: MessageFns<ListEventsRequest> = {
     }
     if (message.newest !== false) {
       writer.uint32(32).bool(message.newest);
+    }
+    if (message.parked !== false) {
+      writer.uint32(40).bool(message.parked);
     }
     return writer;
   },
@@ -320,6 +348,14 @@ export const ListEventsRequest: MessageFns<ListEventsRequest> = {
             message.newest = reader.bool();
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.parked = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -342,6 +378,7 @@ export const ListEventsRequest: MessageFns<ListEventsRequest> = {
       types: globalThis.Array.isArray(object?.types) ? object.types.map((e: any) => globalThis.String(e)) : [],
       limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
       newest: isSet(object.newest) ? globalThis.Boolean(object.newest) : false,
+      parked: isSet(object.parked) ? globalThis.Boolean(object.parked) : false,
     };
   },
 
@@ -359,6 +396,9 @@ export const ListEventsRequest: MessageFns<ListEventsRequest> = {
     if (message.newest !== false) {
       obj.newest = message.newest;
     }
+    if (message.parked !== false) {
+      obj.parked = message.parked;
+    }
     return obj;
   },
 
@@ -371,6 +411,7 @@ export const ListEventsRequest: MessageFns<ListEventsRequest> = {
     message.types = object.types?.map((e) => e) || [];
     message.limit = object.limit ?? 0;
     message.newest = object.newest ?? false;
+    message.parked = object.parked ?? false;
     return message;
   },
 };
