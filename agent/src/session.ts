@@ -5,7 +5,7 @@
  * detects now and retries a failed apply at once.
  */
 import { Metadata, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
-import { reportToProto, valuesFromProto, type CapabilityReport } from '@hostplane/shared';
+import { ACK_ERRORS_BUDGET_CHARS, APPLY_ERROR_UNTOLD, clipApplyError, reportToProto, valuesFromProto, type CapabilityReport } from '@hostplane/shared';
 import type { AgentClient, ConnectRequest, ConnectResponse, DesiredSubscription as ProtoDesired, ValueSet as ProtoValueSet } from '@hostplane/proto/hostplane/v1/agent.js';
 import { SubscriptionState } from '@hostplane/proto/hostplane/v1/subscription.js';
 import type { Logger } from 'pino';
@@ -133,13 +133,7 @@ export class Session {
    * A plan update acknowledged by a thousand agents is then a thousand small messages.
    */
   acknowledge(outcome: ApplyOutcome): void {
-    const results = [];
-    for (const r of outcome.results) {
-      const newUser = r.systemUser !== '' && this.usersSent.get(r.name) !== r.systemUser;
-      if (r.error === '' && !newUser) continue;
-      results.push({ name: r.name, appliedGeneration: String(r.appliedGeneration), error: r.error, systemUser: newUser ? r.systemUser : '' });
-      if (newUser) this.usersSent.set(r.name, r.systemUser);
-    }
+    const results = ackResults(outcome, this.usersSent);
     this.send({ $case: 'ack', value: { observedRevision: String(outcome.revision), results } });
   }
 
@@ -184,4 +178,24 @@ export class Session {
     const s = this.stream;
     if (this.state !== 'closed' && !s.destroyed && s.writable) s.write({ payload });
   }
+}
+
+/**
+ * The results an acknowledgement carries: failures, and system users `usersSent` does not hold yet
+ * (it is updated). However many sites fail, the message stays well under the controller's limit:
+ * each error cut to MAX_APPLY_ERROR_CHARS, all of them to ACK_ERRORS_BUDGET_CHARS together.
+ */
+export function ackResults(outcome: ApplyOutcome, usersSent: Map<string, string>) {
+  const results = [];
+  let budget = ACK_ERRORS_BUDGET_CHARS;
+  for (const r of outcome.results) {
+    const newUser = r.systemUser !== '' && usersSent.get(r.name) !== r.systemUser;
+    if (r.error === '' && !newUser) continue;
+    let error = clipApplyError(r.error);
+    if (error.length > budget) error = APPLY_ERROR_UNTOLD;
+    budget -= error.length;
+    results.push({ name: r.name, appliedGeneration: String(r.appliedGeneration), error, systemUser: newUser ? r.systemUser : '' });
+    if (newUser) usersSent.set(r.name, r.systemUser);
+  }
+  return results;
 }

@@ -12,3 +12,4 @@ export * from './events.js';
 export * from './catalogue/changes.js';
 export * from './addresses.js';
 export * from './report-equality.js';
+export * from './wire/limits.js';

@@ -308,6 +308,18 @@ describe('apply results, and sub sync retrying at once', () => {
     expect((await host()).failingSubscriptionCount).toBe(0);
   });
 
+  it("a hostile agent's 1 MB apply error is kept cut to 1,000 characters", async () => {
+    api.clock.advance(1000);
+    ack({ appliedGeneration: '0', error: 'E'.repeat(1024 * 1024) });
+    await recorded();
+    const { applyError } = await subscription();
+    expect(applyError).toHaveLength(1000);
+    expect(applyError.endsWith('…')).toBe(true);
+    api.clock.advance(1000);
+    ack({});
+    await recorded();
+  });
+
   it("SyncSubscription sends the subscription's connected agent a fresh snapshot, and no other agent anything", async () => {
     agent.received.length = 0;
     const synced = await api.call(api.client.syncSubscription, { name: 'site.example' });

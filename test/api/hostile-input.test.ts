@@ -7,6 +7,9 @@ import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { PlanKind } from '@hostplane/proto/hostplane/v1/plan.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { valueToProto } from '../../controller/src/api/convert.js';
+import http2 from 'node:http2';
+import { MAX_MESSAGE_BYTES } from '@hostplane/shared';
+import { MAX_STREAMS_PER_CONNECTION } from '../../controller/src/api/server.js';
 import { ADMIN_TOKEN, startTestApi, type TestApi } from '../helpers/api.js';
 
 let api: TestApi;
@@ -40,12 +43,12 @@ describe('refused with INVALID_ARGUMENT naming the field, nothing written', () =
     expect(api.dump()).toBe(before);
   });
 
-  it('repeated fields are bounded: unset × 300,000 is refused before anything is parsed', async () => {
+  it('repeated fields are bounded: unset × 200,000 (3.6 MB, under the message limit) is refused before anything is parsed', async () => {
     await api.call(api.client.createPlan, { name: 'Bounded', kind: PlanKind.PLAN_KIND_SERVICE, values: {}, reseller: '' });
     const before = api.dump();
-    const err = await api.fail(api.client.updatePlan, { name: 'Bounded', set: {}, unset: Array.from({ length: 300_000 }, () => 'limits.traffic'), dryRun: false });
+    const err = await api.fail(api.client.updatePlan, { name: 'Bounded', set: {}, unset: Array.from({ length: 200_000 }, () => 'limits.traffic'), dryRun: false });
     expect(err.code).toBe(status.INVALID_ARGUMENT);
-    expect(err.details).toMatch(/^unset: 300000 keys; the catalogue has \d+$/);
+    expect(err.details).toMatch(/^unset: 200000 keys; the catalogue has \d+$/);
     expect(api.dump()).toBe(before);
     // The same key twice is one change (and one entry in the event).
     await api.call(api.client.updatePlan, { name: 'Bounded', set: {}, unset: ['limits.traffic', 'limits.traffic'], dryRun: false });
@@ -118,5 +121,33 @@ describe('request bodies are decoded only after authentication', () => {
       stream.on('data', () => undefined);
     });
     expect(err.code).toBe(status.UNAUTHENTICATED);
+  });
+});
+
+describe('what a stranger can make the controller hold', () => {
+  it('a message over 4 MiB is refused (RESOURCE_EXHAUSTED) before anything else, nothing written; the server goes on', async () => {
+    const before = api.dump();
+    const big = Buffer.alloc(MAX_MESSAGE_BYTES + 1024, 0x41);
+    const err = await new Promise<ServiceError>((resolve, reject) =>
+      api.client.makeUnaryRequest('/hostplane.v1.Admin/CreatePlan', (b: Buffer) => b, (b: Buffer) => b, big, new Metadata(), { deadline: Date.now() + 10_000 }, (e) =>
+        e ? resolve(e) : reject(new Error('the call should have failed')),
+      ),
+    );
+    expect(err.code).toBe(status.RESOURCE_EXHAUSTED);
+    expect(api.dump()).toBe(before);
+    await api.call(api.client.listPlans, { kind: PlanKind.PLAN_KIND_UNSPECIFIED });
+  });
+
+  it(`one connection carries at most ${MAX_STREAMS_PER_CONNECTION} calls at once (HTTP/2 settings)`, async () => {
+    const session = http2.connect(`http://${api.address}`);
+    try {
+      const settings = await new Promise<http2.Settings>((resolve, reject) => {
+        session.once('remoteSettings', resolve);
+        session.once('error', reject);
+      });
+      expect(settings.maxConcurrentStreams).toBe(MAX_STREAMS_PER_CONNECTION);
+    } finally {
+      session.close();
+    }
   });
 });

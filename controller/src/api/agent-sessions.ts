@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
-import { FailedPreconditionError, PermissionDeniedError, withoutDefaults, type Values } from '@hostplane/shared';
+import { clipApplyError, FailedPreconditionError, PermissionDeniedError, withoutDefaults, type Values } from '@hostplane/shared';
 import type { AgentServer, ConnectRequest, ConnectResponse, DesiredSubscription, EnrollRequest, ValueSet } from '@hostplane/proto/hostplane/v1/agent.js';
 import { SubscriptionState } from '@hostplane/proto/hostplane/v1/subscription.js';
 import type { Value as ProtoValue } from '@hostplane/proto/hostplane/v1/values.js';
@@ -292,7 +292,7 @@ export class AgentSessions implements AgentDirectory {
         this.queueAck({
           hostId: session.hostId,
           observedRevision: Number(ack.observedRevision),
-          results: ack.results.map((r) => ({ name: r.name, appliedGeneration: Number(r.appliedGeneration), error: r.error, systemUser: r.systemUser })),
+          results: ack.results.map((r) => ({ name: r.name, appliedGeneration: Number(r.appliedGeneration), error: clipApplyError(r.error), systemUser: r.systemUser })),
         });
         const failed = ack.results.filter((r) => r.error);
         if (failed.length) log.warn({ revision: ack.observedRevision, failed: failed.map((f) => ({ subscription: f.name, error: f.error })) }, 'apply failed');

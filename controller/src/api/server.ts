@@ -14,6 +14,13 @@ import { adminService } from './admin-service.js';
 import { AgentSessions } from './agent-sessions.js';
 import { decodeAfterAuth } from './pipeline.js';
 import { loadPackageDefinition } from './protos.js';
+import { MAX_MESSAGE_BYTES } from '@hostplane/shared';
+
+/**
+ * Calls open at once on one connection. An agent holds one stream, a CLI one or two; a gateway or
+ * a test harness multiplexing many agents over one connection stays under it.
+ */
+export const MAX_STREAMS_PER_CONNECTION = 256;
 
 export interface TlsFiles {
   readonly cert: Buffer;
@@ -40,7 +47,14 @@ export async function startGrpcServer(
   deps: { core: ControllerCore; log: Logger; jobSettings?: JobSettings; onRpcError?: (method: string, code: number) => void; caHash?: string },
   options: GrpcServerOptions,
 ): Promise<RunningServer> {
-  const server = new Server({ 'grpc.max_receive_message_length': 16 * 1024 * 1024, 'grpc.keepalive_permit_without_calls': 1 });
+  // Every message at most MAX_MESSAGE_BYTES, read before anyone is authenticated (grpc-js buffers a
+  // message whole before the handler): a stranger's request costs at most that. At most
+  // MAX_STREAMS_PER_CONNECTION calls at once on one connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS).
+  const server = new Server({
+    'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
+    'grpc.max_concurrent_streams': MAX_STREAMS_PER_CONNECTION,
+    'grpc.keepalive_permit_without_calls': 1,
+  });
   const agents = new AgentSessions(deps.core, deps.log);
   deps.core.ctx.agentPresence = agents; // placement only on hosts whose agent is connected now
   server.addService(decodeAfterAuth(AdminService), adminService({ ...deps, agents }) as unknown as UntypedServiceImplementation);
