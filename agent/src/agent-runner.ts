@@ -16,6 +16,7 @@ import type { DiskReserve } from './detect/index.js';
 import { DetectionLoop } from './detection-loop.js';
 import { certHash, fetchCaByHash, pinnedCaPath, readPinnedCa, savePinnedCa } from './ca-pin.js';
 import { ensureCredential } from './enrollment.js';
+import { saveCredential } from './credential.js';
 import type { HostLayout } from './host-layout.js';
 import { Applier, SharedSiteUser, SystemUsers, webspaceDir, type SiteUsers } from './realize/index.js';
 import { Session } from './session.js';
@@ -115,13 +116,19 @@ export class AgentRunner {
     const stopDetection = new AbortController();
     let detecting: Promise<void> | undefined;
     try {
-      const credential = await ensureCredential(
+      let credential = await ensureCredential(
         client,
         { stateDir: this.config.layout.stateDir, hostName: this.config.hostName, controller: this.config.controller, joinToken: this.config.joinToken },
         this.log,
         signal,
       );
       if (!credential) return;
+      const stateDir = this.config.layout.stateDir;
+      const saveRotated = async (secret: string) => {
+        const next = { ...credential!, credential: secret };
+        await saveCredential(stateDir, next);
+        credential = next; // the next session authenticates with it
+      };
       await this.apply.start();
       await this.detection.detect();
       await this.applier.start(this.detection.fpmVersions());
@@ -137,6 +144,7 @@ export class AgentRunner {
           heartbeatMs: this.config.heartbeatMs,
           log: this.log,
           onLive: () => backoff.reset(),
+          saveCredential: saveRotated,
         });
         const end = await this.session.run(signal);
         this.session = undefined;

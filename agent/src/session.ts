@@ -32,6 +32,8 @@ export interface SessionDeps {
   readonly log: Logger;
   /** Called once the controller answered with a snapshot (the connection is good: reset backoff). */
   readonly onLive: () => void;
+  /** Saves a new host credential the controller sent (in place of the current one, mode 0600). */
+  readonly saveCredential: (credential: string) => Promise<void>;
 }
 
 /**
@@ -151,6 +153,16 @@ export class Session {
       case 'delta':
         apply.delta({ revision: Number(p.value.revision), upserts: desiredFromProto(p.value.upserts, p.value.valueSets), removals: p.value.removals });
         this.log.debug({ revision: apply.desiredRevision, upserts: p.value.upserts.length, removals: p.value.removals.length }, 'delta received');
+        return;
+      case 'rotateCredential':
+        // Confirmed only once saved: until then the controller keeps the current one valid too.
+        void this.deps.saveCredential(p.value.credential).then(
+          () => {
+            this.send({ $case: 'credentialSaved', value: {} });
+            this.log.info({}, 'new host credential saved');
+          },
+          (err: Error) => this.log.error({ err: err.message }, 'cannot save the new host credential; keeping the current one'),
+        );
         return;
       case 'detect':
         // `host detect` also retries a failed apply at once (level-triggered: it re-applies all).

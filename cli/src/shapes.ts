@@ -146,6 +146,7 @@ export function hostJson(h: Host) {
     subscriptionCount: h.subscriptionCount,
     failingSubscriptions: h.failingSubscriptionCount,
     createdAt: isoTime(h.createdAt),
+    credentialIssuedAt: isoTime(h.credentialIssuedAt),
     capabilities: capabilitiesJson(h.capabilities),
   };
 }

@@ -32,6 +32,8 @@ export interface ControllerConfig {
   readonly livenessGraceSeconds: number;
   /** Delivered events are kept this long. */
   readonly eventRetentionDays: number;
+  /** Connected agents get a new credential once theirs is this old (the `credentials` job). */
+  readonly credentialMaxAgeDays: number;
 }
 
 export type ConfigInput = Partial<Record<keyof ControllerConfig, unknown>>;
@@ -46,6 +48,7 @@ export const DEFAULTS: ControllerConfig = {
   metricsListen: '127.0.0.1:9464',
   livenessGraceSeconds: 90,
   eventRetentionDays: 7,
+  credentialMaxAgeDays: 30,
 };
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
@@ -139,6 +142,7 @@ export function compileConfig(...stages: ConfigInput[]): ControllerConfig {
   }
   const livenessGraceSeconds = positive('livenessGraceSeconds', merged.livenessGraceSeconds);
   const eventRetentionDays = positive('eventRetentionDays', merged.eventRetentionDays);
+  const credentialMaxAgeDays = positive('credentialMaxAgeDays', merged.credentialMaxAgeDays);
   return {
     dataDir,
     listen,
@@ -152,5 +156,6 @@ export function compileConfig(...stages: ConfigInput[]): ControllerConfig {
     metricsListen,
     livenessGraceSeconds,
     eventRetentionDays,
+    credentialMaxAgeDays,
   };
 }

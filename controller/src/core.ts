@@ -110,6 +110,10 @@ export class ControllerCore {
 
   // Agents (their sessions)
   enrollHost = (joinToken: string, hostName: string) => uc.enrollHost(this.ctx, joinToken, hostName);
+  beginCredentialRotation = (hostId: number) => uc.beginCredentialRotation(this.ctx, hostId);
+  completeCredentialRotation = (hostId: number) => uc.completeCredentialRotation(this.ctx, hostId);
+  /** Enrolled hosts whose agent's credential is older than `maxAgeMs`. */
+  credentialsDue = (maxAgeMs: number) => uc.credentialsIssuedBefore(this.ctx, new Date(this.ctx.clock.now().getTime() - maxAgeMs).toISOString());
   agentHello = (hostId: number, agentVersion: string, protocolVersion: number) => uc.agentHello(this.ctx, hostId, agentVersion, protocolVersion);
   recordHeartbeat = (hostId: number) => uc.recordHeartbeat(this.ctx, hostId);
   recordAcks = (acks: readonly uc.Ack[]) => uc.recordAcks(this.ctx, acks);

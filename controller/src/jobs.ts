@@ -11,9 +11,16 @@ export interface JobSettings {
   readonly eventRetentionMs: number;
   /** Whether a NATS publisher delivers events (then only delivered ones are trimmed). */
   readonly publishing: boolean;
+  /** A connected agent whose credential is older than this gets a new one. */
+  readonly credentialMaxAgeMs: number;
 }
 
-export const DEFAULT_JOB_SETTINGS: JobSettings = { livenessGraceMs: 90_000, eventRetentionMs: 7 * 86_400_000, publishing: false };
+export const DEFAULT_JOB_SETTINGS: JobSettings = {
+  livenessGraceMs: 90_000,
+  eventRetentionMs: 7 * 86_400_000,
+  publishing: false,
+  credentialMaxAgeMs: 30 * 86_400_000,
+};
 
 export interface JobResult {
   readonly affected: number;
@@ -25,6 +32,10 @@ export interface JobContext {
   readonly settings: JobSettings;
   /** Asks connected agents to take a fresh snapshot (after a full resync). */
   readonly resendSnapshots?: () => void;
+  /** The agents connected to this controller, and how to give one a new credential. */
+  readonly agents?: { isConnected(host: string): boolean; rotateCredential(host: string): Promise<void> };
+  /** Told of a rotation that did not complete (the agent keeps its current credential). */
+  readonly onRotationFailed?: (host: string, err: Error) => void;
 }
 
 export interface JobDef {
@@ -63,6 +74,16 @@ export const JOBS: Record<string, JobDef> = {
       const r = core.resyncAll();
       resendSnapshots?.();
       return { affected: r.changed, summary: `re-evaluated ${r.subscriptions} subscription(s), ${r.changed} changed` };
+    },
+  },
+  credentials: {
+    schedule: '0 41 3 * * *',
+    jitterMs: 20 * 60_000,
+    description: 'give connected agents whose credential is older than 30 days a new one, over their stream',
+    run: ({ core, settings, agents, onRotationFailed }) => {
+      const due = core.credentialsDue(settings.credentialMaxAgeMs).filter((h) => agents?.isConnected(h.name));
+      for (const h of due) void agents!.rotateCredential(h.name).catch((err: Error) => onRotationFailed?.(h.name, err));
+      return { affected: due.length, summary: due.length ? `new credentials sent to: ${due.map((h) => h.name).join(', ')}` : 'no connected agent holds a credential due for rotation' };
     },
   },
   'events-gc': {

@@ -37,7 +37,8 @@ Options:
   --tls-name NAMES   ','-separated extra names (DNS or IP) for the own CA's server certificate,
                      e.g. the name agents dial (env HOSTPLANE_TLS_NAMES)
   --config FILE      JSON file with any of: dataDir, listen, tlsCert, tlsKey, insecure, ownCa,
-                     tlsNames, logLevel, nats, metricsListen, livenessGraceSeconds, eventRetentionDays
+                     tlsNames, logLevel, nats, metricsListen, livenessGraceSeconds, eventRetentionDays,
+                     credentialMaxAgeDays (default 30: agents get a new credential over their stream)
   --log-level LEVEL  fatal, error, warn, info, debug, trace or silent (default info)
   --nats URL         publish events to NATS JetStream (stream HOSTPLANE_EVENTS; env HOSTPLANE_NATS_URL)
   --metrics-listen HOST:PORT
@@ -155,6 +156,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     livenessGraceMs: config.livenessGraceSeconds * 1000,
     eventRetentionMs: config.eventRetentionDays * 86_400_000,
     publishing: Boolean(config.nats),
+    credentialMaxAgeMs: config.credentialMaxAgeDays * 86_400_000,
   };
   let metrics: ControllerMetrics | undefined;
   let running: RunningServer;
@@ -186,7 +188,16 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     metricsServer = bound.server;
     log.info({ component: 'metrics', address: `${m.host}:${bound.port}` }, 'serving /metrics');
   }
-  const scheduler = new Scheduler({ core, settings: jobSettings, resendSnapshots: () => running.agents.resendSnapshots() }, log);
+  const scheduler = new Scheduler(
+    {
+      core,
+      settings: jobSettings,
+      resendSnapshots: () => running.agents.resendSnapshots(),
+      agents: running.agents,
+      onRotationFailed: (host, err) => log.warn({ component: 'jobs', host, err: err.message }, 'credential rotation did not complete'),
+    },
+    log,
+  );
   scheduler.start();
   const publisher = config.nats ? new NatsPublisher(core, config.nats, log) : undefined;
   publisher?.start();

@@ -30,7 +30,7 @@ input.agents.forEach((a, i) => {
   const stream = clients[i % channels]!.connect(md);
   stream.on('data', (msg: ConnectResponse) => {
     const p = msg.payload;
-    if (!p || p.$case === 'detect') return;
+    if (!p || (p.$case !== 'snapshot' && p.$case !== 'delta')) return;
     stream.write({ payload: { $case: 'ack', value: { observedRevision: p.value.revision, results: [] } } });
     const rev = Number(p.value.revision);
     if (targetRevision >= 0 && rev >= targetRevision && (revisionOf.get(a.host) ?? -1) < targetRevision) atTarget++;

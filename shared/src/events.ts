@@ -94,6 +94,8 @@ export interface EventData {
   };
   'host.capabilities_changed': { readonly components: readonly string[]; readonly disk: DiskCapacity | null };
   'host.removed': NoData;
+  /** The agent saved a new credential; the previous one no longer authenticates. */
+  'host.credential_rotated': { readonly previousIssuedAt: string | null };
   'token.created': { readonly role: string; readonly reseller: string | null; readonly expiresAt: string | null };
   'token.revoked': NoData;
 }
@@ -148,6 +150,7 @@ const TYPES: { readonly [T in EventType]: true } = {
   'host.state_changed': true,
   'host.capabilities_changed': true,
   'host.removed': true,
+  'host.credential_rotated': true,
   'token.created': true,
   'token.revoked': true,
 };

@@ -3,7 +3,7 @@
  * processes whose probe paths hold fixture executables printing real banners, driven by the real
  * `hostplane` CLI.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeProbeDir } from '../agent/fixtures.js';
@@ -163,6 +163,25 @@ describe('enrollment and restarts', () => {
     agents[0] = again;
     await eventually(() => applied('while-down.example'), 20_000, 'while-down.example applied after restart');
     expect(existsSync(join(web1.vhostsRoot, 'while-down.example', 'httpdocs'))).toBe(true);
+  });
+
+  it('host rotate-credential: the real agent saves the new credential (0600) and reconnects with it after a restart', async () => {
+    const file = join(web2.stateDir, 'credential.json');
+    const before = JSON.parse(readFileSync(file, 'utf8')) as { credential: string };
+    const res = await cli(ctl.address, ['host', 'rotate-credential', 'web2.test']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('The agent of web2.test saved its new credential; the previous one no longer works.');
+    const after = JSON.parse(readFileSync(file, 'utf8')) as { credential: string };
+    expect(after.credential).not.toBe(before.credential);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const shown = await cliJson<{ credentialIssuedAt: string }>(ctl.address, ['host', 'show', 'web2.test']);
+    expect(Date.parse(shown.credentialIssuedAt)).toBeGreaterThan(Date.now() - 60_000);
+    await agents[1]!.stop('SIGTERM'); // web2.test's (started second)
+    agents[1] = startAgent(ctl.address, 'web2.test', web2);
+    await eventually(async () => {
+      const { hosts } = await cliJson<{ hosts: { name: string; connected: boolean }[] }>(ctl.address, ['host', 'list']);
+      return hosts.find((h) => h.name === 'web2.test')?.connected === true;
+    }, 20_000, 'web2.test reconnected with its new credential');
   });
 
   it('a restarted controller sees every agent reconnect and catch up', async () => {

@@ -12,6 +12,7 @@ import {
   ListHostsRequest,
   ListJoinTokensRequest,
   RemoveHostRequest,
+  RotateHostCredentialRequest,
   SetHostMaintenanceRequest,
   type Host,
 } from '@hostplane/proto/hostplane/v1/host.js';
@@ -61,6 +62,7 @@ export function renderHost(h: Host, now = new Date()): string {
         : 'none',
     ],
     ['Enrolled', h.createdAt ? humanTime(h.createdAt) : undefined],
+    ['Credential issued', h.credentialIssuedAt ? humanTime(h.credentialIssuedAt) : undefined],
   ]);
   const r = h.capabilities;
   if (!r) return `${out}\nNo capability report yet.\n`;
@@ -191,6 +193,17 @@ export function registerHost(program: Command, ctx: Context): void {
       const h = present((await ctx.api(cmd).call('setHostMaintenance', request)).host, 'host');
       ctx.emit(opts.json, hostJson(h), () => `${h.name} is now ${hostStateWord(h.state)}.\n`);
     });
+
+  verb(host, 'rotate-credential <name>', "give the host's connected agent a new credential; the previous one stops working once the agent saved it", [
+    'hostplane host rotate-credential web1.example.net',
+  ]).action(async (name: string, opts: VerbOptions, cmd: Command) => {
+    const res = await ctx.api(cmd).call('rotateHostCredential', RotateHostCredentialRequest.fromPartial({ name }), {
+      timeoutSeconds: DETECT_TIMEOUT_SECONDS,
+      progress: `Waiting for the agent of ${name} to save its new credential`,
+    });
+    const h = present(res.host, 'host');
+    ctx.emit(opts.json, hostJson(h), () => `The agent of ${h.name} saved its new credential; the previous one no longer works.\n`);
+  });
 
   verb(host, 'remove <name>', 'remove a host that has no subscriptions and revoke its credential', ['hostplane host remove web1.example.net']).action(
     async (name: string, opts: VerbOptions, cmd: Command) => {

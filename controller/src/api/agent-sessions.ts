@@ -34,6 +34,8 @@ class Session {
   protocol = 0;
   sentRevision = 0;
   readonly pendingDetects = new Map<string, { resolve: (changed: boolean) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  /** A credential rotation waiting for the agent to say it saved the new credential. */
+  pendingRotation: { resolve: () => void; reject: (e: Error) => void; timer: NodeJS.Timeout } | undefined;
 
   constructor(
     readonly hostId: number,
@@ -89,8 +91,27 @@ class Session {
     });
   }
 
+  /** Sends a new credential; resolves when the agent saved it. One rotation at a time. */
+  rotateCredential(): Promise<void> {
+    if (this.pendingRotation) return Promise.reject(new FailedPreconditionError(`a credential rotation of host '${this.hostName}' is already under way`));
+    const credential = this.owner.core.beginCredentialRotation(this.hostId);
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.pendingRotation = undefined;
+        reject(new FailedPreconditionError(`the agent of host '${this.hostName}' did not confirm its new credential within ${DETECT_TIMEOUT_MS / 1000} s: both stay valid until it uses the new one`));
+      }, DETECT_TIMEOUT_MS);
+      this.pendingRotation = { resolve, reject, timer };
+      this.stream.write({ payload: { $case: 'rotateCredential', value: { credential } } });
+    });
+  }
+
   close(reason: string): void {
     this.state = 'closed';
+    if (this.pendingRotation) {
+      clearTimeout(this.pendingRotation.timer);
+      this.pendingRotation.reject(new FailedPreconditionError(`the agent of host '${this.hostName}' disconnected (${reason}) before confirming its new credential: both stay valid until it uses the new one`));
+      this.pendingRotation = undefined;
+    }
     for (const [id, p] of this.pendingDetects) {
       clearTimeout(p.timer);
       p.reject(new FailedPreconditionError(`the agent of host '${this.hostName}' disconnected (${reason})`));
@@ -175,6 +196,11 @@ export class AgentSessions implements AgentDirectory {
   isConnected(host: string): boolean {
     for (const s of this.byHost.values()) if (s.hostName === host) return true;
     return false;
+  }
+
+  rotateCredential(host: string): Promise<void> {
+    for (const s of this.byHost.values()) if (s.hostName === host) return s.rotateCredential();
+    return Promise.reject(new FailedPreconditionError(`host '${host}' has no connected agent: a new credential travels over the agent's own stream`));
   }
 
   async detect(host: string): Promise<boolean> {
@@ -271,6 +297,17 @@ export class AgentSessions implements AgentDirectory {
         this.byHost.set(session.hostId, session);
         log.info({ agentVersion: hello.agentVersion, protocolVersion: hello.protocolVersion, state: session.state }, 'agent connected');
         session.push(true);
+        return;
+      }
+      case 'credentialSaved': {
+        const rotated = this.core.completeCredentialRotation(session.hostId);
+        if (rotated) log.info({}, 'credential rotated');
+        const pending = session.pendingRotation;
+        session.pendingRotation = undefined;
+        if (pending) {
+          clearTimeout(pending.timer);
+          pending.resolve();
+        }
         return;
       }
       case 'capabilities': {

@@ -124,6 +124,7 @@ export function hostToProto(h: HostView, connected = false): Host {
     subscriptionCount: h.subscriptions,
     failingSubscriptionCount: h.failingSubscriptions,
     createdAt: new Date(h.createdAt),
+    credentialIssuedAt: h.credentialIssuedAt ? new Date(h.credentialIssuedAt) : undefined,
   };
 }
 

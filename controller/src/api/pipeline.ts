@@ -41,6 +41,11 @@ export interface AgentDirectory {
   resync(host: string): void;
   /** Ends the host's live session (after its removal). */
   disconnect(host: string, reason: string): void;
+  /**
+   * Gives the host's connected agent a new credential over its stream; resolves once the agent
+   * saved it (the previous one is then retired).
+   */
+  rotateCredential(host: string): Promise<void>;
 }
 
 export interface ApiDeps {

@@ -17,6 +17,8 @@ export interface HostRecord {
   /** The host enrolled an agent (it has a credential). */
   readonly enrolled: boolean;
   readonly createdAt: string;
+  /** When its agent's current credential was issued (enrollment or rotation); null without one. */
+  readonly credentialIssuedAt: string | null;
 }
 
 interface HostRow {
@@ -31,6 +33,8 @@ interface HostRow {
   agent_version: string | null;
   protocol_version: number | null;
   created_at: string;
+  pending_credential_hash: string | null;
+  credential_issued_at: string | null;
 }
 
 const toRecord = (r: HostRow): HostRecord => ({
@@ -46,6 +50,7 @@ const toRecord = (r: HostRow): HostRecord => ({
   protocolVersion: r.protocol_version,
   enrolled: r.credential_hash !== null,
   createdAt: r.created_at,
+  credentialIssuedAt: r.credential_issued_at,
 });
 
 export class HostStore {
@@ -58,6 +63,8 @@ export class HostStore {
   private readonly bumpStmt;
   private readonly allocatedStmt;
   private readonly deleteStmt;
+  private readonly byPendingCredentialStmt;
+  private readonly setPendingCredentialStmt;
   private readonly byCredentialStmt;
   private readonly setCredentialStmt;
   private readonly setAgentStmt;
@@ -76,7 +83,11 @@ export class HostStore {
     this.bumpStmt = db.prepare<[number], { revision: number }>('UPDATE hosts SET revision = revision + 1 WHERE id = ? RETURNING revision');
     this.deleteStmt = db.prepare<[number]>('DELETE FROM hosts WHERE id = ?');
     this.byCredentialStmt = db.prepare<[string], HostRow>('SELECT * FROM hosts WHERE credential_hash = ?');
-    this.setCredentialStmt = db.prepare<[string, number]>('UPDATE hosts SET credential_hash = ? WHERE id = ?');
+    this.byPendingCredentialStmt = db.prepare<[string], HostRow>('SELECT * FROM hosts WHERE pending_credential_hash = ?');
+    this.setCredentialStmt = db.prepare<[string, string, number]>(
+      'UPDATE hosts SET credential_hash = ?, pending_credential_hash = NULL, credential_issued_at = ? WHERE id = ?',
+    );
+    this.setPendingCredentialStmt = db.prepare<[string, number]>('UPDATE hosts SET pending_credential_hash = ? WHERE id = ?');
     this.setAgentStmt = db.prepare<[string, number, number]>('UPDATE hosts SET agent_version = ?, protocol_version = ? WHERE id = ?');
     this.setObservedStmt = db.prepare<[number, number]>('UPDATE hosts SET observed_revision = ? WHERE id = ?');
     this.heartbeatStmt = db.prepare<[string, number]>('UPDATE hosts SET last_heartbeat_at = ? WHERE id = ?');
@@ -122,8 +133,25 @@ export class HostStore {
     return r && toRecord(r);
   }
 
-  setCredentialHash(id: number, hash: string): void {
-    this.setCredentialStmt.run(hash, id);
+  /** The host whose rotation to this credential is pending (issued, not yet confirmed saved). */
+  byPendingCredentialHash(hash: string): HostRecord | undefined {
+    const r = this.byPendingCredentialStmt.get(hash);
+    return r && toRecord(r);
+  }
+
+  /** The hash of the pending credential, if a rotation is under way. */
+  pendingCredentialHash(id: number): string | null {
+    return this.byIdStmt.get(id)?.pending_credential_hash ?? null;
+  }
+
+  /** Makes `hash` the host's only credential, issued `now` (any pending one is dropped). */
+  setCredentialHash(id: number, hash: string, now: string): void {
+    this.setCredentialStmt.run(hash, now, id);
+  }
+
+  /** A new credential valid beside the current one until the agent confirms it saved it. */
+  setPendingCredentialHash(id: number, hash: string): void {
+    this.setPendingCredentialStmt.run(hash, id);
   }
 
   setAgentInfo(id: number, agentVersion: string, protocolVersion: number): void {

@@ -174,4 +174,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE events ADD COLUMN parked TEXT;
   CREATE INDEX events_parked ON events (id) WHERE parked IS NOT NULL;
   `,
+  // 10: host credentials rotate over the agent's stream: the new one is pending (both valid) until
+  // the agent saved it; when the current one was issued.
+  `
+  ALTER TABLE hosts ADD COLUMN pending_credential_hash TEXT;
+  ALTER TABLE hosts ADD COLUMN credential_issued_at TEXT;
+  UPDATE hosts SET credential_issued_at = created_at WHERE credential_hash IS NOT NULL;
+  CREATE INDEX hosts_pending_credential ON hosts (pending_credential_hash) WHERE pending_credential_hash IS NOT NULL;
+  `,
 ];

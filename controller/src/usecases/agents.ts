@@ -24,18 +24,56 @@ export function enrollHost(ctx: Context, joinToken: string, hostName: string): {
     if (host?.enrolled) throw new AlreadyExistsError('host', name, `host '${name}' is already enrolled: remove it first to enroll it again`);
     host ??= ctx.hosts.insert(name, 'ready', null, now.toISOString());
     const credential = newSecret('hpc');
-    ctx.hosts.setCredentialHash(host.id, hashSecret(credential));
+    ctx.hosts.setCredentialHash(host.id, hashSecret(credential), now.toISOString());
     ctx.tokens.spendJoinToken(token.id, name, now.toISOString());
     ctx.record({ type: 'host.enrolled', entity: name, data: { joinToken: token.id } });
     return { hostName: name, credential };
   });
 }
 
-/** The host whose agent holds this credential. */
+/**
+ * The host whose agent holds this credential: its current one, or the one a rotation issued (the
+ * agent saved it but its confirmation was lost): then that one becomes the only one.
+ */
 export function authenticateAgent(ctx: Context, credential: string | undefined): HostRecord {
-  const host = credential ? ctx.hosts.byCredentialHash(hashSecret(credential)) : undefined;
-  if (!host) throw new UnauthenticatedError('invalid host credential: enroll the agent with a join token');
-  return host;
+  const hash = credential ? hashSecret(credential) : undefined;
+  const host = hash ? ctx.hosts.byCredentialHash(hash) : undefined;
+  if (host) return host;
+  const rotated = hash ? ctx.hosts.byPendingCredentialHash(hash) : undefined;
+  if (rotated) {
+    completeCredentialRotation(ctx, rotated.id);
+    return ctx.hosts.byId(rotated.id)!;
+  }
+  throw new UnauthenticatedError('invalid host credential: enroll the agent with a join token');
+}
+
+/**
+ * Issues a new credential for the host's agent, to send over its authenticated stream. Until the
+ * agent confirms it saved it, both authenticate (a lost confirmation cannot lock the agent out).
+ */
+export function beginCredentialRotation(ctx: Context, hostId: number): string {
+  return ctx.tx(() => {
+    const credential = newSecret('hpc');
+    ctx.hosts.setPendingCredentialHash(hostId, hashSecret(credential));
+    return credential;
+  });
+}
+
+/** The agent saved its new credential: it becomes the only one; the previous one is retired. */
+export function completeCredentialRotation(ctx: Context, hostId: number): boolean {
+  return ctx.tx(() => {
+    const host = ctx.hosts.byId(hostId);
+    const pending = host && ctx.hosts.pendingCredentialHash(hostId);
+    if (!host || !pending) return false;
+    ctx.hosts.setCredentialHash(hostId, pending, ctx.nowIso());
+    ctx.record({ type: 'host.credential_rotated', entity: host.name, data: { previousIssuedAt: host.credentialIssuedAt } });
+    return true;
+  });
+}
+
+/** Connected hosts whose agent's credential was issued before `beforeIso` (due for rotation). */
+export function credentialsIssuedBefore(ctx: Context, beforeIso: string): HostRecord[] {
+  return ctx.hosts.list().filter((h) => h.enrolled && (h.credentialIssuedAt ?? h.createdAt) < beforeIso);
 }
 
 /**

@@ -41,6 +41,8 @@ export interface HostView {
   /** Its subscriptions whose last apply failed (an apply error is pending; the agent retries). */
   readonly failingSubscriptions: number;
   readonly createdAt: string;
+  /** When its agent's current credential was issued; null without an agent. */
+  readonly credentialIssuedAt: string | null;
 }
 
 export interface SubscriptionView {
@@ -100,6 +102,7 @@ export function hostView(h: HostRecord, counts: HostCounts): HostView {
     subscriptions: counts.subscriptions,
     failingSubscriptions: counts.failing,
     createdAt: h.createdAt,
+    credentialIssuedAt: h.credentialIssuedAt,
   };
 }
 

@@ -6,7 +6,7 @@ import type { JoinTokenRecord } from '../../store/index.js';
 import { enumFilter, hostStateFromProto, hostToProto } from '../convert.js';
 import { unary, type ApiDeps } from '../pipeline.js';
 
-type Names = 'createJoinToken' | 'listJoinTokens' | 'listHosts' | 'getHost' | 'detectHost' | 'setHostMaintenance' | 'removeHost';
+type Names = 'createJoinToken' | 'listJoinTokens' | 'listHosts' | 'getHost' | 'detectHost' | 'setHostMaintenance' | 'removeHost' | 'rotateHostCredential';
 
 function joinTokenToProto(t: JoinTokenRecord): JoinToken {
   return {
@@ -47,6 +47,15 @@ export function hostHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
     setHostMaintenance: unary(deps, 'SetHostMaintenance', (req) => {
       const h = core.setHostState(req.name, req.maintenance ? 'maintenance' : 'ready');
       return { host: hostToProto(h, connected(h.name)) };
+    }),
+    rotateHostCredential: unary(deps, 'RotateHostCredential', async (req) => {
+      const h = core.getHost(req.name);
+      if (!deps.agents || !deps.agents.isConnected(h.name)) {
+        throw new FailedPreconditionError(`host '${h.name}' has no connected agent: a new credential travels over the agent's own stream (or remove the host and enroll it again)`);
+      }
+      await deps.agents.rotateCredential(h.name);
+      deps.log.info({ component: 'admin-api', host: h.name }, 'host credential rotated');
+      return { host: hostToProto(core.getHost(h.name), connected(h.name)) };
     }),
     removeHost: unary(deps, 'RemoveHost', (req) => {
       const h = core.getHost(req.name);

@@ -9,7 +9,13 @@ export function jobHandlers(deps: ApiDeps): Pick<AdminServer, 'runJob'> {
     runJob: unary(deps, 'RunJob', (req) => {
       const job = Object.hasOwn(JOBS, req.name) ? JOBS[req.name] : undefined;
       if (!job) throw new InvalidArgumentError('name', `unknown job '${req.name}': one of ${Object.keys(JOBS).join(', ')}`);
-      const result = job.run({ core: deps.core, settings: deps.jobSettings ?? DEFAULT_JOB_SETTINGS, resendSnapshots: () => deps.agents?.resendSnapshots() });
+      const result = job.run({
+        core: deps.core,
+        settings: deps.jobSettings ?? DEFAULT_JOB_SETTINGS,
+        resendSnapshots: () => deps.agents?.resendSnapshots(),
+        ...(deps.agents ? { agents: deps.agents } : {}),
+        onRotationFailed: (host, err) => deps.log.warn({ component: 'jobs', host, err: err.message }, 'credential rotation did not complete'),
+      });
       deps.log.info({ component: 'jobs', job: req.name, affected: result.affected }, result.summary);
       return { name: req.name, affectedCount: result.affected, summary: result.summary };
     }),

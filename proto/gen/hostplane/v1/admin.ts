@@ -47,6 +47,8 @@ import {
   ListJoinTokensResponse,
   RemoveHostRequest,
   RemoveHostResponse,
+  RotateHostCredentialRequest,
+  RotateHostCredentialResponse,
   SetHostMaintenanceRequest,
   SetHostMaintenanceResponse,
 } from "./host.js";
@@ -733,6 +735,21 @@ export const AdminService = {
     responseSerialize: (value: RemoveHostResponse): Buffer => Buffer.from(RemoveHostResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RemoveHostResponse => RemoveHostResponse.decode(value),
   },
+  /**
+   * Gives the host's connected agent a new credential over its stream and retires the previous one
+   * once the agent saved it (`hostplane host rotate-credential`).
+   */
+  rotateHostCredential: {
+    path: "/hostplane.v1.Admin/RotateHostCredential" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RotateHostCredentialRequest): Buffer =>
+      Buffer.from(RotateHostCredentialRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RotateHostCredentialRequest => RotateHostCredentialRequest.decode(value),
+    responseSerialize: (value: RotateHostCredentialResponse): Buffer =>
+      Buffer.from(RotateHostCredentialResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RotateHostCredentialResponse => RotateHostCredentialResponse.decode(value),
+  },
   /** Runs a scheduled controller job now (`hostplane job run`). */
   runJob: {
     path: "/hostplane.v1.Admin/RunJob" as const,
@@ -901,6 +918,11 @@ export interface AdminServer extends UntypedServiceImplementation {
   setHostMaintenance: handleUnaryCall<SetHostMaintenanceRequest, SetHostMaintenanceResponse>;
   /** Removes a host that has no subscriptions and revokes its credential (`hostplane host remove`). */
   removeHost: handleUnaryCall<RemoveHostRequest, RemoveHostResponse>;
+  /**
+   * Gives the host's connected agent a new credential over its stream and retires the previous one
+   * once the agent saved it (`hostplane host rotate-credential`).
+   */
+  rotateHostCredential: handleUnaryCall<RotateHostCredentialRequest, RotateHostCredentialResponse>;
   /** Runs a scheduled controller job now (`hostplane job run`). */
   runJob: handleUnaryCall<RunJobRequest, RunJobResponse>;
   /** Returns recorded events after an id (`hostplane events`). */
@@ -1716,6 +1738,25 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RemoveHostResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Gives the host's connected agent a new credential over its stream and retires the previous one
+   * once the agent saved it (`hostplane host rotate-credential`).
+   */
+  rotateHostCredential(
+    request: RotateHostCredentialRequest,
+    callback: (error: ServiceError | null, response: RotateHostCredentialResponse) => void,
+  ): ClientUnaryCall;
+  rotateHostCredential(
+    request: RotateHostCredentialRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RotateHostCredentialResponse) => void,
+  ): ClientUnaryCall;
+  rotateHostCredential(
+    request: RotateHostCredentialRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RotateHostCredentialResponse) => void,
   ): ClientUnaryCall;
   /** Runs a scheduled controller job now (`hostplane job run`). */
   runJob(

@@ -67,6 +67,9 @@ export interface ConnectRequest {
     | //
     /** Acknowledges a revision of the desired state. */
     { $case: "ack"; value: AgentAck }
+    | //
+    /** The credential of a CredentialRotation is saved: the controller retires the previous one. */
+    { $case: "credentialSaved"; value: CredentialSaved }
     | undefined;
 }
 
@@ -86,6 +89,12 @@ export interface ConnectResponse {
     | //
     /** Asks the agent to run detection now and answer with its capability report. */
     { $case: "detect"; value: DetectCommand }
+    | //
+    /**
+     * A new host credential: the agent saves it in place of its current one (mode 0600), uses it
+     * from its next session on, and answers CredentialSaved. Until then both are valid.
+     */
+    { $case: "rotateCredential"; value: CredentialRotation }
     | undefined;
 }
 
@@ -220,6 +229,16 @@ export interface DesiredSubscription_ValuesEntry {
 export interface DetectCommand {
   /** Identifies the request; echoed in the answering AgentCapabilities. */
   requestId: string;
+}
+
+/** A new host credential, sent by the controller over the authenticated stream. */
+export interface CredentialRotation {
+  /** The new secret for `authorization: Bearer` on Connect. */
+  credential: string;
+}
+
+/** The agent saved the credential of the last CredentialRotation. */
+export interface CredentialSaved {
 }
 
 function createBaseEnrollRequest(): EnrollRequest {
@@ -423,6 +442,9 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
       case "ack":
         AgentAck.encode(message.payload.value, writer.uint32(34).fork()).join();
         break;
+      case "credentialSaved":
+        CredentialSaved.encode(message.payload.value, writer.uint32(42).fork()).join();
+        break;
     }
     return writer;
   },
@@ -472,6 +494,14 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
             message.payload = { $case: "ack", value: AgentAck.decode(reader, reader.uint32()) };
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.payload = { $case: "credentialSaved", value: CredentialSaved.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -494,6 +524,10 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
         ? { $case: "heartbeat", value: AgentHeartbeat.fromJSON(object.heartbeat) }
         : isSet(object.ack)
         ? { $case: "ack", value: AgentAck.fromJSON(object.ack) }
+        : isSet(object.credentialSaved)
+        ? { $case: "credentialSaved", value: CredentialSaved.fromJSON(object.credentialSaved) }
+        : isSet(object.credential_saved)
+        ? { $case: "credentialSaved", value: CredentialSaved.fromJSON(object.credential_saved) }
         : undefined,
     };
   },
@@ -508,6 +542,8 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
       obj.heartbeat = AgentHeartbeat.toJSON(message.payload.value);
     } else if (message.payload?.$case === "ack") {
       obj.ack = AgentAck.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "credentialSaved") {
+      obj.credentialSaved = CredentialSaved.toJSON(message.payload.value);
     }
     return obj;
   },
@@ -542,6 +578,12 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
         }
         break;
       }
+      case "credentialSaved": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "credentialSaved", value: CredentialSaved.fromPartial(object.payload.value) };
+        }
+        break;
+      }
     }
     return message;
   },
@@ -562,6 +604,9 @@ export const ConnectResponse: MessageFns<ConnectResponse> = {
         break;
       case "detect":
         DetectCommand.encode(message.payload.value, writer.uint32(26).fork()).join();
+        break;
+      case "rotateCredential":
+        CredentialRotation.encode(message.payload.value, writer.uint32(34).fork()).join();
         break;
     }
     return writer;
@@ -604,6 +649,14 @@ export const ConnectResponse: MessageFns<ConnectResponse> = {
             message.payload = { $case: "detect", value: DetectCommand.decode(reader, reader.uint32()) };
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.payload = { $case: "rotateCredential", value: CredentialRotation.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -624,6 +677,10 @@ export const ConnectResponse: MessageFns<ConnectResponse> = {
         ? { $case: "delta", value: DesiredDelta.fromJSON(object.delta) }
         : isSet(object.detect)
         ? { $case: "detect", value: DetectCommand.fromJSON(object.detect) }
+        : isSet(object.rotateCredential)
+        ? { $case: "rotateCredential", value: CredentialRotation.fromJSON(object.rotateCredential) }
+        : isSet(object.rotate_credential)
+        ? { $case: "rotateCredential", value: CredentialRotation.fromJSON(object.rotate_credential) }
         : undefined,
     };
   },
@@ -636,6 +693,8 @@ export const ConnectResponse: MessageFns<ConnectResponse> = {
       obj.delta = DesiredDelta.toJSON(message.payload.value);
     } else if (message.payload?.$case === "detect") {
       obj.detect = DetectCommand.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "rotateCredential") {
+      obj.rotateCredential = CredentialRotation.toJSON(message.payload.value);
     }
     return obj;
   },
@@ -661,6 +720,12 @@ export const ConnectResponse: MessageFns<ConnectResponse> = {
       case "detect": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "detect", value: DetectCommand.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "rotateCredential": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "rotateCredential", value: CredentialRotation.fromPartial(object.payload.value) };
         }
         break;
       }
@@ -1935,6 +2000,125 @@ export const DetectCommand: MessageFns<DetectCommand> = {
   fromPartial<I extends Exact<DeepPartial<DetectCommand>, I>>(object: I): DetectCommand {
     const message = createBaseDetectCommand();
     message.requestId = object.requestId ?? "";
+    return message;
+  },
+};
+
+function createBaseCredentialRotation(): CredentialRotation {
+  return { credential: "" };
+}
+
+export const CredentialRotation: MessageFns<CredentialRotation> = {
+  encode(message: CredentialRotation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.credential !== "") {
+      writer.uint32(10).string(message.credential);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CredentialRotation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCredentialRotation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.credential = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CredentialRotation {
+    return { credential: isSet(object.credential) ? globalThis.String(object.credential) : "" };
+  },
+
+  toJSON(message: CredentialRotation): unknown {
+    const obj: any = {};
+    if (message.credential !== "") {
+      obj.credential = message.credential;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CredentialRotation>, I>>(base?: I): CredentialRotation {
+    return CredentialRotation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CredentialRotation>, I>>(object: I): CredentialRotation {
+    const message = createBaseCredentialRotation();
+    message.credential = object.credential ?? "";
+    return message;
+  },
+};
+
+function createBaseCredentialSaved(): CredentialSaved {
+  return {};
+}
+
+export const CredentialSaved: MessageFns<CredentialSaved> = {
+  encode(_: CredentialSaved, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CredentialSaved {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCredentialSaved();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): CredentialSaved {
+    return {};
+  },
+
+  toJSON(_: CredentialSaved): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CredentialSaved>, I>>(base?: I): CredentialSaved {
+    return CredentialSaved.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CredentialSaved>, I>>(_: I): CredentialSaved {
+    const message = createBaseCredentialSaved();
     return message;
   },
 };

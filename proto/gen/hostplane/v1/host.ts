@@ -105,6 +105,11 @@ export interface Host {
    * pending: the agent retries it with backoff).
    */
   failingSubscriptionCount: number;
+  /**
+   * When the agent's current credential was issued: at enrollment, then at each rotation. Absent
+   * for a host without an agent.
+   */
+  credentialIssuedAt?: Date | undefined;
 }
 
 /**
@@ -230,6 +235,21 @@ export interface RemoveHostRequest {
 export interface RemoveHostResponse {
 }
 
+/** Request of Admin.RotateHostCredential. */
+export interface RotateHostCredentialRequest {
+  /**
+   * The host's name. Its agent must be connected (FAILED_PRECONDITION otherwise): the new
+   * credential travels over the agent's authenticated stream, never through the caller.
+   */
+  name: string;
+}
+
+/** Response of Admin.RotateHostCredential. */
+export interface RotateHostCredentialResponse {
+  /** The host, with the time of the rotation. */
+  host?: Host | undefined;
+}
+
 function createBaseHost(): Host {
   return {
     name: "",
@@ -244,6 +264,7 @@ function createBaseHost(): Host {
     subscriptionCount: 0,
     createdAt: undefined,
     failingSubscriptionCount: 0,
+    credentialIssuedAt: undefined,
   };
 }
 
@@ -284,6 +305,9 @@ export const Host: MessageFns<Host> = {
     }
     if (message.failingSubscriptionCount !== 0) {
       writer.uint32(96).int32(message.failingSubscriptionCount);
+    }
+    if (message.credentialIssuedAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.credentialIssuedAt), writer.uint32(106).fork()).join();
     }
     return writer;
   },
@@ -397,6 +421,14 @@ export const Host: MessageFns<Host> = {
             message.failingSubscriptionCount = reader.int32();
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.credentialIssuedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -451,6 +483,11 @@ export const Host: MessageFns<Host> = {
         : isSet(object.failing_subscription_count)
         ? globalThis.Number(object.failing_subscription_count)
         : 0,
+      credentialIssuedAt: isSet(object.credentialIssuedAt)
+        ? fromJsonTimestamp(object.credentialIssuedAt)
+        : isSet(object.credential_issued_at)
+        ? fromJsonTimestamp(object.credential_issued_at)
+        : undefined,
     };
   },
 
@@ -492,6 +529,9 @@ export const Host: MessageFns<Host> = {
     if (message.failingSubscriptionCount !== 0) {
       obj.failingSubscriptionCount = Math.round(message.failingSubscriptionCount);
     }
+    if (message.credentialIssuedAt !== undefined) {
+      obj.credentialIssuedAt = message.credentialIssuedAt.toISOString();
+    }
     return obj;
   },
 
@@ -514,6 +554,7 @@ export const Host: MessageFns<Host> = {
     message.subscriptionCount = object.subscriptionCount ?? 0;
     message.createdAt = object.createdAt ?? undefined;
     message.failingSubscriptionCount = object.failingSubscriptionCount ?? 0;
+    message.credentialIssuedAt = object.credentialIssuedAt ?? undefined;
     return message;
   },
 };
@@ -1680,6 +1721,140 @@ export const RemoveHostResponse: MessageFns<RemoveHostResponse> = {
   },
   fromPartial<I extends Exact<DeepPartial<RemoveHostResponse>, I>>(_: I): RemoveHostResponse {
     const message = createBaseRemoveHostResponse();
+    return message;
+  },
+};
+
+function createBaseRotateHostCredentialRequest(): RotateHostCredentialRequest {
+  return { name: "" };
+}
+
+export const RotateHostCredentialRequest: MessageFns<RotateHostCredentialRequest> = {
+  encode(message: RotateHostCredentialRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RotateHostCredentialRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRotateHostCredentialRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RotateHostCredentialRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: RotateHostCredentialRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RotateHostCredentialRequest>, I>>(base?: I): RotateHostCredentialRequest {
+    return RotateHostCredentialRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RotateHostCredentialRequest>, I>>(object: I): RotateHostCredentialRequest {
+    const message = createBaseRotateHostCredentialRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseRotateHostCredentialResponse(): RotateHostCredentialResponse {
+  return { host: undefined };
+}
+
+export const RotateHostCredentialResponse: MessageFns<RotateHostCredentialResponse> = {
+  encode(message: RotateHostCredentialResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.host !== undefined) {
+      Host.encode(message.host, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RotateHostCredentialResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRotateHostCredentialResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.host = Host.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RotateHostCredentialResponse {
+    return { host: isSet(object.host) ? Host.fromJSON(object.host) : undefined };
+  },
+
+  toJSON(message: RotateHostCredentialResponse): unknown {
+    const obj: any = {};
+    if (message.host !== undefined) {
+      obj.host = Host.toJSON(message.host);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RotateHostCredentialResponse>, I>>(base?: I): RotateHostCredentialResponse {
+    return RotateHostCredentialResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RotateHostCredentialResponse>, I>>(object: I): RotateHostCredentialResponse {
+    const message = createBaseRotateHostCredentialResponse();
+    message.host = (object.host !== undefined && object.host !== null) ? Host.fromPartial(object.host) : undefined;
     return message;
   },
 };
