@@ -125,17 +125,45 @@ describe('request bodies are decoded only after authentication', () => {
 });
 
 describe('what a stranger can make the controller hold', () => {
-  it('a message over 4 MiB is refused (RESOURCE_EXHAUSTED) before anything else, nothing written; the server goes on', async () => {
+  it('a message over 4 MiB is refused (RESOURCE_EXHAUSTED; UNAUTHENTICATED without a token), nothing written; the server goes on', async () => {
     const before = api.dump();
     const big = Buffer.alloc(MAX_MESSAGE_BYTES + 1024, 0x41);
-    const err = await new Promise<ServiceError>((resolve, reject) =>
-      api.client.makeUnaryRequest('/hostplane.v1.Admin/CreatePlan', (b: Buffer) => b, (b: Buffer) => b, big, new Metadata(), { deadline: Date.now() + 10_000 }, (e) =>
-        e ? resolve(e) : reject(new Error('the call should have failed')),
-      ),
-    );
-    expect(err.code).toBe(status.RESOURCE_EXHAUSTED);
+    const send = (md: Metadata) =>
+      new Promise<ServiceError>((resolve, reject) =>
+        api.client.makeUnaryRequest('/hostplane.v1.Admin/CreatePlan', (b: Buffer) => b, (b: Buffer) => b, big, md, { deadline: Date.now() + 10_000 }, (e) =>
+          e ? resolve(e) : reject(new Error('the call should have failed')),
+        ),
+      );
+    const admin = new Metadata();
+    admin.set('authorization', `Bearer ${ADMIN_TOKEN}`);
+    expect((await send(admin)).code).toBe(status.RESOURCE_EXHAUSTED);
+    expect((await send(new Metadata())).code).toBe(status.UNAUTHENTICATED);
     expect(api.dump()).toBe(before);
     await api.call(api.client.listPlans, { kind: PlanKind.PLAN_KIND_UNSPECIFIED });
+  });
+
+  it('a call without a valid token is refused from its headers alone: the server answers before any body was sent', async () => {
+    const session = http2.connect(`http://${api.address}`);
+    try {
+      for (const [path, auth] of [
+        ['/hostplane.v1.Admin/CreatePlan', undefined],
+        ['/hostplane.v1.Admin/CreatePlan', 'Bearer not-a-token'],
+        ['/hostplane.v1.Agent/Connect', 'Bearer not-a-credential'],
+      ] as const) {
+        const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', ...(auth ? { authorization: auth } : {}) });
+        // The request stays open with no body at all: only the headers decide.
+        const trailers = await new Promise<http2.IncomingHttpHeaders>((resolve, reject) => {
+          stream.on('response', (h) => h['grpc-status'] && resolve(h));
+          stream.on('trailers', resolve);
+          stream.on('error', reject);
+          setTimeout(() => reject(new Error(`${path}: no answer before a body`)), 5000);
+        });
+        expect(trailers['grpc-status']).toBe(String(status.UNAUTHENTICATED));
+        stream.close();
+      }
+    } finally {
+      session.close();
+    }
   });
 
   it(`one connection carries at most ${MAX_STREAMS_PER_CONNECTION} calls at once (HTTP/2 settings)`, async () => {

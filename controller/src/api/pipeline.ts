@@ -19,7 +19,8 @@ import type {
   ServerUnaryCall,
   ServerWritableStream,
 } from '@grpc/grpc-js';
-import { InvalidArgumentError, PermissionDeniedError } from '@hostplane/shared';
+import { ServerInterceptingCall, type ServerInterceptor } from '@grpc/grpc-js';
+import { InvalidArgumentError, PermissionDeniedError, UnauthenticatedError } from '@hostplane/shared';
 import type { ControllerCore } from '../core.js';
 import type { JobSettings } from '../jobs.js';
 import type { Logger } from '../logger.js';
@@ -110,6 +111,41 @@ class Call {
   private ms(): number {
     return Math.round(performance.now() - this.started);
   }
+}
+
+/**
+ * Refuses a call whose metadata carries no valid token (Admin) or host credential (Agent Connect)
+ * before grpc-js reads a byte of its body: a stranger's request costs its headers and what HTTP/2
+ * flow control lets it send, never its message. The handlers authenticate again (the same check,
+ * the same error); only Enroll (its join token is in the body) and the health and reflection
+ * services are read without it.
+ */
+export function authenticateFirst(deps: ApiDeps): ServerInterceptor {
+  return (method, call) =>
+    new ServerInterceptingCall(call, {
+      start: (next) =>
+        next({
+          onReceiveMetadata: (metadata, proceed) => {
+            const check = method.path.startsWith('/hostplane.v1.Admin/')
+              ? () => deps.core.authenticate(bearerToken(metadata))
+              : method.path === '/hostplane.v1.Agent/Connect'
+                ? () => deps.core.authenticateAgent(bearerToken(metadata))
+                : undefined;
+            try {
+              check?.();
+            } catch (err) {
+              if (err instanceof UnauthenticatedError) {
+                const name = method.path.slice(method.path.lastIndexOf('/') + 1);
+                const c = new Call(deps, name, name === 'Connect' ? 'agent-api' : 'admin-api');
+                call.sendStatus(c.failed(err));
+                return;
+              }
+              // Anything else (a suspended reseller, …) is the handler's to answer, as it always was.
+            }
+            proceed(metadata);
+          },
+        }),
+    });
 }
 
 /** A request body kept as bytes until the caller is known (see `decodeAfterAuth`). */

@@ -12,7 +12,7 @@ import type { JobSettings } from '../jobs.js';
 import type { Logger } from '../logger.js';
 import { adminService } from './admin-service.js';
 import { AgentSessions } from './agent-sessions.js';
-import { decodeAfterAuth } from './pipeline.js';
+import { authenticateFirst, decodeAfterAuth } from './pipeline.js';
 import { loadPackageDefinition } from './protos.js';
 import { MAX_MESSAGE_BYTES } from '@hostplane/shared';
 
@@ -47,13 +47,15 @@ export async function startGrpcServer(
   deps: { core: ControllerCore; log: Logger; jobSettings?: JobSettings; onRpcError?: (method: string, code: number) => void; caHash?: string },
   options: GrpcServerOptions,
 ): Promise<RunningServer> {
-  // Every message at most MAX_MESSAGE_BYTES, read before anyone is authenticated (grpc-js buffers a
-  // message whole before the handler): a stranger's request costs at most that. At most
-  // MAX_STREAMS_PER_CONNECTION calls at once on one connection (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS).
+  // Callers are authenticated from their metadata before a byte of the body is read
+  // (authenticateFirst); every message is at most MAX_MESSAGE_BYTES (refused from its 5-byte header
+  // when larger); at most MAX_STREAMS_PER_CONNECTION calls at once on one connection (HTTP/2
+  // SETTINGS_MAX_CONCURRENT_STREAMS).
   const server = new Server({
     'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
     'grpc.max_concurrent_streams': MAX_STREAMS_PER_CONNECTION,
     'grpc.keepalive_permit_without_calls': 1,
+    interceptors: [authenticateFirst(deps)],
   });
   const agents = new AgentSessions(deps.core, deps.log);
   deps.core.ctx.agentPresence = agents; // placement only on hosts whose agent is connected now
