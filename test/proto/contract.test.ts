@@ -91,7 +91,7 @@ const ADMIN_RPCS = [
   'CustomizeSubscription', 'UnlockSubscription', 'SwitchSubscriptionPlan', 'DetachSubscription',
   'AddSubscriptionAddon', 'RemoveSubscriptionAddon', 'SuspendSubscription', 'ActivateSubscription',
   'RenewSubscription', 'DeleteSubscription',
-  'CreateJoinToken', 'ListJoinTokens', 'ListHosts', 'GetHost', 'DetectHost', 'SetHostMaintenance', 'RemoveHost',
+  'CreateJoinToken', 'ListJoinTokens', 'ListHosts', 'GetHost', 'DetectHost', 'SetHostMaintenance', 'RemoveHost', 'RotateHostCredential',
   'RunJob',
   'ListEvents', 'WatchEvents',
 ];

@@ -31,7 +31,7 @@ describe('event types', () => {
     { rule: 'a reseller has the sync rules of a subscription, its own suspension and its tokens', entity: 'reseller', changes: ['created', 'updated', 'suspended', 'activated', 'deleted', 'token_created', 'synced', 'unsynced', 'locked', 'unlocked'] },
     { rule: 'a customer is created, suspended, activated and deleted', entity: 'customer', changes: ['created', 'suspended', 'activated', 'deleted'] },
     { rule: 'a plan is created, updated (Update & Sync) and deleted', entity: 'plan', changes: ['created', 'updated', 'deleted'] },
-    { rule: 'a host is enrolled, changes state or capabilities, and is removed', entity: 'host', changes: ['enrolled', 'state_changed', 'capabilities_changed', 'removed'] },
+    { rule: 'a host is enrolled, changes state or capabilities, gets a new credential, and is removed', entity: 'host', changes: ['enrolled', 'state_changed', 'capabilities_changed', 'credential_rotated', 'removed'] },
     { rule: 'an API token is created and revoked', entity: 'token', changes: ['created', 'revoked'] },
   ])('$rule', ({ entity, changes }) => {
     const listed = EVENT_TYPES.filter((t) => eventEntity(t) === entity).map((t) => t.slice(entity.length + 1));
