@@ -17,6 +17,11 @@ import { DetectionLoop } from './detection-loop.js';
 import { certHash, fetchCaByHash, pinnedCaPath, readPinnedCa, savePinnedCa } from './ca-pin.js';
 import { ensureCredential } from './enrollment.js';
 import { saveCredential } from './credential.js';
+import { UsageMeter } from './usage/meter.js';
+import { schedule } from 'node-cron';
+
+/** Usage is measured every 15 minutes (and after each \`host detect\`). */
+const USAGE_SCHEDULE = '30 */15 * * * *';
 import type { HostLayout } from './host-layout.js';
 import { Applier, SharedSiteUser, SystemUsers, webspaceDir, type SiteUsers } from './realize/index.js';
 import { Session } from './session.js';
@@ -91,6 +96,7 @@ export class AgentRunner {
   private readonly applier: Applier;
   private readonly apply: ApplyLoop;
   private session: Session | undefined;
+  private readonly usage: UsageMeter;
 
   constructor(
     private readonly config: AgentConfig,
@@ -100,11 +106,34 @@ export class AgentRunner {
     const l = config.layout;
     this.detection = new DetectionLoop({ vhostsRoot: l.vhostsRoot, probePath: config.probePath, reserve: config.reserve, schedule: config.detectSchedule }, log);
     this.applier = applierFor(l, users, () => this.detection.highestPhp(), log);
+    this.usage = new UsageMeter(l, l.stateDir);
     this.apply = new ApplyLoop(
       this.applier,
       { retryMinMs: l.retry.minSeconds * 1000, retryMaxMs: l.retry.maxSeconds * 1000, onOutcome: (outcome) => this.session?.acknowledge(outcome) },
       log,
     );
+  }
+
+  private measuring: Promise<void> | undefined;
+
+  /**
+   * Measures the usage of the sites applied here and reports what changed (one measurement at a
+   * time: a request during one is served by it).
+   */
+  measureUsage(): Promise<void> {
+    this.measuring ??= (async () => {
+      try {
+        const names = [...(await this.applier.appliedState()).subscriptions.keys()];
+        const usages = await this.usage.measure(names);
+        this.session?.reportUsage(usages);
+        this.log.debug({ component: 'usage', sites: usages.length }, 'usage measured');
+      } catch (err) {
+        this.log.warn({ component: 'usage', err: (err as Error).message }, 'usage not measured');
+      } finally {
+        this.measuring = undefined;
+      }
+    })();
+    return this.measuring;
   }
 
   /** Runs until `signal` aborts: enrollment, then sessions with reconnects. */
@@ -133,6 +162,8 @@ export class AgentRunner {
       await this.detection.detect();
       await this.applier.start(this.detection.fpmVersions());
       detecting = this.detection.start(stopDetection.signal);
+      const usageTask = schedule(USAGE_SCHEDULE, () => void this.measureUsage(), { name: 'usage', noOverlap: true });
+      stopDetection.signal.addEventListener('abort', () => void usageTask.stop(), { once: true });
       // Capped at 5 s: after a controller outage the agents are back within seconds of it.
       const backoff = new Backoff(500, 5000);
       while (!signal.aborted) {
@@ -143,8 +174,12 @@ export class AgentRunner {
           apply: this.apply,
           heartbeatMs: this.config.heartbeatMs,
           log: this.log,
-          onLive: () => backoff.reset(),
+          onLive: () => {
+            backoff.reset();
+            void this.measureUsage(); // the controller hears of usage from the start of each session
+          },
           saveCredential: saveRotated,
+          measureUsage: () => void this.measureUsage(),
         });
         const end = await this.session.run(signal);
         this.session = undefined;

@@ -14,6 +14,7 @@ import type { StoredCredential } from './credential.js';
 import { reportsEqual } from './detect/index.js';
 import type { DetectionLoop } from './detection-loop.js';
 import type { ApplyOutcome, DesiredSubscription } from './realize/index.js';
+import type { SiteUsage } from './usage/meter.js';
 import { AGENT_VERSION, PROTOCOL_VERSION } from './version.js';
 
 /** `awaiting-snapshot`: hello sent, no desired state yet; `live`: desired state flowing; `closed`: over. */
@@ -34,6 +35,8 @@ export interface SessionDeps {
   readonly onLive: () => void;
   /** Saves a new host credential the controller sent (in place of the current one, mode 0600). */
   readonly saveCredential: (credential: string) => Promise<void>;
+  /** Measures the sites' usage now (after a `host detect`); it comes back through reportUsage. */
+  readonly measureUsage: () => void;
 }
 
 /**
@@ -67,6 +70,8 @@ export class Session {
   private lastSent: CapabilityReport | undefined;
   /** The system user acknowledged for each subscription in this session. */
   private readonly usersSent = new Map<string, string>();
+  /** The usage sent for each subscription in this session. */
+  private readonly usageSent = new Map<string, string>();
 
   constructor(private readonly deps: SessionDeps) {
     const md = new Metadata();
@@ -170,11 +175,26 @@ export class Session {
           (report) => {
             this.sendReport(report, p.value.requestId);
             apply.retryNow();
+            this.deps.measureUsage();
           },
           (err: Error) => this.log.warn({ err: err.message }, 'detection failed'),
         );
         return;
     }
+  }
+
+  /** Sends the usage of the sites whose usage changed since this session last sent theirs. */
+  reportUsage(usages: readonly SiteUsage[]): void {
+    if (this.state !== 'live') return;
+    const changed = usages.filter((u) => this.usageSent.get(u.name) !== usageKey(u));
+    if (changed.length === 0) return;
+    this.send({
+      $case: 'usage',
+      value: {
+        sites: changed.map((u) => ({ name: u.name, diskBytes: String(u.diskBytes), trafficBytes: String(u.trafficBytes), trafficMonth: u.trafficMonth, measuredAt: u.measuredAt })),
+      },
+    });
+    for (const u of changed) this.usageSent.set(u.name, usageKey(u));
   }
 
   private reportIfChanged(report: CapabilityReport): void {
@@ -191,6 +211,8 @@ export class Session {
     if (this.state !== 'closed' && !s.destroyed && s.writable) s.write({ payload });
   }
 }
+
+const usageKey = (u: SiteUsage) => `${u.diskBytes}/${u.trafficBytes}/${u.trafficMonth}`;
 
 /**
  * The results an acknowledgement carries: failures, and system users `usersSent` does not hold yet

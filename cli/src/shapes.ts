@@ -94,6 +94,16 @@ export function subscriptionJson(s: Subscription, full = true) {
     systemUser: s.systemUser === '' ? null : s.systemUser,
     createdAt: isoTime(s.createdAt),
     updatedAt: isoTime(s.updatedAt),
+    usage: s.usage
+      ? {
+          diskBytes: int64Json(s.usage.diskBytes),
+          trafficBytes: int64Json(s.usage.trafficBytes),
+          measuredAt: isoTime(s.usage.measuredAt),
+          diskLimit: s.usage.diskLimit,
+          trafficLimit: s.usage.trafficLimit,
+          overused: s.usage.overused,
+        }
+      : null,
   };
   if (!full) return basic;
   return {

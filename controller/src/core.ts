@@ -110,6 +110,11 @@ export class ControllerCore {
 
   // Agents (their sessions)
   enrollHost = (joinToken: string, hostName: string) => uc.enrollHost(this.ctx, joinToken, hostName);
+  /** Usage an agent measured on its host's subscriptions, and the overuse policy applied to it. */
+  recordUsage = (hostId: number, reports: readonly uc.UsageReport[]) => this.timed('usage', () => uc.recordUsage(this.ctx, hostId, reports));
+  /** The overuse policy applied again to every measured subscription (limits and months change). */
+  recheckOveruse = () => uc.recheckOveruse(this.ctx);
+  usageByHost = () => this.ctx.subscriptions.usageByHost();
   beginCredentialRotation = (hostId: number) => uc.beginCredentialRotation(this.ctx, hostId);
   completeCredentialRotation = (hostId: number) => uc.completeCredentialRotation(this.ctx, hostId);
   /** Enrolled hosts whose agent's credential is older than `maxAgeMs`. */

@@ -69,11 +69,13 @@ export const JOBS: Record<string, JobDef> = {
   resync: {
     schedule: '0 */15 * * * *',
     jitterMs: 60_000,
-    description: 're-evaluate every subscription against its host and re-push the desired state',
+    description: 're-evaluate every subscription against its host, re-push the desired state, and apply the overuse policy again',
     run: ({ core, resendSnapshots }) => {
       const r = core.resyncAll();
       resendSnapshots?.();
-      return { affected: r.changed, summary: `re-evaluated ${r.subscriptions} subscription(s), ${r.changed} changed` };
+      // Limits raised or lowered, policies changed, a new month: overuse is decided again.
+      const overuse = core.recheckOveruse();
+      return { affected: r.changed + overuse, summary: `re-evaluated ${r.subscriptions} subscription(s), ${r.changed} changed; overuse changed for ${overuse}` };
     },
   },
   credentials: {

@@ -81,6 +81,13 @@ export interface EventData {
   'subscription.unlocked': NoData;
   'subscription.suspended': { readonly reasons: readonly SuspensionReason[] };
   'subscription.activated': NoData;
+  /** Usage crossed a limit (once per crossing; `limits.overuse` notify or suspend). */
+  'subscription.overused': {
+    readonly exceeded: readonly string[];
+    readonly diskBytes: number;
+    readonly trafficBytes: number;
+    readonly policy: string;
+  };
 
   'host.enrolled': { readonly joinToken: string };
   'host.state_changed': {
@@ -146,6 +153,7 @@ const TYPES: { readonly [T in EventType]: true } = {
   'subscription.unlocked': true,
   'subscription.suspended': true,
   'subscription.activated': true,
+  'subscription.overused': true,
   'host.enrolled': true,
   'host.state_changed': true,
   'host.capabilities_changed': true,

@@ -48,8 +48,13 @@ describe('tables', () => {
 
 describe('subscriptions', () => {
   it('lists the display name, sync status, whether it is applied, and state with reasons', () => {
-    expect(LIST_HEADERS).toEqual(['subscription', 'customer', 'host', 'sync', 'applied', 'state', 'expires']);
-    expect(listRow(sampleSubscription())).toEqual(['example.com (Unlimited)', 'alice', 'web1.example.net', 'unsynced', 'pending', 'suspended (manual)', 'never']);
+    expect(LIST_HEADERS).toEqual(['subscription', 'customer', 'host', 'sync', 'applied', 'state', 'disk', 'traffic', 'expires']);
+    expect(listRow(sampleSubscription())).toEqual(['example.com (Unlimited)', 'alice', 'web1.example.net', 'unsynced', 'pending', 'suspended (manual)', '-', '-', 'never']);
+    const measured = sampleSubscription({
+      usage: { diskBytes: String(3 * 1024 ** 2), trafficBytes: String(12 * 1024 ** 3), measuredAt: new Date(), diskLimit: '10M', trafficLimit: '10G', overused: true },
+    });
+    expect(listRow(measured).slice(6, 8)).toEqual(['3M/10M', '12G/10G!']);
+    expect(renderSubscription(measured)).toMatch(/^Traffic\s+12G of 10G! this month$/m);
     const custom = sampleSubscription({ plan: '', displayName: '', syncStatus: SyncStatus.SYNC_STATUS_CUSTOM });
     expect(listRow(custom)[0]).toBe('example.com (Custom)');
     expect(listRow(custom)[3]).toBe('custom');

@@ -18,6 +18,7 @@ const DEFAULT_PLAN_VALUES: Values = {
   'limits.databases': 0,
   'limits.ftp_accounts': 0,
   'limits.validity': UNLIMITED,
+  'limits.overuse': 'notify',
   'hosting.web': true,
   'hosting.php': false,
   'hosting.php_handler': 'fpm',
@@ -122,6 +123,8 @@ const ROWS: Row[] = [
   { rule: 'PHP version is not combined', key: 'hosting.php_version', plan: '8.2', addons: ['7.4'], expected: '8.2' },
   { rule: 'unset PHP version stays unset', key: 'hosting.php_version', plan: undefined, addons: ['7.4'], expected: undefined },
   { rule: 'PHP handler is not combined', key: 'hosting.php_handler', plan: 'fpm', addons: ['cgi'], expected: 'fpm' },
+  { rule: 'the overuse policy is the plan\'s (not in add-ons)', key: 'limits.overuse', plan: 'suspend', addons: [undefined], expected: 'suspend' },
+  { rule: 'the overuse policy defaults to notify', key: 'limits.overuse', plan: undefined, addons: [undefined], expected: 'notify' },
   { rule: 'webstat is not combined', key: 'hosting.webstat', plan: undefined, addons: ['awstats'], expected: 'none' },
 ];
 

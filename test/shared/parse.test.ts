@@ -501,6 +501,7 @@ describe('parseValues', () => {
 
   it.each([
     ['limits.validity', '1y'],
+    ['limits.overuse', 'suspend'],
     ['hosting.php_version', '8.2'],
     ['hosting.php_handler', 'cgi'],
     ['hosting.webstat', 'awstats'],
@@ -512,10 +513,10 @@ describe('parseValues', () => {
     expect(parseValues({ [key]: value }, 'subscription')).toEqual({ [key]: value });
   });
 
-  it('exactly those four keys are refused in add-ons', () => {
+  it('exactly those five keys are refused in add-ons', () => {
     // reseller.* (SPEC §6) is refused everywhere but in reseller plans: see test/resellers.
     const refused = PROPERTY_KEYS.filter((k) => !PROPERTIES.get(k)!.inAddons && !isResellerOnly(k)).sort();
-    expect(refused).toEqual(['hosting.php_handler', 'hosting.php_version', 'hosting.webstat', 'limits.validity']);
+    expect(refused).toEqual(['hosting.php_handler', 'hosting.php_version', 'hosting.webstat', 'limits.overuse', 'limits.validity']);
   });
 
   it('an add-on may carry limits, flags, PHP settings and permissions', () => {

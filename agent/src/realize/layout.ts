@@ -118,6 +118,16 @@ export function cgiSocketPath(layout: Layout, name: string): string {
   return path.join(cgiSocketDir(layout, name), 'fcgiwrap.sock');
 }
 
+/** `<config-dir>/traffic`: the sites' traffic logs, written by nginx, read by the agent only (0700). */
+export function trafficDir(layout: Layout): string {
+  return path.join(path.resolve(layout.configDir), 'traffic');
+}
+
+/** The log nginx writes the bytes it sends for a subscription's names to (the agent's own format). */
+export function trafficLogPath(layout: Layout, name: string): string {
+  return path.join(trafficDir(layout), `${assertSubscriptionName(name)}.log`);
+}
+
 /** Where the operator (or a certificate tool) puts a subscription's certificate for `hosting.ssl`. */
 export function certificatePaths(layout: Layout, name: string): { certificate: string; key: string } {
   const dir = path.join(path.resolve(layout.configDir), 'ssl', assertSubscriptionName(name));

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { CompiledApplierOptions } from './applier-options.js';
 import { isErrno } from './fs-atomic.js';
 import type { FileJournal } from './file-journal.js';
-import { assertSubscriptionName, certificatePaths, nginxConfPath, removedRoot, webspaceDir, type ManagedConfig } from './layout.js';
+import { assertSubscriptionName, certificatePaths, nginxConfPath, removedRoot, trafficDir, webspaceDir, type ManagedConfig } from './layout.js';
 import { siteSpec } from './render/site.js';
 import { renderSubscription } from './render/subscription.js';
 import type { SiteUser } from './site-users.js';
@@ -62,6 +62,7 @@ export async function realizeSubscription(
     listenTls: opts.listenTls,
   });
   await fs.mkdir(opts.layout.vhostsRoot, { recursive: true, mode: 0o755 });
+  await fs.mkdir(trafficDir(opts.layout), { recursive: true, mode: 0o700 }); // nginx (root) writes there
   await ensureWebspace(rendered.entries, { isolated: opts.users.isolated, site: user, webUid: ctx.web.uid, webGid: ctx.web.gid });
   for (const file of rendered.files) await journal.write(file.path, file.content);
   const owned = rendered.files.map((f) => f.path);

@@ -11,6 +11,7 @@ import type { Conflict } from '@hostplane/proto/hostplane/v1/values.js';
 import { humanTime, plural, renderFields, renderTable } from '../output.js';
 import { reasonWord, subscriptionJson, subscriptionStateWord, syncStatusWord } from '../shapes.js';
 import { formatProtoValue, orderedKeys } from '../values.js';
+import { formatSize, parseSize } from '@hostplane/shared';
 
 /** `active`, or `suspended (manual, expired)`. */
 export function stateText(s: Subscription): string {
@@ -51,7 +52,21 @@ export function applyFailureText(s: Subscription, retried = false): string | und
   return failure && `${displayName(s)} is ${syncStatusWord(s.syncStatus)}${failure}`;
 }
 
-export const LIST_HEADERS = ['subscription', 'customer', 'host', 'sync', 'applied', 'state', 'expires'] as const;
+export const LIST_HEADERS = ['subscription', 'customer', 'host', 'sync', 'applied', 'state', 'disk', 'traffic', 'expires'] as const;
+
+/** `1.2G/10G` (`!` when over it), or `-` before the first measurement. */
+function usedOf(bytes: string, limit: string, over: boolean): string {
+  const used = formatSize(Number(bytes));
+  const text = limit === 'unlimited' ? `${used}/∞` : `${used}/${limit}`;
+  return over && limit !== 'unlimited' && Number(bytes) > Number(parseSize(limit)) ? `${text}!` : text;
+}
+
+/** Disk and traffic this month against the limits, for a listing row. */
+export function usageCells(s: Subscription): [string, string] {
+  const u = s.usage;
+  if (!u) return ['-', '-'];
+  return [usedOf(u.diskBytes, u.diskLimit, u.overused), usedOf(u.trafficBytes, u.trafficLimit, u.overused)];
+}
 
 export function listRow(s: Subscription): string[] {
   return [
@@ -61,6 +76,7 @@ export function listRow(s: Subscription): string[] {
     syncStatusWord(s.syncStatus),
     appliedWord(s),
     stateText(s),
+    ...usageCells(s),
     s.expiresAt ? humanTime(s.expiresAt) : 'never',
   ];
 }
@@ -71,6 +87,17 @@ export function renderConflicts(conflicts: readonly Conflict[]): string {
     ['property', 'plan value', 'available value', 'reason'],
     conflicts.map((c) => [c.property, formatProtoValue(c.property, c.planValue), formatProtoValue(c.property, c.availableValue), c.reason]),
   );
+}
+
+function usageFields(s: Subscription): [string, string | undefined][] {
+  const u = s.usage;
+  if (!u) return [['Usage', 'not measured yet (its agent measures every 15 minutes and on `hostplane host detect`)']];
+  const [disk, traffic] = usageCells(s);
+  return [
+    ['Disk', `${disk.replace('/', ' of ')}`],
+    ['Traffic', `${traffic.replace('/', ' of ')} this month`],
+    ['Measured', `${humanTime(u.measuredAt)}${u.overused ? ' — over a limit (limits.overuse decides what that does)' : ''}`],
+  ];
 }
 
 export function renderSubscription(s: Subscription): string {
@@ -86,6 +113,7 @@ export function renderSubscription(s: Subscription): string {
     ['Generation', `${s.generation} (applied ${s.appliedGeneration})`],
     ['Applied', appliedWord(s)],
     ['System user', s.systemUser || '-'],
+    ...usageFields(s),
   ]);
   const failure = applyFailureText(s);
   if (failure) out += `\n${failure}`;

@@ -299,6 +299,20 @@ export class AgentSessions implements AgentDirectory {
         session.push(true);
         return;
       }
+      case 'usage': {
+        const n = this.core.recordUsage(
+          session.hostId,
+          payload.value.sites.map((u) => ({
+            name: u.name,
+            diskBytes: Number(u.diskBytes),
+            trafficBytes: Number(u.trafficBytes),
+            trafficMonth: u.trafficMonth,
+            measuredAt: (u.measuredAt ?? new Date()).toISOString(),
+          })),
+        );
+        log.debug({ sites: payload.value.sites.length, recorded: n }, 'usage');
+        return;
+      }
       case 'credentialSaved': {
         const rotated = this.core.completeCredentialRotation(session.hostId);
         if (rotated) log.info({}, 'credential rotated');

@@ -4,7 +4,7 @@
  * and the CLI use the same functions).
  */
 export { conflictToProto, reportFromProto, reportToProto, valueFromProto, valuesFromProto, valueToProto, valuesToProto } from '@hostplane/shared';
-import { conflictToProto, InvalidArgumentError, reportToProto, valuesFromProto, valuesToProto, type Values } from '@hostplane/shared';
+import { conflictToProto, formatSize, InvalidArgumentError, reportToProto, valuesFromProto, valuesToProto, type Value, type Values } from '@hostplane/shared';
 import type { Value as ProtoValue } from '@hostplane/proto/hostplane/v1/values.js';
 import { PlanKind, type Plan } from '@hostplane/proto/hostplane/v1/plan.js';
 import { CustomerState, type Customer } from '@hostplane/proto/hostplane/v1/customer.js';
@@ -96,7 +96,22 @@ export function subscriptionToProto(s: SubscriptionView, fingerprint: string, fu
     systemUser: s.systemUser ?? '',
     createdAt: new Date(s.createdAt),
     updatedAt: new Date(s.updatedAt),
+    usage: s.usage
+      ? {
+          diskBytes: String(s.usage.diskBytes),
+          trafficBytes: String(s.usage.trafficBytes),
+          measuredAt: new Date(s.usage.measuredAt),
+          diskLimit: limitText(s.usage.diskLimit),
+          trafficLimit: limitText(s.usage.trafficLimit),
+          overused: s.usage.overused,
+        }
+      : undefined,
   };
+}
+
+/** A size limit as shown: `10G`, or `unlimited`. */
+function limitText(v: Value): string {
+  return typeof v === 'number' ? formatSize(v) : String(v);
 }
 
 const HOST_STATES: Record<DomainHostState, HostState> = {

@@ -12,3 +12,4 @@ export * from './host-state.js';
 export * from './transitions.js';
 export * from './owner-suspension.js';
 export * from './creation.js';
+export * from './overuse.js';

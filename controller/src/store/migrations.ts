@@ -182,4 +182,14 @@ export const MIGRATIONS: readonly string[] = [
   UPDATE hosts SET credential_issued_at = created_at WHERE credential_hash IS NOT NULL;
   CREATE INDEX hosts_pending_credential ON hosts (pending_credential_hash) WHERE pending_credential_hash IS NOT NULL;
   `,
+  // 11: what each subscription uses, as its agent measured it, and whether it is over a limit
+  // (so that an overuse is announced once per crossing).
+  `
+  ALTER TABLE subscriptions ADD COLUMN disk_bytes INTEGER;
+  ALTER TABLE subscriptions ADD COLUMN traffic_bytes INTEGER;
+  ALTER TABLE subscriptions ADD COLUMN traffic_month TEXT;
+  ALTER TABLE subscriptions ADD COLUMN usage_measured_at TEXT;
+  ALTER TABLE subscriptions ADD COLUMN overused INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX subscriptions_measured ON subscriptions (host_id) WHERE usage_measured_at IS NOT NULL;
+  `,
 ];

@@ -31,6 +31,11 @@ interface SubscriptionRow {
   apply_error: string | null;
   /** The system user its site runs as on its host, as the agent last reported it. */
   system_user: string | null;
+  disk_bytes: number | null;
+  traffic_bytes: number | null;
+  traffic_month: string | null;
+  usage_measured_at: string | null;
+  overused: 0 | 1;
   created_at: string;
   updated_at: string;
   /** Comma-separated add-on plan ids, ascending; null without add-ons. */
@@ -81,6 +86,18 @@ export interface SubscriptionData {
   readonly applyError: string | null;
   readonly systemUser: string | null;
   readonly createdAt: string;
+  /** What it uses, as its agent last measured it; null before the first measurement. */
+  readonly usage: MeasuredUsage | null;
+  /** Over a limit at the last check (an overuse is announced once per crossing). */
+  readonly overused: boolean;
+}
+
+export interface MeasuredUsage {
+  readonly diskBytes: number;
+  readonly trafficBytes: number;
+  /** `YYYY-MM` (UTC) of `trafficBytes`. */
+  readonly trafficMonth: string;
+  readonly measuredAt: string;
 }
 
 export function parseAddonIds(text: string | null): number[] {
@@ -121,6 +138,11 @@ function toRecord(r: SubscriptionRow): SubscriptionRecord {
     systemUser: r.system_user,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
+    usage:
+      r.usage_measured_at === null
+        ? null
+        : { diskBytes: r.disk_bytes ?? 0, trafficBytes: r.traffic_bytes ?? 0, trafficMonth: r.traffic_month ?? '', measuredAt: r.usage_measured_at },
+    overused: r.overused === 1,
   };
 }
 
@@ -193,7 +215,7 @@ export interface HostCounts {
 }
 
 /** The columns the controller never writes itself: the agent's reports. */
-type AgentReported = 'appliedGeneration' | 'applyError' | 'systemUser';
+type AgentReported = 'appliedGeneration' | 'applyError' | 'systemUser' | 'usage' | 'overused';
 
 export class SubscriptionStore {
   private readonly db: Db;
@@ -204,6 +226,9 @@ export class SubscriptionStore {
   private readonly saveStmt;
   private readonly evalStmt;
   private readonly evalPushStmt;
+  private readonly usageStmt;
+  private readonly overusedStmt;
+  private readonly usageByHostStmt;
   private readonly addAddonStmt;
   private readonly removeAddonStmt;
   private readonly clearAddonsStmt;
@@ -239,6 +264,14 @@ export class SubscriptionStore {
     this.evalStmt = db.prepare<[string, number, string, string, string, string]>(
       `UPDATE subscriptions SET subscriber_values = ?, provided_set = ?, conflicts = ?, sync_status = ?, updated_at = ?
         WHERE id IN (SELECT value FROM json_each(?))`,
+    );
+    this.usageStmt = db.prepare<[number, number, string, string, 0 | 1, number]>(
+      'UPDATE subscriptions SET disk_bytes = ?, traffic_bytes = ?, traffic_month = ?, usage_measured_at = ?, overused = ? WHERE id = ?',
+    );
+    this.overusedStmt = db.prepare<[0 | 1, number]>('UPDATE subscriptions SET overused = ? WHERE id = ?');
+    this.usageByHostStmt = db.prepare<[], { host_id: number; disk: number; traffic: number; overused: number }>(
+      `SELECT host_id, sum(disk_bytes) AS disk, sum(traffic_bytes) AS traffic, sum(overused) AS overused
+         FROM subscriptions WHERE usage_measured_at IS NOT NULL GROUP BY host_id`,
     );
     this.evalPushStmt = db.prepare<[string, number, string, string, number, string, string]>(
       `UPDATE subscriptions SET subscriber_values = ?, provided_set = ?, conflicts = ?, sync_status = ?,
@@ -350,6 +383,25 @@ export class SubscriptionStore {
   /** Writes every mutable column of `d` (add-ons are written with addAddon/removeAddon). */
   save(d: SubscriptionData, sets: ValueSets, now: string): void {
     this.saveStmt.run({ ...this.params(d, sets, now), id: d.id });
+  }
+
+  /** Stores what the agent measured, and whether that is over a limit. */
+  recordUsage(id: number, u: MeasuredUsage, overused: boolean): void {
+    this.usageStmt.run(u.diskBytes, u.trafficBytes, u.trafficMonth, u.measuredAt, overused ? 1 : 0, id);
+  }
+
+  setOverused(id: number, overused: boolean): void {
+    this.overusedStmt.run(overused ? 1 : 0, id);
+  }
+
+  /** Subscriptions whose agent measured their usage (for the overuse re-check). */
+  measured(): SubscriptionRecord[] {
+    return this.rows({ sql: 's.usage_measured_at IS NOT NULL', params: [] });
+  }
+
+  /** Sum of disk and traffic of each host's measured subscriptions, and how many are over a limit. */
+  usageByHost(): { host_id: number; disk: number; traffic: number; overused: number }[] {
+    return this.usageByHostStmt.all();
   }
 
   writeEvaluation(w: EvaluationWrite, now: string): void {

@@ -15,3 +15,4 @@ export * from './maintenance.js';
 export * from './allocation.js';
 export * from './resellers.js';
 export * from './reseller-scope.js';
+export * from './usage.js';

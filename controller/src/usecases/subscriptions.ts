@@ -132,6 +132,8 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
       appliedGeneration: 0,
       applyError: null,
       systemUser: null,
+      usage: null,
+      overused: false,
       createdAt: now.toISOString(),
     };
     refresh(ctx, d);

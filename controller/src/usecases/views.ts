@@ -1,5 +1,5 @@
 /** What use cases return: plain objects with names (not ids), as the API and CLI show them. */
-import type { CapabilityReport, Values } from '@hostplane/shared';
+import { UNLIMITED, type CapabilityReport, type Value, type Values } from '@hostplane/shared';
 import { stateOf, type Conflict, type HostState, type PlanKind, type SubscriptionState, type SuspensionReason, type SyncStatus } from '../domain/index.js';
 import { type CustomerRecord, type HostCounts, type HostRecord, type PlanRecord, type SubscriptionRecord } from '../store/index.js';
 import type { Context } from './context.js';
@@ -70,6 +70,17 @@ export interface SubscriptionView {
   readonly systemUser: string | null;
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** What it uses (as its agent last measured it), against its limits; null before a measurement. */
+  readonly usage: UsageView | null;
+}
+
+export interface UsageView {
+  readonly diskBytes: number;
+  readonly trafficBytes: number;
+  readonly measuredAt: string;
+  readonly diskLimit: Value;
+  readonly trafficLimit: Value;
+  readonly overused: boolean;
 }
 
 export function displayName(name: string, planName: string | null): string {
@@ -148,6 +159,15 @@ export class SubscriptionViews {
       systemUser: d.systemUser,
       createdAt: d.createdAt,
       updatedAt: row.updatedAt,
+      usage: row.usage && {
+        diskBytes: row.usage.diskBytes,
+        // A count of an earlier month is this month's 0.
+        trafficBytes: row.usage.trafficMonth < this.ctx.nowIso().slice(0, 7) ? 0 : row.usage.trafficBytes,
+        measuredAt: row.usage.measuredAt,
+        diskLimit: d.providedValues['limits.disk_space'] ?? UNLIMITED,
+        trafficLimit: d.providedValues['limits.traffic'] ?? UNLIMITED,
+        overused: row.overused,
+      },
     };
   }
 

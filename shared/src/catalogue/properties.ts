@@ -133,6 +133,15 @@ const DEFS: readonly PropertyDef[] = [
     combine: 'none',
     inAddons: false,
   }),
+  {
+    key: 'limits.overuse',
+    type: { kind: 'enum', values: ['allow', 'notify', 'suspend'] },
+    default: 'notify',
+    combine: 'none',
+    inAddons: false,
+    description:
+      'When usage exceeds limits.disk_space or limits.traffic: allow (only shown), notify (an event once per crossing) or suspend (suspended until usage is back under)',
+  },
   hostingFlag('hosting.web', 'Web hosting', WEB_SERVER, { default: true, delegatedBy: undefined }),
   hostingFlag('hosting.php', 'PHP support', { kind: 'component', anyOf: ['php'], label: 'PHP' }),
   {

@@ -375,7 +375,7 @@ describe('names that are not domain names', () => {
       'good.com/logs/error.log',
       'good.com/tmp',
     ]);
-    expect(Object.keys(await snapshotTree(s.configDir))).toEqual(['nginx', 'nginx/good.com.conf']);
+    expect(Object.keys(await snapshotTree(s.configDir))).toEqual(['nginx', 'nginx/good.com.conf', 'traffic']);
     expect([...(await loadAppliedState(s.stateDir)).subscriptions.keys()]).toEqual(['good.com']);
   });
 

@@ -5,7 +5,9 @@
  * served as source: PHP files without PHP, `/cgi-bin/` without CGI and hidden files are refused.
  * Pure: the same spec gives the same text.
  */
-import { certificatePaths, cgiSocketPath, docrootDir, logsDir, pagesDir, phpSocketPath, SUSPENDED_PAGE, webspaceDir, type Layout } from '../layout.js';
+import { createHash } from 'node:crypto';
+import { TRAFFIC_LOG_FORMAT } from '../../usage/traffic.js';
+import { certificatePaths, cgiSocketPath, docrootDir, logsDir, pagesDir, phpSocketPath, SUSPENDED_PAGE, trafficLogPath, webspaceDir, type Layout } from '../layout.js';
 import type { SiteSpec } from './site.js';
 
 export interface NginxContext {
@@ -27,6 +29,8 @@ export function renderNginxSite(spec: SiteSpec, ctx: NginxContext): string {
   const { name } = spec;
   const lines: string[] = [
     `# Managed by hostplane-agent for ${name}; changes here are overwritten.`,
+    `# The bytes sent for its names, in the agent's format, for its usage (limits.traffic).`,
+    `log_format ${trafficFormatName(name)} ${TRAFFIC_LOG_FORMAT};`,
     'server {',
     ...(ctx.listen ?? DEFAULT_LISTEN).map((l) => `${I}listen ${l};`),
     ...sslLines(spec, ctx),
@@ -52,9 +56,21 @@ function sslLines(spec: SiteSpec, ctx: NginxContext): string[] {
   return [...(ctx.listenTls ?? DEFAULT_LISTEN_TLS).map((l) => `${I}listen ${l} ssl;`), `${I}ssl_certificate ${cert.certificate};`, `${I}ssl_certificate_key ${cert.key};`];
 }
 
+/**
+ * A `log_format` name of the site's own (formats live in nginx's http block, shared by every
+ * file): a hash of the name, so that no two sites' names ever collide.
+ */
+export function trafficFormatName(name: string): string {
+  return `hostplane_traffic_${createHash('sha256').update(name).digest('hex').slice(0, 16)}`;
+}
+
 function logLines(spec: SiteSpec, ctx: NginxContext): string[] {
   const logs = logsDir(ctx.layout, spec.name);
-  return [`${I}access_log ${logs}/access.log;`, `${I}error_log ${logs}/error.log;`];
+  return [
+    `${I}access_log ${logs}/access.log;`,
+    `${I}access_log ${trafficLogPath(ctx.layout, spec.name)} ${trafficFormatName(spec.name)};`,
+    `${I}error_log ${logs}/error.log;`,
+  ];
 }
 
 function suspendedBody(spec: SiteSpec, ctx: NginxContext): string[] {

@@ -70,6 +70,9 @@ export interface ConnectRequest {
     | //
     /** The credential of a CredentialRotation is saved: the controller retires the previous one. */
     { $case: "credentialSaved"; value: CredentialSaved }
+    | //
+    /** What the host's sites use: sent after each measurement, for the sites whose usage changed. */
+    { $case: "usage"; value: AgentUsage }
     | undefined;
 }
 
@@ -239,6 +242,26 @@ export interface CredentialRotation {
 
 /** The agent saved the credential of the last CredentialRotation. */
 export interface CredentialSaved {
+}
+
+/** Usage of some of the host's subscriptions (those whose usage changed since the last message). */
+export interface AgentUsage {
+  /** One per subscription. */
+  sites: SiteUsage[];
+}
+
+/** What one subscription uses on the host. */
+export interface SiteUsage {
+  /** The subscription's name. */
+  name: string;
+  /** Bytes of its webspace. */
+  diskBytes: string;
+  /** Bytes sent for its names in `traffic_month`. */
+  trafficBytes: string;
+  /** `YYYY-MM` (UTC) the traffic belongs to. */
+  trafficMonth: string;
+  /** When it was measured. */
+  measuredAt?: Date | undefined;
 }
 
 function createBaseEnrollRequest(): EnrollRequest {
@@ -445,6 +468,9 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
       case "credentialSaved":
         CredentialSaved.encode(message.payload.value, writer.uint32(42).fork()).join();
         break;
+      case "usage":
+        AgentUsage.encode(message.payload.value, writer.uint32(50).fork()).join();
+        break;
     }
     return writer;
   },
@@ -502,6 +528,14 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
             message.payload = { $case: "credentialSaved", value: CredentialSaved.decode(reader, reader.uint32()) };
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.payload = { $case: "usage", value: AgentUsage.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -528,6 +562,8 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
         ? { $case: "credentialSaved", value: CredentialSaved.fromJSON(object.credentialSaved) }
         : isSet(object.credential_saved)
         ? { $case: "credentialSaved", value: CredentialSaved.fromJSON(object.credential_saved) }
+        : isSet(object.usage)
+        ? { $case: "usage", value: AgentUsage.fromJSON(object.usage) }
         : undefined,
     };
   },
@@ -544,6 +580,8 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
       obj.ack = AgentAck.toJSON(message.payload.value);
     } else if (message.payload?.$case === "credentialSaved") {
       obj.credentialSaved = CredentialSaved.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "usage") {
+      obj.usage = AgentUsage.toJSON(message.payload.value);
     }
     return obj;
   },
@@ -581,6 +619,12 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
       case "credentialSaved": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "credentialSaved", value: CredentialSaved.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "usage": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "usage", value: AgentUsage.fromPartial(object.payload.value) };
         }
         break;
       }
@@ -2119,6 +2163,224 @@ export const CredentialSaved: MessageFns<CredentialSaved> = {
   },
   fromPartial<I extends Exact<DeepPartial<CredentialSaved>, I>>(_: I): CredentialSaved {
     const message = createBaseCredentialSaved();
+    return message;
+  },
+};
+
+function createBaseAgentUsage(): AgentUsage {
+  return { sites: [] };
+}
+
+export const AgentUsage: MessageFns<AgentUsage> = {
+  encode(message: AgentUsage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.sites) {
+      SiteUsage.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentUsage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentUsage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sites.push(SiteUsage.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentUsage {
+    return {
+      sites: globalThis.Array.isArray(object?.sites) ? object.sites.map((e: any) => SiteUsage.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: AgentUsage): unknown {
+    const obj: any = {};
+    if (message.sites?.length) {
+      obj.sites = message.sites.map((e) => SiteUsage.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgentUsage>, I>>(base?: I): AgentUsage {
+    return AgentUsage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgentUsage>, I>>(object: I): AgentUsage {
+    const message = createBaseAgentUsage();
+    message.sites = object.sites?.map((e) => SiteUsage.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSiteUsage(): SiteUsage {
+  return { name: "", diskBytes: "0", trafficBytes: "0", trafficMonth: "", measuredAt: undefined };
+}
+
+export const SiteUsage: MessageFns<SiteUsage> = {
+  encode(message: SiteUsage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.diskBytes !== "0") {
+      writer.uint32(16).int64(message.diskBytes);
+    }
+    if (message.trafficBytes !== "0") {
+      writer.uint32(24).int64(message.trafficBytes);
+    }
+    if (message.trafficMonth !== "") {
+      writer.uint32(34).string(message.trafficMonth);
+    }
+    if (message.measuredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.measuredAt), writer.uint32(42).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SiteUsage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSiteUsage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.diskBytes = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.trafficBytes = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.trafficMonth = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.measuredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SiteUsage {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      diskBytes: isSet(object.diskBytes)
+        ? globalThis.String(object.diskBytes)
+        : isSet(object.disk_bytes)
+        ? globalThis.String(object.disk_bytes)
+        : "0",
+      trafficBytes: isSet(object.trafficBytes)
+        ? globalThis.String(object.trafficBytes)
+        : isSet(object.traffic_bytes)
+        ? globalThis.String(object.traffic_bytes)
+        : "0",
+      trafficMonth: isSet(object.trafficMonth)
+        ? globalThis.String(object.trafficMonth)
+        : isSet(object.traffic_month)
+        ? globalThis.String(object.traffic_month)
+        : "",
+      measuredAt: isSet(object.measuredAt)
+        ? fromJsonTimestamp(object.measuredAt)
+        : isSet(object.measured_at)
+        ? fromJsonTimestamp(object.measured_at)
+        : undefined,
+    };
+  },
+
+  toJSON(message: SiteUsage): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.diskBytes !== "0") {
+      obj.diskBytes = message.diskBytes;
+    }
+    if (message.trafficBytes !== "0") {
+      obj.trafficBytes = message.trafficBytes;
+    }
+    if (message.trafficMonth !== "") {
+      obj.trafficMonth = message.trafficMonth;
+    }
+    if (message.measuredAt !== undefined) {
+      obj.measuredAt = message.measuredAt.toISOString();
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SiteUsage>, I>>(base?: I): SiteUsage {
+    return SiteUsage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SiteUsage>, I>>(object: I): SiteUsage {
+    const message = createBaseSiteUsage();
+    message.name = object.name ?? "";
+    message.diskBytes = object.diskBytes ?? "0";
+    message.trafficBytes = object.trafficBytes ?? "0";
+    message.trafficMonth = object.trafficMonth ?? "";
+    message.measuredAt = object.measuredAt ?? undefined;
     return message;
   },
 };

@@ -285,6 +285,8 @@ export interface Subscription {
    * until the agent applied it once.
    */
   systemUser: string;
+  /** What it uses, as its agent last measured it; absent before the first measurement. */
+  usage?: SubscriptionUsage | undefined;
 }
 
 export interface Subscription_PlanValuesEntry {
@@ -576,6 +578,24 @@ export interface DeleteSubscriptionRequest {
 export interface DeleteSubscriptionResponse {
 }
 
+/** What a subscription uses on its host, measured by its agent (at each detection and every 15 minutes). */
+export interface SubscriptionUsage {
+  /** Bytes of its webspace (apparent sizes, as `du -sb`). */
+  diskBytes: string;
+  /** Bytes the web server sent for its names in the current calendar month (UTC). */
+  trafficBytes: string;
+  /** When the agent measured them. */
+  measuredAt?:
+    | Date
+    | undefined;
+  /** Its `limits.disk_space`, as a size (`10G`) or `unlimited`. */
+  diskLimit: string;
+  /** Its `limits.traffic` per month, as a size or `unlimited`. */
+  trafficLimit: string;
+  /** Over one of those limits (its `limits.overuse` policy decides what that does). */
+  overused: boolean;
+}
+
 function createBaseSubscription(): Subscription {
   return {
     name: "",
@@ -601,6 +621,7 @@ function createBaseSubscription(): Subscription {
     createdAt: undefined,
     updatedAt: undefined,
     systemUser: "",
+    usage: undefined,
   };
 }
 
@@ -678,6 +699,9 @@ export const Subscription: MessageFns<Subscription> = {
     }
     if (message.systemUser !== "") {
       writer.uint32(186).string(message.systemUser);
+    }
+    if (message.usage !== undefined) {
+      SubscriptionUsage.encode(message.usage, writer.uint32(194).fork()).join();
     }
     return writer;
   },
@@ -904,6 +928,14 @@ export const Subscription: MessageFns<Subscription> = {
             message.systemUser = reader.string();
             continue;
           }
+          case 24: {
+            if (tag !== 194) {
+              break;
+            }
+
+            message.usage = SubscriptionUsage.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1113,6 +1145,7 @@ export const Subscription: MessageFns<Subscription> = {
         : isSet(object.system_user)
         ? globalThis.String(object.system_user)
         : "",
+      usage: isSet(object.usage) ? SubscriptionUsage.fromJSON(object.usage) : undefined,
     };
   },
 
@@ -1217,6 +1250,9 @@ export const Subscription: MessageFns<Subscription> = {
     if (message.systemUser !== "") {
       obj.systemUser = message.systemUser;
     }
+    if (message.usage !== undefined) {
+      obj.usage = SubscriptionUsage.toJSON(message.usage);
+    }
     return obj;
   },
 
@@ -1288,6 +1324,9 @@ export const Subscription: MessageFns<Subscription> = {
     message.createdAt = object.createdAt ?? undefined;
     message.updatedAt = object.updatedAt ?? undefined;
     message.systemUser = object.systemUser ?? "";
+    message.usage = (object.usage !== undefined && object.usage !== null)
+      ? SubscriptionUsage.fromPartial(object.usage)
+      : undefined;
     return message;
   },
 };
@@ -4466,6 +4505,175 @@ export const DeleteSubscriptionResponse: MessageFns<DeleteSubscriptionResponse> 
   },
   fromPartial<I extends Exact<DeepPartial<DeleteSubscriptionResponse>, I>>(_: I): DeleteSubscriptionResponse {
     const message = createBaseDeleteSubscriptionResponse();
+    return message;
+  },
+};
+
+function createBaseSubscriptionUsage(): SubscriptionUsage {
+  return { diskBytes: "0", trafficBytes: "0", measuredAt: undefined, diskLimit: "", trafficLimit: "", overused: false };
+}
+
+export const SubscriptionUsage: MessageFns<SubscriptionUsage> = {
+  encode(message: SubscriptionUsage, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.diskBytes !== "0") {
+      writer.uint32(8).int64(message.diskBytes);
+    }
+    if (message.trafficBytes !== "0") {
+      writer.uint32(16).int64(message.trafficBytes);
+    }
+    if (message.measuredAt !== undefined) {
+      Timestamp.encode(toTimestamp(message.measuredAt), writer.uint32(26).fork()).join();
+    }
+    if (message.diskLimit !== "") {
+      writer.uint32(34).string(message.diskLimit);
+    }
+    if (message.trafficLimit !== "") {
+      writer.uint32(42).string(message.trafficLimit);
+    }
+    if (message.overused !== false) {
+      writer.uint32(48).bool(message.overused);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubscriptionUsage {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubscriptionUsage();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.diskBytes = reader.int64().toString();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.trafficBytes = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.measuredAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.diskLimit = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.trafficLimit = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.overused = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubscriptionUsage {
+    return {
+      diskBytes: isSet(object.diskBytes)
+        ? globalThis.String(object.diskBytes)
+        : isSet(object.disk_bytes)
+        ? globalThis.String(object.disk_bytes)
+        : "0",
+      trafficBytes: isSet(object.trafficBytes)
+        ? globalThis.String(object.trafficBytes)
+        : isSet(object.traffic_bytes)
+        ? globalThis.String(object.traffic_bytes)
+        : "0",
+      measuredAt: isSet(object.measuredAt)
+        ? fromJsonTimestamp(object.measuredAt)
+        : isSet(object.measured_at)
+        ? fromJsonTimestamp(object.measured_at)
+        : undefined,
+      diskLimit: isSet(object.diskLimit)
+        ? globalThis.String(object.diskLimit)
+        : isSet(object.disk_limit)
+        ? globalThis.String(object.disk_limit)
+        : "",
+      trafficLimit: isSet(object.trafficLimit)
+        ? globalThis.String(object.trafficLimit)
+        : isSet(object.traffic_limit)
+        ? globalThis.String(object.traffic_limit)
+        : "",
+      overused: isSet(object.overused) ? globalThis.Boolean(object.overused) : false,
+    };
+  },
+
+  toJSON(message: SubscriptionUsage): unknown {
+    const obj: any = {};
+    if (message.diskBytes !== "0") {
+      obj.diskBytes = message.diskBytes;
+    }
+    if (message.trafficBytes !== "0") {
+      obj.trafficBytes = message.trafficBytes;
+    }
+    if (message.measuredAt !== undefined) {
+      obj.measuredAt = message.measuredAt.toISOString();
+    }
+    if (message.diskLimit !== "") {
+      obj.diskLimit = message.diskLimit;
+    }
+    if (message.trafficLimit !== "") {
+      obj.trafficLimit = message.trafficLimit;
+    }
+    if (message.overused !== false) {
+      obj.overused = message.overused;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubscriptionUsage>, I>>(base?: I): SubscriptionUsage {
+    return SubscriptionUsage.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubscriptionUsage>, I>>(object: I): SubscriptionUsage {
+    const message = createBaseSubscriptionUsage();
+    message.diskBytes = object.diskBytes ?? "0";
+    message.trafficBytes = object.trafficBytes ?? "0";
+    message.measuredAt = object.measuredAt ?? undefined;
+    message.diskLimit = object.diskLimit ?? "";
+    message.trafficLimit = object.trafficLimit ?? "";
+    message.overused = object.overused ?? false;
     return message;
   },
 };
