@@ -103,6 +103,46 @@ afterAll(async () => {
   if (ctl) removeDir(ctl.dataDir);
 }, 30_000);
 
+describe('usage and overuse, measured on the real sites', () => {
+  interface Usage {
+    state: string;
+    suspensionReasons: string[];
+    usage: { diskBytes: number; trafficBytes: number; overused: boolean } | null;
+  }
+  const usage = (name: string) => cliJson<Usage>(ctl.address, ['sub', 'show', name]);
+  const MiB = 1024 ** 2;
+
+  it('bytes written and downloaded show up within one measurement; overuse with suspend serves the suspended page and lifts by itself', async () => {
+    expect((await cli(ctl.address, ['plan', 'create', 'Metered', '--set', 'limits.traffic=5M', '--set', 'limits.overuse=suspend'])).code).toBe(0);
+    expect((await cli(ctl.address, ['sub', 'create', 'm.test', '--customer', 'alice', '--plan', 'Metered'])).code).toBe(0);
+    const user = (await applied('m.test')).systemUser!;
+    upload('m.test', 'httpdocs/big.bin', 'x'.repeat(2 * MiB), user);
+    for (let i = 0; i < 2; i++) expect((await page('m.test', '/big.bin')).body).toHaveLength(2 * MiB);
+    expect((await cli(ctl.address, ['host', 'detect', 'web.test'])).code).toBe(0); // measures too
+    const measured = await eventually(async () => {
+      const u = (await usage('m.test')).usage;
+      return u && u.trafficBytes >= 4 * MiB ? u : undefined;
+    }, 20_000, 'the downloads counted');
+    expect(measured.diskBytes).toBeGreaterThanOrEqual(2 * MiB);
+    expect(measured.trafficBytes).toBeLessThan(4 * MiB + 10_000); // the bodies and their headers, nothing else
+    expect(measured.overused).toBe(false);
+
+    // A third download crosses limits.traffic=5M: suspended (reason overuse), the suspended page is served.
+    expect((await page('m.test', '/big.bin')).status).toBe(200);
+    await cli(ctl.address, ['host', 'detect', 'web.test']);
+    await eventually(async () => (await usage('m.test')).suspensionReasons.includes('overuse'), 20_000, 'suspended for overuse');
+    await eventually(async () => (await page('m.test', '/big.bin')).status === 503, 15_000, 'the suspended page served');
+    const { events } = await cliJson<{ events: { type: string; entityName: string; data: { exceeded: string[] } }[] }>(ctl.address, ['events', '--type', 'subscription.overused']);
+    expect(events.filter((e) => e.entityName === 'm.test').map((e) => e.data.exceeded)).toEqual([['limits.traffic']]);
+
+    // A raised limit lifts it by itself (the resync job; run now rather than in 15 minutes).
+    expect((await cli(ctl.address, ['plan', 'update', 'Metered', '--set', 'limits.traffic=100M'])).code).toBe(0);
+    expect((await cli(ctl.address, ['job', 'run', 'resync'])).code).toBe(0);
+    await eventually(async () => (await usage('m.test')).state === 'active', 15_000, 'active again');
+    await eventually(async () => (await page('m.test', '/big.bin')).status === 200, 15_000, 'the site served again');
+  }, 90_000);
+});
+
 describe('one system user per subscription', () => {
   it('each site has its own user, named after the domain, shown by sub show', () => {
     expect(users['a.test']).toBe(`${dirs.userPrefix}a_test`);
