@@ -17,6 +17,7 @@ import { DetectionLoop } from './detection-loop.js';
 import { certHash, fetchCaByHash, pinnedCaPath, readPinnedCa, savePinnedCa } from './ca-pin.js';
 import { ensureCredential } from './enrollment.js';
 import { saveCredential } from './credential.js';
+import type { QuotaTarget } from './realize/applier-options.js';
 import { UsageMeter } from './usage/meter.js';
 import { schedule } from 'node-cron';
 
@@ -67,7 +68,13 @@ export async function siteUsersFor(layout: HostLayout, log: Logger, isRoot = pro
 }
 
 /** The applier of a host layout. */
-export function applierFor(layout: HostLayout, users: SiteUsers, defaultPhpVersion: () => string | undefined, log: Logger): Applier {
+export function applierFor(
+  layout: HostLayout,
+  users: SiteUsers,
+  defaultPhpVersion: () => string | undefined,
+  log: Logger,
+  quota: () => QuotaTarget | undefined = () => undefined,
+): Applier {
   return new Applier({
     vhostsRoot: layout.vhostsRoot,
     configDir: layout.configDir,
@@ -87,6 +94,7 @@ export function applierFor(layout: HostLayout, users: SiteUsers, defaultPhpVersi
     webGroup: layout.webServer.group,
     users,
     defaultPhpVersion,
+    quota,
     log, // every line of realization names its component itself (a child logger would repeat the key)
   });
 }
@@ -105,7 +113,7 @@ export class AgentRunner {
   ) {
     const l = config.layout;
     this.detection = new DetectionLoop({ vhostsRoot: l.vhostsRoot, probePath: config.probePath, reserve: config.reserve, schedule: config.detectSchedule }, log);
-    this.applier = applierFor(l, users, () => this.detection.highestPhp(), log);
+    this.applier = applierFor(l, users, () => this.detection.highestPhp(), log, () => this.detection.quotaTarget());
     this.usage = new UsageMeter(l, l.stateDir);
     this.apply = new ApplyLoop(
       this.applier,

@@ -40,6 +40,13 @@ export class DetectionLoop {
     return [...new Set(versions.filter((v): v is string => v !== undefined))];
   }
 
+  /** The quota tools and the vhosts mount, when the latest report has user quotas (`quota`). */
+  quotaTarget(): { setquota: string; mount: string } | undefined {
+    const tools = this.latest?.components.find((c) => c.name === 'quota');
+    const mount = this.latest?.disk?.mount;
+    return tools?.path && mount ? { setquota: tools.path, mount } : undefined;
+  }
+
   /** Hears of every scheduled detection's report. */
   onReport(listener: (report: CapabilityReport) => void): () => void {
     this.listeners.add(listener);

@@ -47,6 +47,7 @@ export const DEFAULT_VERSIONS: Readonly<Record<ComponentName, string>> = {
   awstats: '7.8',
   webalizer: '2.23-08',
   fcgiwrap: '1.1.0',
+  quota: '4.09',
 };
 
 function zendVersion(php: string): string {
@@ -188,6 +189,9 @@ export const COMPONENT_FIXTURES: Readonly<Record<ComponentName, ComponentFixture
     ],
   },
   fcgiwrap: { file: () => 'fcgiwrap', responses: (v) => [{ args: '-h', stdout: fcgiwrapUsage(v) }] },
+  // Debian's quota 4.09: `setquota -V` (the component also needs a usrquota mount, which the
+  // kernels of the test machines cannot give: detection then reports no quota).
+  quota: { file: () => 'setquota', responses: (v) => [{ args: '-V', stdout: `Quota utilities version ${v}.\nCompiled with: USE_LDAP_MAIL_LOOKUP EXT2_DIRECT HOSTS_ACCESS RPC RPC_SETQUOTA BSD_BEHAVIOUR\nBugs to jan@kernel.org\n` }] },
 };
 
 /** `fcgiwrap -h` as Debian's fcgiwrap 1.1.0 prints it. */
@@ -282,4 +286,19 @@ export async function writeProbeDir(dir: string, components: ReadonlyArray<Compo
 export async function makeTempDir(prefix = 'hostplane-agent-'): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await fs.realpath(await fs.mkdtemp(path.join(os.tmpdir(), prefix)));
   return { dir, cleanup: () => fs.rm(dir, { recursive: true, force: true }) };
+}
+
+/**
+ * A mount table (as /proc/self/mountinfo) in which the root filesystem has user quotas on, as on a
+ * host mounted with `usrquota`: what the quota detector needs besides the tools. Returns its path.
+ */
+export async function writeQuotaMountinfo(dir: string): Promise<string> {
+  const file = path.join(dir, 'mountinfo');
+  await fs.mkdir(dir, { recursive: true });
+  await fs.writeFile(
+    file,
+    '22 1 254:1 / / rw,relatime shared:1 - ext4 /dev/vda1 rw,usrquota\n' +
+      '25 22 0:21 / /proc rw,nosuid,nodev,noexec,relatime shared:12 - proc proc rw\n',
+  );
+  return file;
 }

@@ -48,6 +48,8 @@ const ROWS: Row[] = [
   { rule: 'Perl missing → false', plan: { 'hosting.perl': true }, report: report({ without: ['perl'] }), conflicts: [{ property: 'hosting.perl', planValue: true, availableValue: false }] },
   { rule: 'Python 3 missing → false', plan: { 'hosting.python': true }, report: report({ without: ['python3'] }), conflicts: [{ property: 'hosting.python', planValue: true, availableValue: false }] },
   { rule: 'CGI without fcgiwrap → false (nginx runs CGI through fcgiwrap)', plan: { 'hosting.cgi': true }, report: report({ without: ['fcgiwrap'] }), conflicts: [{ property: 'hosting.cgi', planValue: true, availableValue: false }] },
+  { rule: 'a hard quota without user quotas on the vhosts filesystem → false', plan: { 'hosting.hard_quota': true }, report: report({ without: ['quota'] }), conflicts: [{ property: 'hosting.hard_quota', planValue: true, availableValue: false }] },
+  { rule: 'a hard quota with user quotas → provided', plan: { 'hosting.hard_quota': true }, report: report({}), conflicts: [] },
   { rule: 'Node.js missing → false', plan: { 'hosting.nodejs': true }, report: report({ without: ['node'] }), conflicts: [{ property: 'hosting.nodejs', planValue: true, availableValue: false }] },
 
   // ---- PHP version ----

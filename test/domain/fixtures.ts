@@ -26,6 +26,7 @@ export const FULL_COMPONENTS: readonly Component[] = [
   { name: 'awstats', version: '7.8', path: '/usr/lib/cgi-bin/awstats.pl' },
   { name: 'webalizer', version: '2.23', path: '/usr/bin/webalizer' },
   { name: 'fcgiwrap', version: '1.1.0', path: '/usr/sbin/fcgiwrap' },
+  { name: 'quota', version: '4.09', path: '/usr/sbin/setquota' },
 ];
 
 export const DISK: DiskCapacity = {

@@ -27,6 +27,7 @@ const DEFAULT_PLAN_VALUES: Values = {
   'hosting.nodejs': false,
   'hosting.miva': false,
   'hosting.cgi': false,
+  'hosting.hard_quota': false,
   'hosting.ssi': false,
   'hosting.ssl': false,
   'hosting.webstat': 'none',

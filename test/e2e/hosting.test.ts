@@ -143,6 +143,19 @@ describe('usage and overuse, measured on the real sites', () => {
   }, 90_000);
 });
 
+describe('hosting.hard_quota on a host whose kernel has no quota support', () => {
+  it('is a conflict naming the property; the site is served without it', async () => {
+    expect((await cli(ctl.address, ['plan', 'create', 'Quota', '--set', 'hosting.hard_quota=true', '--set', 'limits.disk_space=1G'])).code).toBe(0);
+    const res = await cli(ctl.address, ['sub', 'create', 'q.test', '--customer', 'alice', '--plan', 'Quota', '--host', 'web.test']);
+    expect(res.code).toBe(0);
+    const s = await cliJson<{ syncStatus: string; conflicts: { property: string; planValue: unknown; availableValue: unknown }[] }>(ctl.address, ['sub', 'show', 'q.test']);
+    expect(s.syncStatus).toBe('unsynced');
+    expect(s.conflicts).toEqual([expect.objectContaining({ property: 'hosting.hard_quota', planValue: true, availableValue: false })]);
+    await applied('q.test');
+    expect((await page('q.test', '/')).status).not.toBe(503);
+  });
+});
+
 describe('one system user per subscription', () => {
   it('each site has its own user, named after the domain, shown by sub show', () => {
     expect(users['a.test']).toBe(`${dirs.userPrefix}a_test`);

@@ -39,6 +39,8 @@ export interface DetectOptions {
   readonly retries?: number;
   /** The detectors to run. Default: all of the registry. */
   readonly detectors?: readonly Detector[];
+  /** The mount table (default `/proc/self/mountinfo`): which filesystem holds the vhosts root, with which options. */
+  readonly mountinfo?: string;
   /** Told about each detector that failed or overran (its finding is then empty). */
   readonly onError?: (detector: string, error: unknown) => void;
 }
@@ -58,6 +60,7 @@ export async function detectCapabilities(options: DetectOptions): Promise<Capabi
     vhostsRoot: options.vhostsRoot,
     reserve,
     limits: { timeoutMs, maxBufferBytes },
+    mountinfo: options.mountinfo ?? '/proc/self/mountinfo',
   });
   const detectors = (options.detectors ?? DETECTORS).map((d) => guard(d, { timeoutMs: detectorTimeoutMs, retries }));
   const settled = await Promise.allSettled(detectors.map((d) => d.detect(env)));

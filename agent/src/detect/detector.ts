@@ -28,6 +28,8 @@ export interface DetectEnv {
   /** The directory that will hold the webspaces; its filesystem is the one whose capacity counts. */
   readonly vhostsRoot: string;
   readonly reserve: DiskReserve;
+  /** The mount table to read (`/proc/self/mountinfo`). */
+  readonly mountinfo: string;
 }
 
 export interface Detector {

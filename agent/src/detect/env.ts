@@ -14,6 +14,7 @@ export interface DetectEnvOptions {
   readonly vhostsRoot: string;
   readonly reserve: DiskReserve;
   readonly limits: ProbeLimits;
+  readonly mountinfo: string;
 }
 
 export function createDetectEnv(options: DetectEnvOptions): DetectEnv {
@@ -22,6 +23,7 @@ export function createDetectEnv(options: DetectEnvOptions): DetectEnv {
   return {
     vhostsRoot: options.vhostsRoot,
     reserve: options.reserve,
+    mountinfo: options.mountinfo,
     executables: (accept) => index.find(accept),
     run(executable: Executable, args: readonly string[], probeOptions: ProbeOptions = {}) {
       const key = JSON.stringify([executable.path, args, probeOptions.captureStdin === true]);

@@ -24,6 +24,7 @@ import { postgresql } from './detectors/postgresql.js';
 import { proftpd } from './detectors/proftpd.js';
 import { pureFtpd } from './detectors/pure-ftpd.js';
 import { python3 } from './detectors/python3.js';
+import { quota } from './detectors/quota.js';
 import { vsftpd } from './detectors/vsftpd.js';
 import { webalizer } from './detectors/webalizer.js';
 
@@ -48,6 +49,7 @@ export const COMPONENT_DETECTORS: readonly Detector[] = [
   awstats,
   webalizer,
   fcgiwrap,
+  quota,
 ];
 
 /** Host facts: disk of the vhosts root, OS, CPU, memory. */

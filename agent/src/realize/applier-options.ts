@@ -54,6 +54,8 @@ export interface ApplierOptions {
   readonly users: SiteUsers;
   /** The PHP version for a subscription without `hosting.php_version` (the host's highest). */
   readonly defaultPhpVersion?: (() => string | undefined) | undefined;
+  /** Where user quotas are set (`hosting.hard_quota`): the setquota found and the vhosts mount; undefined without quota support. */
+  readonly quota?: (() => QuotaTarget | undefined) | undefined;
   readonly log?: RealizeLogger | undefined;
   /** The clock, for the names of moved-aside webspaces. */
   readonly now?: (() => Date) | undefined;
@@ -73,8 +75,15 @@ export interface CompiledApplierOptions {
   readonly webGroup: string;
   readonly users: SiteUsers;
   readonly defaultPhpVersion: () => string | undefined;
+  readonly quota: () => QuotaTarget | undefined;
   readonly log: RealizeLogger;
   readonly now: () => Date;
+}
+
+/** The quota tools and the filesystem the webspaces are on. */
+export interface QuotaTarget {
+  readonly setquota: string;
+  readonly mount: string;
 }
 
 const SAFE_PATH = /^\/[A-Za-z0-9._@+/{}-]*$/;
@@ -119,6 +128,7 @@ export function compileApplierOptions(opts: ApplierOptions): CompiledApplierOpti
     webGroup: systemName(opts.webGroup ?? 'www-data', 'webGroup'),
     users: opts.users,
     defaultPhpVersion: opts.defaultPhpVersion ?? (() => undefined),
+    quota: opts.quota ?? (() => undefined),
     log: opts.log ?? SILENT_LOGGER,
     now: opts.now ?? (() => new Date()),
   };

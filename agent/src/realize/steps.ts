@@ -6,7 +6,8 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { CompiledApplierOptions } from './applier-options.js';
+import type { CompiledApplierOptions, QuotaTarget } from './applier-options.js';
+import { runCommand } from './commands.js';
 import { isErrno } from './fs-atomic.js';
 import type { FileJournal } from './file-journal.js';
 import { assertSubscriptionName, certificatePaths, nginxConfPath, removedRoot, trafficDir, webspaceDir, type ManagedConfig } from './layout.js';
@@ -34,6 +35,26 @@ export interface RealizedSubscription {
 }
 
 /**
+ * `setquota` for a site's user: `limits.disk_space` as its block limit (soft = hard, in KiB), or no
+ * limit (0) when `hosting.hard_quota` is off. Inodes are not limited.
+ */
+export function setquotaArgv(target: QuotaTarget, user: string, bytes: number | null): string[] {
+  const blocks = bytes === null ? '0' : String(Math.ceil(bytes / 1024));
+  return [target.setquota, '-u', user, blocks, blocks, '0', '0', target.mount];
+}
+
+/** Sets the site user's quota where the host has quota support (else the controller never asks). */
+async function applyQuota(ctx: StepContext, bytes: number | null, user: string): Promise<void> {
+  const target = ctx.opts.quota();
+  if (!target) {
+    if (bytes !== null) throw new Error('hosting.hard_quota: this host has no user quotas on its vhosts filesystem');
+    return;
+  }
+  const r = await runCommand(setquotaArgv(target, user, bytes), ctx.opts.commandTimeoutMs);
+  if (!r.ok) throw new Error(`setquota for ${user}: ${r.message}`);
+}
+
+/**
  * Brings one subscription to its desired state: its system user (created when missing), webspace
  * entries (created, owners and modes put back; never deleted), its configuration files written when
  * their text differs, and files it owned before but no longer needs (a pool of its former PHP
@@ -49,6 +70,7 @@ export async function realizeSubscription(
   const { opts } = ctx;
   const spec = siteSpec(sub, { defaultPhpVersion: ctx.defaultPhpVersion });
   const user = await opts.users.ensure(spec.name);
+  if (opts.users.isolated) await applyQuota(ctx, spec.hardQuotaBytes, user.name);
   const hasCertificate = spec.ssl && (await certificateInstalled(ctx, spec.name));
   const rendered = renderSubscription(spec, {
     layout: opts.layout,

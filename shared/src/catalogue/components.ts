@@ -22,6 +22,7 @@ export const COMPONENT_NAMES = [
   'awstats',
   'webalizer',
   'fcgiwrap',
+  'quota',
 ] as const;
 export type ComponentName = (typeof COMPONENT_NAMES)[number];
 

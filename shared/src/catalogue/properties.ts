@@ -166,6 +166,12 @@ const DEFS: readonly PropertyDef[] = [
     dependsOn: 'hosting.php',
     description: 'How PHP runs: fpm, fastcgi or cgi',
   },
+  hostingFlag(
+    'hosting.hard_quota',
+    'Enforce limits.disk_space with filesystem user quotas',
+    { kind: 'component', anyOf: ['quota'], label: 'filesystem user quotas on the vhosts filesystem (quota tools and a usrquota mount)' },
+    { delegatedBy: undefined },
+  ),
   hostingFlag('hosting.perl', 'Perl support', { kind: 'component', anyOf: ['perl'], label: 'Perl' }),
   hostingFlag('hosting.python', 'Python support', { kind: 'component', anyOf: ['python3'], label: 'Python 3' }),
   hostingFlag('hosting.nodejs', 'Node.js support', { kind: 'component', anyOf: ['node'], label: 'Node.js' }),

@@ -15,6 +15,7 @@ import {
   writeExecutable,
   writeFixture,
   writeProbeDir,
+  writeQuotaMountinfo,
 } from '../fixtures.js';
 import { caseDirs, detectComponents } from './run.js';
 
@@ -30,7 +31,9 @@ describe('each component detector, from its real banner', () => {
   it.each(COMPONENT_NAMES.map((name) => [name] as const))('%s', async (name: ComponentName) => {
     const dir = fresh();
     const expected = await writeProbeDir(dir, [name]);
-    expect(await detectComponents([dir])).toEqual(expected);
+    // quota also needs its filesystem mounted with user quotas (here a mount table saying so)
+    const options = name === 'quota' ? { mountinfo: await writeQuotaMountinfo(path.join(dir, 'proc')) } : {};
+    expect(await detectComponents([dir], options)).toEqual(expected);
     if (name !== 'mivavm') expect(expected[0]?.version).toBe(DEFAULT_VERSIONS[name]);
   });
 });

@@ -3,15 +3,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMPONENT_NAMES, type CapabilityReport } from '@hostplane/shared';
 import { assembleReport, compareVersions, detectCapabilities, reportsEqual } from '../../../agent/src/index.js';
-import { makeTempDir, writeProbeDir } from '../fixtures.js';
+import { makeTempDir, writeProbeDir, writeQuotaMountinfo } from '../fixtures.js';
 
 let tmp: { dir: string; cleanup: () => Promise<void> };
 let probeDir: string;
 let expected: Awaited<ReturnType<typeof writeProbeDir>>;
+let mountinfo: string;
 
 beforeAll(async () => {
   tmp = await makeTempDir();
   probeDir = path.join(tmp.dir, 'probe');
+  mountinfo = await writeQuotaMountinfo(path.join(tmp.dir, 'proc')); // a host with user quotas on
   // a full host: every component, three PHP versions, two FPMs
   expected = await writeProbeDir(probeDir, [
     ...COMPONENT_NAMES.filter((c) => c !== 'php' && c !== 'php-fpm'),
@@ -26,7 +28,7 @@ afterAll(() => tmp.cleanup());
 
 describe('detectCapabilities', () => {
   it('reports every component of a full host in canonical order, with disk, OS, CPU and memory', async () => {
-    const report = await detectCapabilities({ vhostsRoot: tmp.dir, probePath: [probeDir] });
+    const report = await detectCapabilities({ vhostsRoot: tmp.dir, probePath: [probeDir], mountinfo });
     expect(report.components).toEqual(expected);
     expect(report.components.map((c) => c.name)).toEqual([...report.components.map((c) => c.name)].sort());
     expect(report.components.filter((c) => c.name === 'php').map((c) => c.version)).toEqual(['7.4.33', '8.2.12', '8.3.1']);
@@ -39,8 +41,8 @@ describe('detectCapabilities', () => {
   });
 
   it('two runs on an unchanged machine give deep-equal reports (disk free may move between runs)', async () => {
-    const a = await detectCapabilities({ vhostsRoot: tmp.dir, probePath: [probeDir] });
-    const b = await detectCapabilities({ vhostsRoot: tmp.dir, probePath: [probeDir] });
+    const a = await detectCapabilities({ vhostsRoot: tmp.dir, probePath: [probeDir], mountinfo });
+    const b = await detectCapabilities({ vhostsRoot: tmp.dir, probePath: [probeDir], mountinfo });
     const { disk: da, ...ra } = a;
     const { disk: db, ...rb } = b;
     expect(rb).toEqual(ra);

@@ -506,3 +506,32 @@ describe('calls and options', () => {
     expect((thrown as InvalidArgumentError).field).toBe(field);
   });
 });
+
+describe('hosting.hard_quota: the site user’s quota set with setquota', () => {
+  /** Sites isolated under users of their own (here all the test's user), as in production. */
+  const ISOLATED = { isolated: true, ensure: () => USERS.ensure(), remove: () => USERS.remove() };
+  const quota = async () => ({ setquota: await writeScript(s, 'setquota', '"setquota $*"'), mount: '/srv' });
+
+  it('limits.disk_space as the block limit (KiB, soft = hard), no limit when it is off', async () => {
+    const target = await quota();
+    const a = await applier({ users: ISOLATED, quota: () => target });
+    const out = await a.apply(snapshot(1, sub('q.example', 1, { 'hosting.hard_quota': true, 'limits.disk_space': 10 * MiB }), sub('free.example', 1)));
+    expect(out.results.map((r) => r.error)).toEqual(['', '']);
+    const runs = (await commandsRun(s)).filter((c) => c.startsWith('setquota'));
+    expect(runs.sort()).toEqual([`setquota -u ${USERS.user.name} 0 0 0 0 /srv`, `setquota -u ${USERS.user.name} 10240 10240 0 0 /srv`].sort());
+  });
+
+  it('asked for on a host without quota support: refused for that subscription only', async () => {
+    const a = await applier({ users: ISOLATED });
+    const out = await a.apply(snapshot(1, sub('q.example', 1, { 'hosting.hard_quota': true, 'limits.disk_space': 10 * MiB }), sub('free.example', 1)));
+    expect(out.results.find((r) => r.name === 'q.example')!.error).toContain('hosting.hard_quota: this host has no user quotas');
+    expect(out.results.find((r) => r.name === 'free.example')!.error).toBe('');
+  });
+
+  it('a failing setquota fails that subscription with its message', async () => {
+    const setquota = await writeScript(s, 'setquota', '"setquota $*"', 'echo "setquota: Cannot set quota for user: No such process" >&2; exit 1');
+    const a = await applier({ users: ISOLATED, quota: () => ({ setquota, mount: '/srv' }) });
+    const out = await a.apply(snapshot(1, sub('q.example', 1, { 'hosting.hard_quota': true, 'limits.disk_space': 10 * MiB })));
+    expect(out.results[0]!.error).toMatch(/setquota for .*Cannot set quota for user/);
+  });
+});

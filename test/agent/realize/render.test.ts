@@ -152,6 +152,7 @@ describe('siteSpec: values read into settings', () => {
       ssl: false,
       ssi: false,
       cgi: false,
+      hardQuotaBytes: null,
       php: { version: '8.2', handler: 'fpm', settings: {} },
     });
   });

@@ -28,6 +28,8 @@ export interface SiteSpec {
   readonly ssi: boolean;
   /** `hosting.cgi`: `<webspace>/cgi-bin/` scripts run through fcgiwrap as the site's user. */
   readonly cgi: boolean;
+  /** `hosting.hard_quota`: the user quota to set (its `limits.disk_space`, bytes); null for none. */
+  readonly hardQuotaBytes: number | null;
   /** Set when `hosting.web` and `hosting.php` are on. */
   readonly php: { readonly version: string; readonly handler: PhpHandler; readonly settings: PhpSettings } | null;
 }
@@ -50,6 +52,7 @@ export function siteSpec(sub: DesiredSubscription, options: SiteSpecOptions = {}
     ssl: web && flag(values, 'hosting.ssl'),
     ssi: web && flag(values, 'hosting.ssi'),
     cgi: web && flag(values, 'hosting.cgi'),
+    hardQuotaBytes: flag(values, 'hosting.hard_quota') && typeof read(values, 'limits.disk_space') === 'number' ? (read(values, 'limits.disk_space') as number) : null,
     php: phpOn ? { version: phpVersion(values, options), handler: handler(values), settings: phpSettings(values) } : null,
   };
 }
