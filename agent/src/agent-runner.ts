@@ -19,10 +19,13 @@ import { ensureCredential } from './enrollment.js';
 import { saveCredential } from './credential.js';
 import type { QuotaTarget } from './realize/applier-options.js';
 import { UsageMeter } from './usage/meter.js';
+import { CertificateManager, LETS_ENCRYPT, type AcmeOptions, type CertificateStatus } from './acme/certificates.js';
 import { schedule } from 'node-cron';
 
 /** Usage is measured every 15 minutes (and after each \`host detect\`). */
 const USAGE_SCHEDULE = '30 */15 * * * *';
+/** Certificates are checked for renewal twice a day (and after every apply pass). */
+const CERTIFICATE_SCHEDULE = '0 7 */12 * * *';
 import type { HostLayout } from './host-layout.js';
 import { Applier, SharedSiteUser, SystemUsers, webspaceDir, type SiteUsers } from './realize/index.js';
 import { Session } from './session.js';
@@ -42,6 +45,8 @@ export interface AgentConfig {
   readonly heartbeatMs: number;
   /** node-cron expression of periodic detection. */
   readonly detectSchedule: string;
+  /** Where certificates for `hosting.ssl` come from (ACME). */
+  readonly acme?: AcmeOptions | undefined;
 }
 
 /**
@@ -105,6 +110,7 @@ export class AgentRunner {
   private readonly apply: ApplyLoop;
   private session: Session | undefined;
   private readonly usage: UsageMeter;
+  private readonly certificates: CertificateManager;
 
   constructor(
     private readonly config: AgentConfig,
@@ -115,14 +121,54 @@ export class AgentRunner {
     this.detection = new DetectionLoop({ vhostsRoot: l.vhostsRoot, probePath: config.probePath, reserve: config.reserve, schedule: config.detectSchedule }, log);
     this.applier = applierFor(l, users, () => this.detection.highestPhp(), log, () => this.detection.quotaTarget());
     this.usage = new UsageMeter(l, l.stateDir);
+    this.certificates = new CertificateManager(l, l.stateDir, config.acme ?? { directoryUrl: LETS_ENCRYPT }, log);
     this.apply = new ApplyLoop(
       this.applier,
-      { retryMinMs: l.retry.minSeconds * 1000, retryMaxMs: l.retry.maxSeconds * 1000, onOutcome: (outcome) => this.session?.acknowledge(outcome) },
+      {
+        retryMinMs: l.retry.minSeconds * 1000,
+        retryMaxMs: l.retry.maxSeconds * 1000,
+        onOutcome: (outcome) => {
+          this.session?.acknowledge(outcome);
+          void this.checkCertificates(); // a site that now asks for SSL gets its certificate
+        },
+      },
       log,
     );
   }
 
   private measuring: Promise<void> | undefined;
+  private certifying: Promise<void> | undefined;
+  private certifyAgain = false;
+  private certificateStatuses: readonly CertificateStatus[] = [];
+
+  /**
+   * Obtains and renews the certificates of the sites that ask for SSL (one run at a time; a request
+   * during one runs once more after it). A new certificate makes realization serve HTTPS.
+   */
+  checkCertificates(): Promise<void> {
+    if (this.certifying) {
+      this.certifyAgain = true;
+      return this.certifying;
+    }
+    this.certifying = (async () => {
+      try {
+        do {
+          this.certifyAgain = false;
+          const applied = await this.applier.appliedState();
+          const sites = [...applied.subscriptions].map(([name, sub]) => ({ name, values: sub.values, suspended: sub.state === 'suspended' }));
+          const { statuses, installed } = await this.certificates.run(sites);
+          this.certificateStatuses = statuses;
+          this.session?.reportCertificates(statuses);
+          if (installed) this.apply.retryNow(); // the site configurations now serve HTTPS
+        } while (this.certifyAgain);
+      } catch (err) {
+        this.log.warn({ component: 'acme', err: (err as Error).message }, 'certificates not checked');
+      } finally {
+        this.certifying = undefined;
+      }
+    })();
+    return this.certifying;
+  }
 
   /**
    * Measures the usage of the sites applied here and reports what changed (one measurement at a
@@ -171,7 +217,8 @@ export class AgentRunner {
       await this.applier.start(this.detection.fpmVersions());
       detecting = this.detection.start(stopDetection.signal);
       const usageTask = schedule(USAGE_SCHEDULE, () => void this.measureUsage(), { name: 'usage', noOverlap: true });
-      stopDetection.signal.addEventListener('abort', () => void usageTask.stop(), { once: true });
+      const certificateTask = schedule(CERTIFICATE_SCHEDULE, () => void this.checkCertificates(), { name: 'certificates', noOverlap: true });
+      stopDetection.signal.addEventListener('abort', () => void Promise.all([usageTask.stop(), certificateTask.stop()]), { once: true });
       // Capped at 5 s: after a controller outage the agents are back within seconds of it.
       const backoff = new Backoff(500, 5000);
       while (!signal.aborted) {
@@ -185,6 +232,7 @@ export class AgentRunner {
           onLive: () => {
             backoff.reset();
             void this.measureUsage(); // the controller hears of usage from the start of each session
+            this.session?.reportCertificates(this.certificateStatuses);
           },
           saveCredential: saveRotated,
           measureUsage: () => void this.measureUsage(),

@@ -12,6 +12,7 @@ import { EnrollmentRefused } from './enrollment.js';
 import { DEFAULT_CONFIG_FILE, loadHostLayout } from './host-layout.js';
 import { AgentRunner, siteUsersFor, type AgentConfig } from './agent-runner.js';
 import { AGENT_VERSION } from './version.js';
+import { LETS_ENCRYPT, type AcmeOptions } from './acme/certificates.js';
 
 const USAGE = `Usage: hostplane-agent --controller HOST:PORT [--join-token TOKEN] [options]
 
@@ -44,6 +45,11 @@ Options:
                            dir and pinned afterwards (env HOSTPLANE_CA_HASH)
   --insecure               talk plaintext to a non-loopback controller (env HOSTPLANE_INSECURE=1):
                            anyone on the path could then pose as the controller
+  --acme-directory URL     the ACME server certificates for hosting.ssl come from (default Let's
+                           Encrypt, ${LETS_ENCRYPT}; env HOSTPLANE_ACME_DIRECTORY)
+  --acme-email ADDRESS     the ACME account's contact (env HOSTPLANE_ACME_EMAIL)
+  --acme-ca FILE           PEM CA to trust for the ACME server's own HTTPS (a private ACME server;
+                           env HOSTPLANE_ACME_CA)
   --heartbeat-seconds N    default 10
   --detect-schedule CRON   periodic detection (node-cron, with seconds; default "0 */5 * * * *")
   --detect                 detect once, print the capability report as JSON, and exit
@@ -56,6 +62,13 @@ Not as root (development), every site runs as the agent's own user, and the agen
 Example (first start on a new Debian 12 node):
   hostplane-agent --controller ctl.example.net:50051 --ca /etc/hostplane/ca.pem --join-token hpj_...
 `;
+
+function acmeOptions(directory: string | undefined, email: string | undefined, caFile: string | undefined): AcmeOptions {
+  const directoryUrl = directory ?? LETS_ENCRYPT;
+  if (!/^https:\/\/[^\s/]+(\/\S*)?$/.test(directoryUrl)) throw new Error(`--acme-directory: '${directoryUrl}' is not an https:// URL`);
+  if (email !== undefined && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new Error(`--acme-email: '${email}' is not an e-mail address`);
+  return { directoryUrl, email, caFile: caFile === undefined ? undefined : resolve(caFile) };
+}
 
 /** The join token from a file (first line), so that it never shows in `ps`. */
 function readTokenFile(file: string | undefined): string | undefined {
@@ -99,6 +112,9 @@ export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): ParsedAg
       insecure: { type: 'boolean' },
       'ca-hash': { type: 'string' },
       'heartbeat-seconds': { type: 'string' },
+      'acme-directory': { type: 'string' },
+      'acme-email': { type: 'string' },
+      'acme-ca': { type: 'string' },
       'detect-schedule': { type: 'string' },
       detect: { type: 'boolean' },
       'log-level': { type: 'string' },
@@ -145,6 +161,7 @@ export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): ParsedAg
     caHash,
     heartbeatMs: heartbeat * 1000,
     detectSchedule,
+    acme: acmeOptions(values['acme-directory'] ?? env.HOSTPLANE_ACME_DIRECTORY, values['acme-email'] ?? env.HOSTPLANE_ACME_EMAIL, values['acme-ca'] ?? env.HOSTPLANE_ACME_CA),
   };
   return { ...base, config };
 }

@@ -15,6 +15,7 @@ import { reportsEqual } from './detect/index.js';
 import type { DetectionLoop } from './detection-loop.js';
 import type { ApplyOutcome, DesiredSubscription } from './realize/index.js';
 import type { SiteUsage } from './usage/meter.js';
+import type { CertificateStatus } from './acme/certificates.js';
 import { AGENT_VERSION, PROTOCOL_VERSION } from './version.js';
 
 /** `awaiting-snapshot`: hello sent, no desired state yet; `live`: desired state flowing; `closed`: over. */
@@ -72,6 +73,8 @@ export class Session {
   private readonly usersSent = new Map<string, string>();
   /** The usage sent for each subscription in this session. */
   private readonly usageSent = new Map<string, string>();
+  /** The certificate status sent for each subscription in this session. */
+  private readonly certificatesSent = new Map<string, string>();
 
   constructor(private readonly deps: SessionDeps) {
     const md = new Metadata();
@@ -181,6 +184,27 @@ export class Session {
         );
         return;
     }
+  }
+
+  /** Sends the certificate status of the sites whose status changed since this session last sent it. */
+  reportCertificates(statuses: readonly CertificateStatus[]): void {
+    if (this.state !== 'live') return;
+    const changed = statuses.filter((c) => this.certificatesSent.get(c.name) !== JSON.stringify(c));
+    if (changed.length === 0) return;
+    this.send({
+      $case: 'certificates',
+      value: {
+        sites: changed.map((c) => ({
+          name: c.name,
+          status: c.status,
+          names: [...c.names],
+          notAfter: c.notAfter ? new Date(c.notAfter) : undefined,
+          issuer: c.issuer ?? '',
+          error: c.error ?? '',
+        })),
+      },
+    });
+    for (const c of changed) this.certificatesSent.set(c.name, JSON.stringify(c));
   }
 
   /** Sends the usage of the sites whose usage changed since this session last sent theirs. */

@@ -104,6 +104,13 @@ export function subscriptionJson(s: Subscription, full = true) {
           overused: s.usage.overused,
         }
       : null,
+    certificate: {
+      status: s.certificate?.status ?? 'none',
+      names: s.certificate?.names ?? [],
+      notAfter: isoTime(s.certificate?.notAfter),
+      issuer: s.certificate?.issuer || null,
+      error: s.certificate?.error || null,
+    },
   };
   if (!full) return basic;
   return {

@@ -112,6 +112,8 @@ export class ControllerCore {
   enrollHost = (joinToken: string, hostName: string) => uc.enrollHost(this.ctx, joinToken, hostName);
   /** Usage an agent measured on its host's subscriptions, and the overuse policy applied to it. */
   recordUsage = (hostId: number, reports: readonly uc.UsageReport[]) => this.timed('usage', () => uc.recordUsage(this.ctx, hostId, reports));
+  /** Certificate status an agent reports for its host's subscriptions. */
+  recordCertificates = (hostId: number, reports: readonly uc.CertificateReport[]) => uc.recordCertificates(this.ctx, hostId, reports);
   /** The overuse policy applied again to every measured subscription (limits and months change). */
   recheckOveruse = () => uc.recheckOveruse(this.ctx);
   usageByHost = () => this.ctx.subscriptions.usageByHost();

@@ -9,11 +9,14 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { agentDirs, cli, cliJson, eventually, removeDir, startAgent, startController, updateLayout, type AgentDirs, type ControllerProc, type Proc } from '../helpers/processes.js';
 import { removeTestUsers, userExists } from '../helpers/test-users.js';
 import { get, PHP_VERSION, webStack, type WebStack } from '../helpers/web-stack.js';
+import { startDns, startPebble, type Pebble } from '../helpers/pebble.js';
+import { request as httpsRequest } from 'node:https';
 
 interface SubJson {
   name: string;
@@ -28,6 +31,8 @@ let ctl: ControllerProc;
 let dirs: AgentDirs;
 let agent: Proc;
 let stack: WebStack;
+let dns: { port: number; close(): void };
+let pebble: Pebble;
 
 const sub = (name: string) => cliJson<SubJson>(ctl.address, ['sub', 'show', name]);
 const webspace = (name: string) => join(dirs.vhostsRoot, name);
@@ -65,12 +70,15 @@ beforeAll(async () => {
   ctl = await startController();
   dirs = await agentDirs([], { retry: { minSeconds: 1, maxSeconds: 3 } });
   stack = await webStack(dirs.configDir);
+  // The ACME CA: pebble, validating through the private nginx; names resolved to it, but nx.test.
+  dns = await startDns(new Set(['nx.test', 'www.nx.test']));
+  pebble = await startPebble(stack.port, dns.port);
   // The agent's layout pointed at the private masters; the real executables as its probe path.
   updateLayout(dirs, stack.layout);
   chmodSync(dirs.root, 0o755); // nginx's workers (www-data) traverse it to the webspaces
   dirs.probeDir = '/usr/sbin:/usr/bin:/sbin:/bin';
   const token = (await cliJson<{ token: string }>(ctl.address, ['host', 'token', 'create'])).token;
-  agent = startAgent(ctl.address, 'web.test', dirs, token);
+  agent = startAgent(ctl.address, 'web.test', dirs, token, ['--acme-directory', pebble.directoryUrl, '--acme-ca', pebble.caFile, '--acme-email', 'ops@example.org']);
   await eventually(async () => (await cliJson<{ hosts: { connected: boolean }[] }>(ctl.address, ['host', 'list'])).hosts[0]?.connected, 20_000, 'agent connected');
   // The agent made the dirs nginx and php-fpm include before anything was applied: they start.
   await eventually(() => existsSync(join(dirs.configDir, 'php', PHP_VERSION, 'fpm', 'pool.d')) && existsSync(join(dirs.configDir, 'nginx')), 10_000, 'include dirs');
@@ -93,6 +101,8 @@ beforeAll(async () => {
 afterAll(async () => {
   await agent?.stop();
   await stack?.stop();
+  await pebble?.stop();
+  dns?.close();
   await ctl?.stop();
   if (dirs) {
     spawnSync('pkill', ['-f', dirs.root]); // the sites' fcgiwrap
@@ -140,6 +150,63 @@ describe('usage and overuse, measured on the real sites', () => {
     expect((await cli(ctl.address, ['job', 'run', 'resync'])).code).toBe(0);
     await eventually(async () => (await usage('m.test')).state === 'active', 15_000, 'active again');
     await eventually(async () => (await page('m.test', '/big.bin')).status === 200, 15_000, 'the site served again');
+  }, 90_000);
+});
+
+describe('hosting.ssl: certificates by ACME HTTP-01 from a real CA (pebble)', () => {
+  interface Cert {
+    certificate: { status: string; names: string[]; notAfter: string | null; issuer: string | null; error: string | null };
+  }
+  const certificate = async (name: string) => (await cliJson<Cert>(ctl.address, ['sub', 'show', name])).certificate;
+  const https = (name: string, path: string, ca: string) =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const req = httpsRequest({ host: '127.0.0.1', port: stack.tlsPort, path, servername: name, headers: { Host: name }, ca, timeout: 10_000 }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const headers = (name: string, path: string) =>
+    new Promise<{ status: number; location: string | undefined }>((resolve, reject) => {
+      const req = httpRequest({ host: '127.0.0.1', port: stack.port, path, headers: { Host: name } }, (res) => {
+        res.resume();
+        resolve({ status: res.statusCode ?? 0, location: res.headers.location });
+      });
+      req.on('error', reject);
+      req.end();
+    });
+
+  it('obtains a certificate through the real nginx, serves HTTPS and redirects HTTP; the account key is 0600', async () => {
+    expect((await cli(ctl.address, ['plan', 'create', 'Ssl', '--set', 'hosting.ssl=true'])).code).toBe(0);
+    expect((await cli(ctl.address, ['sub', 'create', 's.test', '--customer', 'alice', '--plan', 'Ssl'])).code).toBe(0);
+    const user = (await applied('s.test')).systemUser!;
+    upload('s.test', 'httpdocs/index.html', 'secure hello\n', user);
+    const cert = await eventually(async () => {
+      const c = await certificate('s.test');
+      return c.status === 'valid' || c.status === 'failed' ? c : undefined;
+    }, 60_000, 's.test certificate');
+    expect(cert).toMatchObject({ status: 'valid', names: ['s.test', 'www.s.test'], error: null });
+    expect(Date.parse(cert.notAfter!)).toBeGreaterThan(Date.now() + 30 * 86_400_000);
+    const root = await pebble.root();
+    await eventually(async () => (await https('s.test', '/', root).catch(() => ({ status: 0, body: '' }))).body === 'secure hello\n', 20_000, 'HTTPS served');
+    expect(await headers('s.test', '/page?x=1')).toEqual({ status: 301, location: 'https://s.test/page?x=1' });
+    expect(statSync(join(dirs.stateDir, 'acme', 'account.key')).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dirs.configDir, 'ssl', 's.test', 'privkey.pem')).mode & 0o777).toBe(0o600);
+  }, 90_000);
+
+  it('a name the CA cannot validate: failed with the reason, the site keeps serving HTTP', async () => {
+    expect((await cli(ctl.address, ['sub', 'create', 'nx.test', '--customer', 'bob', '--plan', 'Ssl'])).code).toBe(0);
+    await applied('nx.test');
+    const cert = await eventually(async () => {
+      const c = await certificate('nx.test');
+      return c.status === 'failed' ? c : undefined;
+    }, 60_000, 'nx.test certificate failed');
+    expect(cert.error).toMatch(/nx\.test/);
+    expect((await headers('nx.test', '/')).status).not.toBe(301);
+    const shown = await cli(ctl.address, ['sub', 'show', 'nx.test']);
+    expect(shown.stdout).toMatch(/^Certificate\s+failed — served over HTTP: /m);
   }, 90_000);
 });
 

@@ -17,6 +17,8 @@ export const PHP_FPM = `/usr/sbin/php-fpm${PHP_VERSION}`;
 export interface WebStack {
   readonly root: string;
   readonly port: number;
+  /** Where nginx serves HTTPS (the sites with a certificate). */
+  readonly tlsPort: number;
   /** The agent layout fields that point at this stack (merge into the test agent's layout). */
   readonly layout: Record<string, unknown>;
   /** Starts both masters (after the agent created the dirs they include). */
@@ -34,6 +36,7 @@ export async function webStack(configDir: string): Promise<WebStack> {
   const root = tempDir('hostplane-web-');
   chmodSync(root, 0o755); // the workers (www-data) read the suspended page and reach the sockets under it
   const port = await freePort();
+  const tlsPort = await freePort();
   const nginxConf = join(root, 'nginx.conf');
   const fpmConf = join(root, 'php-fpm.conf');
   const tmp = join(root, 'tmp');
@@ -90,9 +93,11 @@ export async function webStack(configDir: string): Promise<WebStack> {
   return {
     root,
     port,
+    tlsPort,
     layout: {
       nginx: {
         listen: [`127.0.0.1:${port}`],
+        listenTls: [`127.0.0.1:${tlsPort}`],
         validate: [NGINX, '-t', '-q', ...nginxArgs],
         reload: [NGINX, ...nginxArgs, '-s', 'reload'],
       },

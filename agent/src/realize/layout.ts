@@ -128,6 +128,11 @@ export function trafficLogPath(layout: Layout, name: string): string {
   return path.join(trafficDir(layout), `${assertSubscriptionName(name)}.log`);
 }
 
+/** `<config-dir>/acme-challenge/<domain>`: the ACME HTTP-01 tokens of its certificate, served by nginx. */
+export function acmeChallengeDir(layout: Layout, name: string): string {
+  return path.join(path.resolve(layout.configDir), 'acme-challenge', assertSubscriptionName(name));
+}
+
 /** Where the operator (or a certificate tool) puts a subscription's certificate for `hosting.ssl`. */
 export function certificatePaths(layout: Layout, name: string): { certificate: string; key: string } {
   const dir = path.join(path.resolve(layout.configDir), 'ssl', assertSubscriptionName(name));

@@ -100,6 +100,18 @@ function usageFields(s: Subscription): [string, string | undefined][] {
   ];
 }
 
+function certificateFields(s: Subscription): [string, string | undefined][] {
+  const c = s.certificate;
+  if (!c || c.status === 'none') return [];
+  const text =
+    c.status === 'valid'
+      ? `valid for ${c.names.join(', ')} until ${c.notAfter ? humanTime(c.notAfter) : '?'}${c.issuer ? ` (${c.issuer})` : ''}`
+      : c.status === 'pending'
+        ? `pending: its agent obtains one by ACME (HTTP until then)`
+        : `failed — served over HTTP: ${c.error}`;
+  return [['Certificate', c.status === 'valid' && c.error ? `${text}; last renewal failed: ${c.error}` : text]];
+}
+
 export function renderSubscription(s: Subscription): string {
   let out = renderFields([
     ['Subscription', displayName(s)],
@@ -114,6 +126,7 @@ export function renderSubscription(s: Subscription): string {
     ['Applied', appliedWord(s)],
     ['System user', s.systemUser || '-'],
     ...usageFields(s),
+    ...certificateFields(s),
   ]);
   const failure = applyFailureText(s);
   if (failure) out += `\n${failure}`;

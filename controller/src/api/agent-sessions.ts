@@ -313,6 +313,14 @@ export class AgentSessions implements AgentDirectory {
         log.debug({ sites: payload.value.sites.length, recorded: n }, 'usage');
         return;
       }
+      case 'certificates': {
+        const n = this.core.recordCertificates(
+          session.hostId,
+          payload.value.sites.map((c) => ({ name: c.name, status: c.status, names: c.names, notAfter: c.notAfter ? c.notAfter.toISOString() : null, issuer: c.issuer, error: c.error })),
+        );
+        log.info({ sites: payload.value.sites.map((c) => ({ subscription: c.name, status: c.status, ...(c.error ? { error: c.error } : {}) })), recorded: n }, 'certificates');
+        return;
+      }
       case 'credentialSaved': {
         const rotated = this.core.completeCredentialRotation(session.hostId);
         if (rotated) log.info({}, 'credential rotated');

@@ -106,6 +106,13 @@ export function subscriptionToProto(s: SubscriptionView, fingerprint: string, fu
           overused: s.usage.overused,
         }
       : undefined,
+    certificate: {
+      status: s.certificate.status,
+      names: [...s.certificate.names],
+      notAfter: s.certificate.notAfter ? new Date(s.certificate.notAfter) : undefined,
+      issuer: s.certificate.issuer ?? '',
+      error: s.certificate.error ?? '',
+    },
   };
 }
 

@@ -192,4 +192,8 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE subscriptions ADD COLUMN overused INTEGER NOT NULL DEFAULT 0;
   CREATE INDEX subscriptions_measured ON subscriptions (host_id) WHERE usage_measured_at IS NOT NULL;
   `,
+  // 12: the certificate of a subscription that asks for SSL, as its agent reports it (JSON).
+  `
+  ALTER TABLE subscriptions ADD COLUMN certificate TEXT;
+  `,
 ];

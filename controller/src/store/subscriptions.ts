@@ -36,6 +36,7 @@ interface SubscriptionRow {
   traffic_month: string | null;
   usage_measured_at: string | null;
   overused: 0 | 1;
+  certificate: string | null;
   created_at: string;
   updated_at: string;
   /** Comma-separated add-on plan ids, ascending; null without add-ons. */
@@ -90,6 +91,16 @@ export interface SubscriptionData {
   readonly usage: MeasuredUsage | null;
   /** Over a limit at the last check (an overuse is announced once per crossing). */
   readonly overused: boolean;
+  /** Its certificate (`hosting.ssl`) as its agent last reported it; null before any report. */
+  readonly certificate: ReportedCertificate | null;
+}
+
+export interface ReportedCertificate {
+  readonly status: 'valid' | 'failed';
+  readonly names: readonly string[];
+  readonly notAfter: string | null;
+  readonly issuer: string;
+  readonly error: string | null;
 }
 
 export interface MeasuredUsage {
@@ -143,6 +154,7 @@ function toRecord(r: SubscriptionRow): SubscriptionRecord {
         ? null
         : { diskBytes: r.disk_bytes ?? 0, trafficBytes: r.traffic_bytes ?? 0, trafficMonth: r.traffic_month ?? '', measuredAt: r.usage_measured_at },
     overused: r.overused === 1,
+    certificate: r.certificate === null ? null : (JSON.parse(r.certificate) as ReportedCertificate),
   };
 }
 
@@ -215,7 +227,7 @@ export interface HostCounts {
 }
 
 /** The columns the controller never writes itself: the agent's reports. */
-type AgentReported = 'appliedGeneration' | 'applyError' | 'systemUser' | 'usage' | 'overused';
+type AgentReported = 'appliedGeneration' | 'applyError' | 'systemUser' | 'usage' | 'overused' | 'certificate';
 
 export class SubscriptionStore {
   private readonly db: Db;
@@ -227,6 +239,7 @@ export class SubscriptionStore {
   private readonly evalStmt;
   private readonly evalPushStmt;
   private readonly usageStmt;
+  private readonly certificateStmt;
   private readonly overusedStmt;
   private readonly usageByHostStmt;
   private readonly addAddonStmt;
@@ -268,6 +281,7 @@ export class SubscriptionStore {
     this.usageStmt = db.prepare<[number, number, string, string, 0 | 1, number]>(
       'UPDATE subscriptions SET disk_bytes = ?, traffic_bytes = ?, traffic_month = ?, usage_measured_at = ?, overused = ? WHERE id = ?',
     );
+    this.certificateStmt = db.prepare<[string, number]>('UPDATE subscriptions SET certificate = ? WHERE id = ?');
     this.overusedStmt = db.prepare<[0 | 1, number]>('UPDATE subscriptions SET overused = ? WHERE id = ?');
     this.usageByHostStmt = db.prepare<[], { host_id: number; disk: number; traffic: number; overused: number }>(
       `SELECT host_id, sum(disk_bytes) AS disk, sum(traffic_bytes) AS traffic, sum(overused) AS overused
@@ -388,6 +402,10 @@ export class SubscriptionStore {
   /** Stores what the agent measured, and whether that is over a limit. */
   recordUsage(id: number, u: MeasuredUsage, overused: boolean): void {
     this.usageStmt.run(u.diskBytes, u.trafficBytes, u.trafficMonth, u.measuredAt, overused ? 1 : 0, id);
+  }
+
+  setCertificate(id: number, certificate: ReportedCertificate): void {
+    this.certificateStmt.run(JSON.stringify(certificate), id);
   }
 
   setOverused(id: number, overused: boolean): void {

@@ -134,6 +134,7 @@ export function createSubscription(ctx: Context, input: CreateSubscriptionInput)
       systemUser: null,
       usage: null,
       overused: false,
+      certificate: null,
       createdAt: now.toISOString(),
     };
     refresh(ctx, d);

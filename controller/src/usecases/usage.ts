@@ -3,6 +3,7 @@
  * it (the rule is the domain's: `applyOverusePolicy`). An agent reports only for the subscriptions
  * placed on its own host; anything else it names is ignored.
  */
+import { clipApplyError } from '@hostplane/shared';
 import { applyOverusePolicy, overusePolicy } from '../domain/index.js';
 import { editable, formatReasons, type MeasuredUsage, type SubscriptionRecord } from '../store/index.js';
 import { RevisionBumper, type Context } from './context.js';
@@ -75,4 +76,37 @@ function checkOveruse(ctx: Context, row: SubscriptionRecord, usage: MeasuredUsag
   d.suspensionReasons = o.reasons;
   save(ctx, row, d, bumper);
   return true;
+}
+
+export interface CertificateReport {
+  readonly name: string;
+  readonly status: string;
+  readonly names: readonly string[];
+  readonly notAfter: string | null;
+  readonly issuer: string;
+  readonly error: string;
+}
+
+/**
+ * Records the certificate status an agent reports for the subscriptions of its own host (others,
+ * and malformed reports, are ignored); returns how many it concerned.
+ */
+export function recordCertificates(ctx: Context, hostId: number, reports: readonly CertificateReport[]): number {
+  return ctx.tx(() => {
+    let n = 0;
+    for (const c of reports) {
+      const row = ctx.subscriptions.byName(c.name);
+      if (!row || row.hostId !== hostId) continue;
+      if ((c.status !== 'valid' && c.status !== 'failed') || c.names.length > 2 || c.names.some((x) => x.length > 253)) continue;
+      ctx.subscriptions.setCertificate(row.id, {
+        status: c.status,
+        names: [...c.names],
+        notAfter: c.notAfter,
+        issuer: c.issuer.slice(0, 200),
+        error: c.error === '' ? null : clipApplyError(c.error),
+      });
+      n++;
+    }
+    return n;
+  });
 }

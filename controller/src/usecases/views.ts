@@ -1,7 +1,7 @@
 /** What use cases return: plain objects with names (not ids), as the API and CLI show them. */
 import { UNLIMITED, type CapabilityReport, type Value, type Values } from '@hostplane/shared';
 import { stateOf, type Conflict, type HostState, type PlanKind, type SubscriptionState, type SuspensionReason, type SyncStatus } from '../domain/index.js';
-import { type CustomerRecord, type HostCounts, type HostRecord, type PlanRecord, type SubscriptionRecord } from '../store/index.js';
+import { type CustomerRecord, type HostCounts, type HostRecord, type PlanRecord, type ReportedCertificate, type SubscriptionRecord } from '../store/index.js';
 import type { Context } from './context.js';
 import { evaluateData, Lookups } from './reevaluate.js';
 
@@ -72,6 +72,23 @@ export interface SubscriptionView {
   readonly updatedAt: string;
   /** What it uses (as its agent last measured it), against its limits; null before a measurement. */
   readonly usage: UsageView | null;
+  readonly certificate: CertificateView;
+}
+
+export interface CertificateView {
+  readonly status: 'none' | 'pending' | 'valid' | 'failed';
+  readonly names: readonly string[];
+  readonly notAfter: string | null;
+  readonly issuer: string | null;
+  readonly error: string | null;
+}
+
+/** `none` without SSL; `pending` until its agent reported; else what it reported. */
+function certificateView(name: string, provided: Values, suspended: boolean, reported: ReportedCertificate | null): CertificateView {
+  const names = name.startsWith('www.') ? [name] : [name, `www.${name}`];
+  if (provided['hosting.ssl'] !== true || provided['hosting.web'] === false) return { status: 'none', names: [], notAfter: null, issuer: null, error: null };
+  if (!reported) return { status: suspended ? 'none' : 'pending', names, notAfter: null, issuer: null, error: null };
+  return { status: reported.status, names: reported.names, notAfter: reported.notAfter, issuer: reported.issuer || null, error: reported.error };
 }
 
 export interface UsageView {
@@ -168,6 +185,7 @@ export class SubscriptionViews {
         trafficLimit: d.providedValues['limits.traffic'] ?? UNLIMITED,
         overused: row.overused,
       },
+      certificate: certificateView(d.name, d.providedValues, d.suspensionReasons.length > 0, row.certificate),
     };
   }
 

@@ -63,7 +63,10 @@ describe('nginx server block', () => {
 
   it('listens where it is told', () => {
     const text = renderNginxSite(siteSpec(sub({ 'hosting.ssl': true })), { layout, hasCertificate: true, listen: ['127.0.0.1:8080'], listenTls: ['127.0.0.1:8443'] });
-    expect(text).toContain('    listen 127.0.0.1:8080;\n    listen 127.0.0.1:8443 ssl;\n');
+    // HTTP (redirecting, and answering ACME challenges) and HTTPS, each where it is told
+    expect(text).toContain('server {\n    listen 127.0.0.1:8080;\n    server_name');
+    expect(text).toContain('server {\n    listen 127.0.0.1:8443 ssl;\n');
+    expect(text).toContain('return 301 https://$host$request_uri;');
     expect(text).not.toContain('listen 80');
   });
 

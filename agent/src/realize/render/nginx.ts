@@ -7,7 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { TRAFFIC_LOG_FORMAT } from '../../usage/traffic.js';
-import { certificatePaths, cgiSocketPath, docrootDir, logsDir, pagesDir, phpSocketPath, SUSPENDED_PAGE, trafficLogPath, webspaceDir, type Layout } from '../layout.js';
+import { acmeChallengeDir, certificatePaths, cgiSocketPath, docrootDir, logsDir, pagesDir, phpSocketPath, SUSPENDED_PAGE, trafficLogPath, webspaceDir, type Layout } from '../layout.js';
 import type { SiteSpec } from './site.js';
 
 export interface NginxContext {
@@ -27,19 +27,66 @@ const I = '    ';
 
 export function renderNginxSite(spec: SiteSpec, ctx: NginxContext): string {
   const { name } = spec;
-  const lines: string[] = [
+  const header = [
     `# Managed by hostplane-agent for ${name}; changes here are overwritten.`,
     `# The bytes sent for its names, in the agent's format, for its usage (limits.traffic).`,
     `log_format ${trafficFormatName(name)} ${TRAFFIC_LOG_FORMAT};`,
+  ];
+  const body = spec.suspended ? suspendedBody(spec, ctx) : siteBody(spec, ctx);
+  const names = `${I}server_name ${serverNames(name).join(' ')};`;
+  if (spec.ssl && ctx.hasCertificate && !spec.suspended) {
+    // HTTPS serves the site; HTTP answers ACME challenges (renewals) and redirects everything else.
+    const lines = [
+      ...header,
+      'server {',
+      ...(ctx.listen ?? DEFAULT_LISTEN).map((l) => `${I}listen ${l};`),
+      names,
+      '',
+      ...logLines(spec, ctx),
+      '',
+      ...acmeLocation(spec, ctx),
+      '',
+      `${I}location / {`,
+      `${I}${I}return 301 https://$host$request_uri;`,
+      `${I}}`,
+      '}',
+      '',
+      'server {',
+      ...sslLines(spec, ctx),
+      names,
+      '',
+      ...body,
+      '}',
+    ];
+    return `${lines.join('\n')}\n`;
+  }
+  const lines: string[] = [
+    ...header,
     'server {',
     ...(ctx.listen ?? DEFAULT_LISTEN).map((l) => `${I}listen ${l};`),
     ...sslLines(spec, ctx),
-    `${I}server_name ${serverNames(name).join(' ')};`,
+    names,
     '',
-    ...(spec.suspended ? suspendedBody(spec, ctx) : siteBody(spec, ctx)),
+    ...body,
     '}',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * ACME HTTP-01 challenges of the site's certificate (`hosting.ssl`), served from the agent's own
+ * directory (never from the webspace: a tenant's symbolic link there could not steer the agent's
+ * writes), as plain text.
+ */
+function acmeLocation(spec: SiteSpec, ctx: NginxContext): string[] {
+  if (!spec.ssl) return [];
+  return [
+    `${I}# ACME challenges for its certificate, from the agent's own directory.`,
+    `${I}location ^~ /.well-known/acme-challenge/ {`,
+    `${I}${I}alias ${acmeChallengeDir(ctx.layout, spec.name)}/;`,
+    `${I}${I}default_type text/plain;`,
+    `${I}}`,
+  ];
 }
 
 /** The name and its `www.` alias (a name that already starts with `www.` gets no second one). */
@@ -51,7 +98,7 @@ function sslLines(spec: SiteSpec, ctx: NginxContext): string[] {
   if (!spec.ssl) return [];
   const cert = certificatePaths(ctx.layout, spec.name);
   if (!ctx.hasCertificate) {
-    return [`${I}# hosting.ssl: no certificate at ${cert.certificate} yet; HTTPS is served once it is installed.`];
+    return [`${I}# hosting.ssl: no certificate at ${cert.certificate} yet (the agent obtains one by ACME); HTTPS is served once it is installed.`];
   }
   return [...(ctx.listenTls ?? DEFAULT_LISTEN_TLS).map((l) => `${I}listen ${l} ssl;`), `${I}ssl_certificate ${cert.certificate};`, `${I}ssl_certificate_key ${cert.key};`];
 }
@@ -104,6 +151,7 @@ function siteBody(spec: SiteSpec, ctx: NginxContext): string[] {
     `${I}${I}try_files $uri $uri/ =404;`,
     `${I}}`,
     '',
+    ...acmeLocation(spec, ctx),
     `${I}# Hidden files (.git, .env, .htpasswd) are never served; ACME challenges are.`,
     `${I}location ~ /\\.(?!well-known/) {`,
     `${I}${I}deny all;`,

@@ -73,6 +73,9 @@ export interface ConnectRequest {
     | //
     /** What the host's sites use: sent after each measurement, for the sites whose usage changed. */
     { $case: "usage"; value: AgentUsage }
+    | //
+    /** The certificates of the sites that ask for SSL: sent when a status changed. */
+    { $case: "certificates"; value: AgentCertificates }
     | undefined;
 }
 
@@ -262,6 +265,30 @@ export interface SiteUsage {
   trafficMonth: string;
   /** When it was measured. */
   measuredAt?: Date | undefined;
+}
+
+/** Certificate status of some of the host's subscriptions (those whose status changed). */
+export interface AgentCertificates {
+  /** One per subscription. */
+  sites: SiteCertificate[];
+}
+
+/** The certificate of one subscription (`hosting.ssl`). */
+export interface SiteCertificate {
+  /** The subscription's name. */
+  name: string;
+  /** `valid` (installed, served over HTTPS) or `failed` (not obtained: the site stays on HTTP). */
+  status: string;
+  /** The names it is for (the domain and its `www.` name). */
+  names: string[];
+  /** When the installed certificate expires. */
+  notAfter?:
+    | Date
+    | undefined;
+  /** Its issuer's common name. */
+  issuer: string;
+  /** Why the last attempt failed; empty after a success. */
+  error: string;
 }
 
 function createBaseEnrollRequest(): EnrollRequest {
@@ -471,6 +498,9 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
       case "usage":
         AgentUsage.encode(message.payload.value, writer.uint32(50).fork()).join();
         break;
+      case "certificates":
+        AgentCertificates.encode(message.payload.value, writer.uint32(58).fork()).join();
+        break;
     }
     return writer;
   },
@@ -536,6 +566,14 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
             message.payload = { $case: "usage", value: AgentUsage.decode(reader, reader.uint32()) };
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.payload = { $case: "certificates", value: AgentCertificates.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -564,6 +602,8 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
         ? { $case: "credentialSaved", value: CredentialSaved.fromJSON(object.credential_saved) }
         : isSet(object.usage)
         ? { $case: "usage", value: AgentUsage.fromJSON(object.usage) }
+        : isSet(object.certificates)
+        ? { $case: "certificates", value: AgentCertificates.fromJSON(object.certificates) }
         : undefined,
     };
   },
@@ -582,6 +622,8 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
       obj.credentialSaved = CredentialSaved.toJSON(message.payload.value);
     } else if (message.payload?.$case === "usage") {
       obj.usage = AgentUsage.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "certificates") {
+      obj.certificates = AgentCertificates.toJSON(message.payload.value);
     }
     return obj;
   },
@@ -625,6 +667,12 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
       case "usage": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "usage", value: AgentUsage.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "certificates": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "certificates", value: AgentCertificates.fromPartial(object.payload.value) };
         }
         break;
       }
@@ -2381,6 +2429,228 @@ export const SiteUsage: MessageFns<SiteUsage> = {
     message.trafficBytes = object.trafficBytes ?? "0";
     message.trafficMonth = object.trafficMonth ?? "";
     message.measuredAt = object.measuredAt ?? undefined;
+    return message;
+  },
+};
+
+function createBaseAgentCertificates(): AgentCertificates {
+  return { sites: [] };
+}
+
+export const AgentCertificates: MessageFns<AgentCertificates> = {
+  encode(message: AgentCertificates, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.sites) {
+      SiteCertificate.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AgentCertificates {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAgentCertificates();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.sites.push(SiteCertificate.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AgentCertificates {
+    return {
+      sites: globalThis.Array.isArray(object?.sites) ? object.sites.map((e: any) => SiteCertificate.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: AgentCertificates): unknown {
+    const obj: any = {};
+    if (message.sites?.length) {
+      obj.sites = message.sites.map((e) => SiteCertificate.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AgentCertificates>, I>>(base?: I): AgentCertificates {
+    return AgentCertificates.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AgentCertificates>, I>>(object: I): AgentCertificates {
+    const message = createBaseAgentCertificates();
+    message.sites = object.sites?.map((e) => SiteCertificate.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseSiteCertificate(): SiteCertificate {
+  return { name: "", status: "", names: [], notAfter: undefined, issuer: "", error: "" };
+}
+
+export const SiteCertificate: MessageFns<SiteCertificate> = {
+  encode(message: SiteCertificate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.status !== "") {
+      writer.uint32(18).string(message.status);
+    }
+    for (const v of message.names) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.notAfter !== undefined) {
+      Timestamp.encode(toTimestamp(message.notAfter), writer.uint32(34).fork()).join();
+    }
+    if (message.issuer !== "") {
+      writer.uint32(42).string(message.issuer);
+    }
+    if (message.error !== "") {
+      writer.uint32(50).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SiteCertificate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSiteCertificate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.names.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.notAfter = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.issuer = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SiteCertificate {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      names: globalThis.Array.isArray(object?.names) ? object.names.map((e: any) => globalThis.String(e)) : [],
+      notAfter: isSet(object.notAfter)
+        ? fromJsonTimestamp(object.notAfter)
+        : isSet(object.not_after)
+        ? fromJsonTimestamp(object.not_after)
+        : undefined,
+      issuer: isSet(object.issuer) ? globalThis.String(object.issuer) : "",
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: SiteCertificate): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.names?.length) {
+      obj.names = message.names;
+    }
+    if (message.notAfter !== undefined) {
+      obj.notAfter = message.notAfter.toISOString();
+    }
+    if (message.issuer !== "") {
+      obj.issuer = message.issuer;
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SiteCertificate>, I>>(base?: I): SiteCertificate {
+    return SiteCertificate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SiteCertificate>, I>>(object: I): SiteCertificate {
+    const message = createBaseSiteCertificate();
+    message.name = object.name ?? "";
+    message.status = object.status ?? "";
+    message.names = object.names?.map((e) => e) || [];
+    message.notAfter = object.notAfter ?? undefined;
+    message.issuer = object.issuer ?? "";
+    message.error = object.error ?? "";
     return message;
   },
 };

@@ -286,7 +286,11 @@ export interface Subscription {
    */
   systemUser: string;
   /** What it uses, as its agent last measured it; absent before the first measurement. */
-  usage?: SubscriptionUsage | undefined;
+  usage?:
+    | SubscriptionUsage
+    | undefined;
+  /** Its certificate (`hosting.ssl`): status `none` without SSL. */
+  certificate?: SubscriptionCertificate | undefined;
 }
 
 export interface Subscription_PlanValuesEntry {
@@ -596,6 +600,25 @@ export interface SubscriptionUsage {
   overused: boolean;
 }
 
+/** The certificate of a subscription (`hosting.ssl`), obtained by its agent by ACME. */
+export interface SubscriptionCertificate {
+  /**
+   * `none` (no SSL asked), `pending` (asked, not obtained yet), `valid` (served over HTTPS) or
+   * `failed` (not obtained: the site is served over HTTP; `error` says why).
+   */
+  status: string;
+  /** The names it is (or is to be) for. */
+  names: string[];
+  /** When it expires (renewed 30 days before); absent without one. */
+  notAfter?:
+    | Date
+    | undefined;
+  /** Its issuer's common name. */
+  issuer: string;
+  /** Why the last attempt failed; empty otherwise. */
+  error: string;
+}
+
 function createBaseSubscription(): Subscription {
   return {
     name: "",
@@ -622,6 +645,7 @@ function createBaseSubscription(): Subscription {
     updatedAt: undefined,
     systemUser: "",
     usage: undefined,
+    certificate: undefined,
   };
 }
 
@@ -702,6 +726,9 @@ export const Subscription: MessageFns<Subscription> = {
     }
     if (message.usage !== undefined) {
       SubscriptionUsage.encode(message.usage, writer.uint32(194).fork()).join();
+    }
+    if (message.certificate !== undefined) {
+      SubscriptionCertificate.encode(message.certificate, writer.uint32(202).fork()).join();
     }
     return writer;
   },
@@ -936,6 +963,14 @@ export const Subscription: MessageFns<Subscription> = {
             message.usage = SubscriptionUsage.decode(reader, reader.uint32());
             continue;
           }
+          case 25: {
+            if (tag !== 202) {
+              break;
+            }
+
+            message.certificate = SubscriptionCertificate.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1146,6 +1181,7 @@ export const Subscription: MessageFns<Subscription> = {
         ? globalThis.String(object.system_user)
         : "",
       usage: isSet(object.usage) ? SubscriptionUsage.fromJSON(object.usage) : undefined,
+      certificate: isSet(object.certificate) ? SubscriptionCertificate.fromJSON(object.certificate) : undefined,
     };
   },
 
@@ -1253,6 +1289,9 @@ export const Subscription: MessageFns<Subscription> = {
     if (message.usage !== undefined) {
       obj.usage = SubscriptionUsage.toJSON(message.usage);
     }
+    if (message.certificate !== undefined) {
+      obj.certificate = SubscriptionCertificate.toJSON(message.certificate);
+    }
     return obj;
   },
 
@@ -1326,6 +1365,9 @@ export const Subscription: MessageFns<Subscription> = {
     message.systemUser = object.systemUser ?? "";
     message.usage = (object.usage !== undefined && object.usage !== null)
       ? SubscriptionUsage.fromPartial(object.usage)
+      : undefined;
+    message.certificate = (object.certificate !== undefined && object.certificate !== null)
+      ? SubscriptionCertificate.fromPartial(object.certificate)
       : undefined;
     return message;
   },
@@ -4674,6 +4716,143 @@ export const SubscriptionUsage: MessageFns<SubscriptionUsage> = {
     message.diskLimit = object.diskLimit ?? "";
     message.trafficLimit = object.trafficLimit ?? "";
     message.overused = object.overused ?? false;
+    return message;
+  },
+};
+
+function createBaseSubscriptionCertificate(): SubscriptionCertificate {
+  return { status: "", names: [], notAfter: undefined, issuer: "", error: "" };
+}
+
+export const SubscriptionCertificate: MessageFns<SubscriptionCertificate> = {
+  encode(message: SubscriptionCertificate, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.status !== "") {
+      writer.uint32(10).string(message.status);
+    }
+    for (const v of message.names) {
+      writer.uint32(18).string(v!);
+    }
+    if (message.notAfter !== undefined) {
+      Timestamp.encode(toTimestamp(message.notAfter), writer.uint32(26).fork()).join();
+    }
+    if (message.issuer !== "") {
+      writer.uint32(34).string(message.issuer);
+    }
+    if (message.error !== "") {
+      writer.uint32(42).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubscriptionCertificate {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubscriptionCertificate();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.status = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.names.push(reader.string());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.notAfter = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.issuer = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubscriptionCertificate {
+    return {
+      status: isSet(object.status) ? globalThis.String(object.status) : "",
+      names: globalThis.Array.isArray(object?.names) ? object.names.map((e: any) => globalThis.String(e)) : [],
+      notAfter: isSet(object.notAfter)
+        ? fromJsonTimestamp(object.notAfter)
+        : isSet(object.not_after)
+        ? fromJsonTimestamp(object.not_after)
+        : undefined,
+      issuer: isSet(object.issuer) ? globalThis.String(object.issuer) : "",
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: SubscriptionCertificate): unknown {
+    const obj: any = {};
+    if (message.status !== "") {
+      obj.status = message.status;
+    }
+    if (message.names?.length) {
+      obj.names = message.names;
+    }
+    if (message.notAfter !== undefined) {
+      obj.notAfter = message.notAfter.toISOString();
+    }
+    if (message.issuer !== "") {
+      obj.issuer = message.issuer;
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubscriptionCertificate>, I>>(base?: I): SubscriptionCertificate {
+    return SubscriptionCertificate.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubscriptionCertificate>, I>>(object: I): SubscriptionCertificate {
+    const message = createBaseSubscriptionCertificate();
+    message.status = object.status ?? "";
+    message.names = object.names?.map((e) => e) || [];
+    message.notAfter = object.notAfter ?? undefined;
+    message.issuer = object.issuer ?? "";
+    message.error = object.error ?? "";
     return message;
   },
 };

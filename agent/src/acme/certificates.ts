@@ -1,0 +1,197 @@
+/**
+ * Certificates for `hosting.ssl` by ACME HTTP-01 (acme-client): for each site that asks for SSL, a
+ * certificate for its name and `www.` name, obtained with the node's account key
+ * (`<state-dir>/acme/account.key`, 0600), the challenge served by the site's nginx from the agent's
+ * own directory, installed where realization looks for it (`<config-dir>/ssl/<domain>/`, key 0600),
+ * and renewed 30 days before it expires (each site at its own jittered moment). A failure is kept
+ * with its message (the site goes on serving HTTP) and retried after a delay.
+ */
+import { randomInt } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import acme from 'acme-client';
+import { withDefaults, type Values } from '@hostplane/shared';
+import { writeFileAtomic } from '../realize/fs-atomic.js';
+import { acmeChallengeDir, certificatePaths, type Layout } from '../realize/layout.js';
+import { serverNames } from '../realize/render/nginx.js';
+
+export const LETS_ENCRYPT = 'https://acme-v02.api.letsencrypt.org/directory';
+
+export interface AcmeOptions {
+  /** `--acme-directory`: the ACME server's directory URL (default Let's Encrypt). */
+  readonly directoryUrl: string;
+  /** `--acme-email`: the account's contact. */
+  readonly email?: string | undefined;
+  /** `--acme-ca`: a CA file to trust for the ACME server's own HTTPS (a private ACME server). */
+  readonly caFile?: string | undefined;
+  /** Renew this long before expiry (default 30 days), less up to `jitterMs` (default 1 day). */
+  readonly renewBeforeMs?: number;
+  readonly jitterMs?: number;
+  /** A failed site is tried again after this long (default 1 hour). */
+  readonly retryMs?: number;
+}
+
+export type CertificateState = 'none' | 'pending' | 'valid' | 'failed';
+
+export interface CertificateStatus {
+  readonly name: string;
+  readonly status: CertificateState;
+  readonly names: readonly string[];
+  readonly notAfter?: string;
+  readonly issuer?: string;
+  readonly error?: string;
+}
+
+/** A site as realization applied it: whether it wants a certificate now. */
+export interface CertificateSite {
+  readonly name: string;
+  readonly values: Readonly<Values>;
+  readonly suspended: boolean;
+}
+
+interface Logger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+const DAY = 86_400_000;
+
+export class CertificateManager {
+  private client: acme.Client | undefined;
+  private readonly failures = new Map<string, { at: number; error: string }>();
+  /** Each site's own renewal offset, so that a fleet does not renew in step. */
+  private readonly jitter = new Map<string, number>();
+
+  constructor(
+    private readonly layout: Layout,
+    private readonly stateDir: string,
+    private readonly opts: AcmeOptions,
+    private readonly log: Logger,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** Whether a site wants a certificate: SSL on a served, active site. */
+  static wants(site: CertificateSite): boolean {
+    const v = withDefaults(site.values);
+    return v['hosting.web'] === true && v['hosting.ssl'] === true && !site.suspended;
+  }
+
+  /**
+   * Brings every site's certificate up to date (one at a time); returns the status of each site
+   * that wants one, and whether a certificate was installed (realization must then serve HTTPS).
+   */
+  async run(sites: readonly CertificateSite[]): Promise<{ statuses: CertificateStatus[]; installed: boolean }> {
+    const statuses: CertificateStatus[] = [];
+    let installed = false;
+    for (const site of sites) {
+      if (!CertificateManager.wants(site)) continue;
+      const current = await this.installed(site.name);
+      const names = serverNames(site.name);
+      const due = !current || !sameNames(current.names, names) || Date.parse(current.notAfter) - this.now() < this.renewBefore(site.name);
+      if (!due) {
+        statuses.push({ name: site.name, status: 'valid', names, notAfter: current.notAfter, issuer: current.issuer });
+        continue;
+      }
+      const failed = this.failures.get(site.name);
+      if (failed && this.now() - failed.at < (this.opts.retryMs ?? 3_600_000)) {
+        statuses.push(current ? { name: site.name, status: 'valid', names: current.names, notAfter: current.notAfter, issuer: current.issuer, error: failed.error } : { name: site.name, status: 'failed', names, error: failed.error });
+        continue;
+      }
+      try {
+        const info = await this.obtain(site.name, names);
+        this.failures.delete(site.name);
+        installed = true;
+        statuses.push({ name: site.name, status: 'valid', names, notAfter: info.notAfter, issuer: info.issuer });
+        this.log.info({ component: 'acme', subscription: site.name, notAfter: info.notAfter }, 'certificate installed');
+      } catch (err) {
+        const error = acmeError(err);
+        this.failures.set(site.name, { at: this.now(), error });
+        this.log.warn({ component: 'acme', subscription: site.name, err: error }, 'certificate not obtained; the site stays on HTTP');
+        statuses.push(current ? { name: site.name, status: 'valid', names: current.names, notAfter: current.notAfter, issuer: current.issuer, error } : { name: site.name, status: 'failed', names, error });
+      }
+    }
+    return { statuses, installed };
+  }
+
+  private renewBefore(name: string): number {
+    let j = this.jitter.get(name);
+    if (j === undefined) {
+      j = randomInt(0, Math.max(1, this.opts.jitterMs ?? DAY));
+      this.jitter.set(name, j);
+    }
+    return (this.opts.renewBeforeMs ?? 30 * DAY) - j;
+  }
+
+  /** The installed certificate of a site, if it can be read. */
+  private async installed(name: string): Promise<{ names: string[]; notAfter: string; issuer: string } | undefined> {
+    const { certificate } = certificatePaths(this.layout, name);
+    try {
+      const info = acme.crypto.readCertificateInfo(await fs.readFile(certificate));
+      return {
+        names: [...new Set([info.domains.commonName, ...info.domains.altNames].filter(Boolean))],
+        notAfter: info.notAfter.toISOString(),
+        issuer: info.issuer.commonName ?? '',
+      };
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async acmeClient(): Promise<acme.Client> {
+    if (this.client) return this.client;
+    if (this.opts.caFile) acme.axios.defaults.httpsAgent = new https.Agent({ ca: await fs.readFile(this.opts.caFile) });
+    const dir = path.join(this.stateDir, 'acme');
+    await fs.mkdir(dir, { recursive: true, mode: 0o700 });
+    const keyFile = path.join(dir, 'account.key');
+    let accountKey: Buffer;
+    try {
+      accountKey = await fs.readFile(keyFile);
+    } catch {
+      accountKey = await acme.crypto.createPrivateKey();
+      await writeFileAtomic(keyFile, accountKey.toString(), 0o600);
+    }
+    this.client = new acme.Client({ directoryUrl: this.opts.directoryUrl, accountKey });
+    return this.client;
+  }
+
+  private async obtain(name: string, names: string[]): Promise<{ notAfter: string; issuer: string }> {
+    const client = await this.acmeClient();
+    const challengeDir = acmeChallengeDir(this.layout, name);
+    await fs.mkdir(challengeDir, { recursive: true, mode: 0o755 });
+    const [key, csr] = await acme.crypto.createCsr({ commonName: names[0]!, altNames: names });
+    const token = (challenge: { token: string }) => {
+      // The token names a file: only the base64url alphabet the ACME spec allows.
+      if (!/^[A-Za-z0-9_-]{1,256}$/.test(challenge.token)) throw new Error(`refusing an ACME token that is not base64url: ${challenge.token.slice(0, 40)}`);
+      return path.join(challengeDir, challenge.token);
+    };
+    const pem = await client.auto({
+      csr,
+      ...(this.opts.email ? { email: this.opts.email } : {}),
+      termsOfServiceAgreed: true,
+      challengePriority: ['http-01'],
+      // The CA fetches the challenge itself; this host may not resolve its own names.
+      skipChallengeVerification: true,
+      challengeCreateFn: async (_authz, challenge, keyAuthorization) => writeFileAtomic(token(challenge), keyAuthorization, 0o644),
+      challengeRemoveFn: async (_authz, challenge) => fs.rm(token(challenge), { force: true }),
+    });
+    const paths = certificatePaths(this.layout, name);
+    await fs.mkdir(path.dirname(paths.certificate), { recursive: true, mode: 0o755 });
+    // The key first: a certificate is only ever beside its own key.
+    await writeFileAtomic(paths.key, key.toString(), 0o600);
+    await writeFileAtomic(paths.certificate, pem, 0o644);
+    const info = acme.crypto.readCertificateInfo(pem);
+    return { notAfter: info.notAfter.toISOString(), issuer: info.issuer.commonName ?? '' };
+  }
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join(' ') === [...b].sort().join(' ');
+}
+
+/** An ACME failure in one line: the CA's problem detail when there is one. */
+function acmeError(err: unknown): string {
+  const e = err as { message?: string; response?: { data?: { detail?: string; type?: string } } };
+  const detail = e.response?.data?.detail;
+  return (detail ? `${detail}${e.response?.data?.type ? ` (${e.response.data.type})` : ''}` : (e.message ?? String(err))).replace(/\s+/g, ' ').slice(0, 500);
+}
