@@ -125,6 +125,15 @@ describe('hostplane-agent', () => {
     expect(() => parseAgentArgs(['--controller', '127.0.0.1:1', '--join-token-file', '/nonexistent/token'], {})).toThrow("--join-token-file: cannot read '/nonexistent/token': ENOENT");
   });
 
+  it("ACME: Let's Encrypt by default; another directory, a contact and a CA to trust; bad values refused by name", () => {
+    expect(parseAgentArgs(['--controller', '127.0.0.1:1'], {}).config?.acme).toEqual({ directoryUrl: 'https://acme-v02.api.letsencrypt.org/directory', email: undefined, caFile: undefined });
+    expect(
+      parseAgentArgs(['--controller', '127.0.0.1:1', '--acme-directory', 'https://ca.example.net/dir', '--acme-email', 'ops@example.org'], { HOSTPLANE_ACME_CA: '/etc/hostplane/acme-ca.pem' }).config?.acme,
+    ).toEqual({ directoryUrl: 'https://ca.example.net/dir', email: 'ops@example.org', caFile: '/etc/hostplane/acme-ca.pem' });
+    expect(() => parseAgentArgs(['--controller', '127.0.0.1:1', '--acme-directory', 'http://ca.example.net/dir'], {})).toThrow("--acme-directory: 'http://ca.example.net/dir' is not an https:// URL");
+    expect(() => parseAgentArgs(['--controller', '127.0.0.1:1', '--acme-email', 'ops'], {})).toThrow("--acme-email: 'ops' is not an e-mail address");
+  });
+
   it('--controller is required to run, not to print the layout', () => {
     expect(() => parseAgentArgs([], {})).toThrow('--controller is required');
     expect(parseAgentArgs(['--print-config'], {}).printConfig).toBe(true);

@@ -151,8 +151,16 @@ export class CertificateManager {
       accountKey = await acme.crypto.createPrivateKey();
       await writeFileAtomic(keyFile, accountKey.toString(), 0o600);
     }
-    this.client = new acme.Client({ directoryUrl: this.opts.directoryUrl, accountKey });
-    return this.client;
+    const client = new acme.Client({ directoryUrl: this.opts.directoryUrl, accountKey });
+    // The account of this key: found (after a restart), else created. Known from here on, so that
+    // orders never try to "update" it with nothing (which CAs refuse).
+    try {
+      await client.createAccount({ onlyReturnExisting: true });
+    } catch {
+      await client.createAccount({ termsOfServiceAgreed: true, ...(this.opts.email ? { contact: [`mailto:${this.opts.email}`] } : {}) });
+    }
+    this.client = client;
+    return client;
   }
 
   private async obtain(name: string, names: string[]): Promise<{ notAfter: string; issuer: string }> {
@@ -167,8 +175,6 @@ export class CertificateManager {
     };
     const pem = await client.auto({
       csr,
-      ...(this.opts.email ? { email: this.opts.email } : {}),
-      termsOfServiceAgreed: true,
       challengePriority: ['http-01'],
       // The CA fetches the challenge itself; this host may not resolve its own names.
       skipChallengeVerification: true,
