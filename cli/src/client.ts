@@ -4,6 +4,7 @@
  * the loopback default), who we are (`HOSTPLANE_TOKEN` as `authorization: Bearer …` metadata), and
  * unary calls as promises with a deadline, whose failures come back as CliErrors (errors.ts).
  */
+import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { credentials, Metadata, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { AdminClient, AdminService } from '@hostplane/proto/hostplane/v1/admin.js';
@@ -34,6 +35,8 @@ export interface ConnectionOptions {
   readonly timeoutSeconds: number | undefined;
   /** `--as-reseller`: an admin acting on a reseller's behalf (sent as `hostplane-as-reseller` metadata). */
   readonly asReseller?: string;
+  /** Neither --controller nor HOSTPLANE_CONTROLLER was given: the address is the default one. */
+  readonly defaultAddress?: boolean;
 }
 
 /** The global flags that shape the connection. */
@@ -47,7 +50,8 @@ export interface ConnectionFlags {
 
 export function resolveConnection(flags: ConnectionFlags, env: Readonly<Record<string, string | undefined>>): ConnectionOptions {
   const nonEmpty = (v: string | undefined) => (v !== undefined && v.trim() !== '' ? v.trim() : undefined);
-  const address = checkAddress(nonEmpty(flags.controller) ?? nonEmpty(env['HOSTPLANE_CONTROLLER']) ?? DEFAULT_CONTROLLER);
+  const given = nonEmpty(flags.controller) ?? nonEmpty(env['HOSTPLANE_CONTROLLER']);
+  const address = checkAddress(given ?? DEFAULT_CONTROLLER);
   const caFile = nonEmpty(flags.ca) ?? nonEmpty(env['HOSTPLANE_CA']);
   const insecure = flags.insecure ?? (env['HOSTPLANE_INSECURE'] === '1' || env['HOSTPLANE_INSECURE'] === 'true');
   // The token goes with every call: never in plaintext to another machine unless told so.
@@ -62,6 +66,7 @@ export function resolveConnection(flags: ConnectionFlags, env: Readonly<Record<s
     caFile,
     timeoutSeconds: flags.timeout,
     ...(nonEmpty(flags.asReseller) !== undefined ? { asReseller: nonEmpty(flags.asReseller) } : {}),
+    ...(given === undefined ? { defaultAddress: true } : {}),
   };
 }
 
@@ -88,6 +93,13 @@ function channelCredentials(caFile: string | undefined): ChannelCredentials {
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new CliError(`cannot read the CA certificate ${caFile} given by --ca or HOSTPLANE_CA (${reason})`, EXIT.usage);
+  }
+  // Said here rather than as "does not answer in TLS" at the first call.
+  try {
+    if (!ca.toString('latin1').includes('-----BEGIN CERTIFICATE-----')) throw new Error('no BEGIN CERTIFICATE line');
+    new X509Certificate(ca);
+  } catch (err) {
+    throw new CliError(`the CA file ${caFile} given by --ca or HOSTPLANE_CA is not a PEM certificate (${(err as Error).message})`, EXIT.usage);
   }
   return credentials.createSsl(ca);
 }
@@ -123,6 +135,7 @@ export class AdminApi {
   #context(opts: CallOptions, timeoutSeconds?: number): CallContext {
     return {
       address: this.options.address,
+      defaultAddress: this.options.defaultAddress === true,
       hasToken: this.options.token !== undefined,
       tls: this.options.caFile !== undefined,
       timeoutSeconds,

@@ -37,6 +37,8 @@ export class UsageError extends CliError {
 export interface CallContext {
   /** The controller address, for "cannot reach" sentences. */
   readonly address: string;
+  /** The address is the default one (no --controller, no HOSTPLANE_CONTROLLER): said with it. */
+  readonly defaultAddress?: boolean;
   /** Whether a token was configured, for "not authenticated" sentences. */
   readonly hasToken: boolean;
   /** Whether the connection uses TLS (`--ca`), for "cannot reach" sentences. */
@@ -71,9 +73,14 @@ export function connectionCause(details: string): string {
   return text || 'unavailable';
 }
 
+/** `ctl.example.net:50051`, or the default address saying it is one. */
+function controllerAt(ctx: CallContext): string {
+  return ctx.defaultAddress ? `${ctx.address} (the default: neither --controller nor HOSTPLANE_CONTROLLER is set)` : ctx.address;
+}
+
 /** Why the controller could not be reached, with a hint when TLS is the likely cause. */
 function unreachable(ctx: CallContext, details: string): string {
-  const where = `cannot reach the controller at ${ctx.address}`;
+  const where = `cannot reach the controller at ${controllerAt(ctx)}`;
   const cause = connectionCause(details);
   if (ctx.tls && /wrong version number|packet length too long|http_request|unknown protocol/i.test(details)) {
     return `${where}: it does not answer in TLS; is the CA of --ca or HOSTPLANE_CA meant for it? (${cause})`;
@@ -119,8 +126,8 @@ export function fromServiceError(err: ServiceError, ctx: CallContext): CliError 
     case status.UNAUTHENTICATED:
       return error(
         ctx.hasToken
-          ? `not authenticated: the controller refused the token in HOSTPLANE_TOKEN${details ? ` (${details})` : ''}`
-          : 'not authenticated: set HOSTPLANE_TOKEN to an admin token of the controller',
+          ? `not authenticated: the controller at ${controllerAt(ctx)} refused the token in HOSTPLANE_TOKEN${details ? ` (${details})` : ''}`
+          : `not authenticated: set HOSTPLANE_TOKEN to an admin token of the controller at ${controllerAt(ctx)}`,
         EXIT.auth,
       );
     case status.UNAVAILABLE:

