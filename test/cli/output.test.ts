@@ -158,6 +158,13 @@ describe('plans', () => {
     values: { 'hosting.php_version': str('8.3'), 'limits.disk_space': int(20 * GIB), 'hosting.miva': bool(true), 'limits.traffic': unlimited },
   });
 
+  it('counts what follows a plan: subscriptions, or resellers for a reseller plan', () => {
+    expect(renderPlan(plan)).toMatch(/^Subscriptions\s+3$/m);
+    const reseller = renderPlan(Plan.fromPartial({ ...plan, kind: PlanKind.PLAN_KIND_RESELLER, subscriptionCount: 2 }));
+    expect(reseller).toMatch(/^Resellers\s+2$/m);
+    expect(reseller).not.toMatch(/^Subscriptions/m);
+  });
+
   it('shows a plan with its values in catalogue order and units', () => {
     const out = renderPlan(plan);
     expect(out).toMatch(/^Kind\s+service$/m);

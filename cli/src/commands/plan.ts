@@ -34,7 +34,8 @@ export function renderPlan(plan: Plan): string {
     ['Kind', planKindWord(plan.kind)],
     ['Reseller', plan.reseller],
     ['Version', plan.version],
-    ['Subscriptions', String(plan.subscriptionCount)],
+    // A reseller plan is followed by resellers, not subscriptions: its count says so.
+    plan.kind === PlanKind.PLAN_KIND_RESELLER ? ['Resellers', String(plan.subscriptionCount)] : ['Subscriptions', String(plan.subscriptionCount)],
     ['Created', plan.createdAt ? humanTime(plan.createdAt) : undefined],
     ['Updated', plan.updatedAt ? humanTime(plan.updatedAt) : undefined],
   ]);
@@ -133,8 +134,8 @@ export function registerPlan(program: Command, ctx: Context): void {
       const { plans } = await ctx.api(cmd).call('listPlans', ListPlansRequest.fromPartial({ kind }));
       ctx.emit(opts.json, { plans: plans.map(planJson) }, () =>
         renderList(
-          ['name', 'kind', 'version', 'subscriptions'],
-          plans.map((p) => [p.name, planKindWord(p.kind), p.version, String(p.subscriptionCount)]),
+          ['name', 'kind', 'version', 'used by'],
+          plans.map((p) => [p.name, planKindWord(p.kind), p.version, plural(p.subscriptionCount, p.kind === PlanKind.PLAN_KIND_RESELLER ? 'reseller' : 'subscription')]),
           'No plans.',
         ),
       );
