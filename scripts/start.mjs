@@ -2,7 +2,8 @@
 // `npm start`: the embedded default — the controller on SQLite under ./data (127.0.0.1:50051) and
 // one local agent for this machine, enrolled automatically the first time. Ctrl-C stops both.
 // Options: --data-dir DIR (default ./data), --listen HOST:PORT (default 127.0.0.1:50051),
-// --metrics-listen HOST:PORT (default 127.0.0.1:9464; 'off' disables /metrics).
+// --metrics-listen HOST:PORT (default 127.0.0.1:9464; 'off' disables /metrics),
+// --http-listen HOST:PORT (the JSON API; default off).
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string', default: './data' },
     listen: { type: 'string', default: '127.0.0.1:50051' },
     'metrics-listen': { type: 'string', default: '127.0.0.1:9464' },
+    'http-listen': { type: 'string', default: 'off' },
   },
 });
 const dataDir = resolve(values['data-dir']);
@@ -45,6 +47,7 @@ const controller = run('hostplane-controller', [
   '--data-dir', dataDir,
   '--listen', values.listen,
   '--metrics-listen', values['metrics-listen'],
+  '--http-listen', values['http-listen'],
 ]);
 const address = await new Promise((resolveAddress, reject) => {
   let buffer = '';

@@ -28,6 +28,8 @@ export interface ControllerConfig {
   readonly nats?: string;
   /** `HOST:PORT` of the Prometheus `/metrics` endpoint; `off` disables it. */
   readonly metricsListen: string;
+  /** `HOST:PORT` of the JSON API over HTTP (Connect unary); `off` (the default) disables it. */
+  readonly httpListen: string;
   /** A host silent for longer than this becomes `unknown`. */
   readonly livenessGraceSeconds: number;
   /** Delivered events are kept this long. */
@@ -46,6 +48,7 @@ export const DEFAULTS: ControllerConfig = {
   tlsNames: [],
   logLevel: 'info',
   metricsListen: '127.0.0.1:9464',
+  httpListen: 'off',
   livenessGraceSeconds: 90,
   eventRetentionDays: 7,
   credentialMaxAgeDays: 30,
@@ -65,6 +68,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   if (env.HOSTPLANE_LOG_LEVEL) out.logLevel = env.HOSTPLANE_LOG_LEVEL;
   if (env.HOSTPLANE_NATS_URL) out.nats = env.HOSTPLANE_NATS_URL;
   if (env.HOSTPLANE_METRICS_LISTEN) out.metricsListen = env.HOSTPLANE_METRICS_LISTEN;
+  if (env.HOSTPLANE_HTTP_LISTEN) out.httpListen = env.HOSTPLANE_HTTP_LISTEN;
   return out;
 }
 
@@ -121,8 +125,12 @@ export function compileConfig(...stages: ConfigInput[]): ControllerConfig {
   if (!LOG_LEVELS.includes(logLevel)) throw new InvalidArgumentError('logLevel', `logLevel: '${logLevel}' is not one of ${LOG_LEVELS.join(', ')}`);
   if (typeof merged.ownCa !== 'boolean') throw new InvalidArgumentError('ownCa', 'ownCa: expected true or false');
   if (merged.ownCa && tlsCert) throw new InvalidArgumentError('ownCa', 'ownCa: give either --own-ca or --tls-cert/--tls-key, not both');
+  const httpListen = str('httpListen', merged.httpListen);
+  // Tokens travel in the JSON API's requests too: its port is served as the gRPC port is.
+  const httpHost = httpListen === 'off' ? undefined : parseListen(httpListen).host;
   // Every non-loopback address is served with TLS: the operator's certificate, else our own CA.
-  const ownCa = merged.ownCa || (!isLoopback(host) && !tlsCert && !merged.insecure);
+  const exposed = !isLoopback(host) || (httpHost !== undefined && !isLoopback(httpHost));
+  const ownCa = merged.ownCa || (exposed && !tlsCert && !merged.insecure);
   const tlsNames = (Array.isArray(merged.tlsNames) ? merged.tlsNames : String(merged.tlsNames ?? '').split(',')).map((n: unknown) =>
     typeof n === 'string' ? n.trim() : n,
   );
@@ -154,6 +162,7 @@ export function compileConfig(...stages: ConfigInput[]): ControllerConfig {
     logLevel,
     nats,
     metricsListen,
+    httpListen,
     livenessGraceSeconds,
     eventRetentionDays,
     credentialMaxAgeDays,

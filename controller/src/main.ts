@@ -16,6 +16,7 @@ import { NatsPublisher } from './events/nats-publisher.js';
 import type { JobSettings } from './jobs.js';
 import { ControllerMetrics } from './metrics.js';
 import { Scheduler } from './scheduler.js';
+import { startHttpServer, type RunningHttp } from './api/http.js';
 import { ControllerCore } from './core.js';
 import { createLogger } from './logger.js';
 import { newSecret } from './usecases/index.js';
@@ -37,10 +38,14 @@ Options:
   --tls-name NAMES   ','-separated extra names (DNS or IP) for the own CA's server certificate,
                      e.g. the name agents dial (env HOSTPLANE_TLS_NAMES)
   --config FILE      JSON file with any of: dataDir, listen, tlsCert, tlsKey, insecure, ownCa,
-                     tlsNames, logLevel, nats, metricsListen, livenessGraceSeconds, eventRetentionDays,
+                     tlsNames, logLevel, nats, metricsListen, httpListen, livenessGraceSeconds, eventRetentionDays,
                      credentialMaxAgeDays (default 30: agents get a new credential over their stream)
   --log-level LEVEL  fatal, error, warn, info, debug, trace or silent (default info)
   --nats URL         publish events to NATS JetStream (stream HOSTPLANE_EVENTS; env HOSTPLANE_NATS_URL)
+  --http-listen HOST:PORT
+                     the JSON API over HTTP: every Admin RPC as POST /hostplane.v1.Admin/<Method>
+                     (Connect unary, proto3 JSON, Authorization: Bearer); HTTPS like the gRPC
+                     port off loopback (default off; env HOSTPLANE_HTTP_LISTEN)
   --metrics-listen HOST:PORT
                      Prometheus /metrics endpoint (default 127.0.0.1:9464; 'off' disables;
                      env HOSTPLANE_METRICS_LISTEN)
@@ -71,6 +76,7 @@ function parseFlags(argv: string[]): { input: ConfigInput; configFile?: string; 
       'log-level': { type: 'string' },
       nats: { type: 'string' },
       'metrics-listen': { type: 'string' },
+      'http-listen': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -86,6 +92,7 @@ function parseFlags(argv: string[]): { input: ConfigInput; configFile?: string; 
       logLevel: values['log-level'],
       nats: values.nats,
       metricsListen: values['metrics-listen'],
+      httpListen: values['http-listen'],
     },
     configFile: values.config,
     help: values.help ?? false,
@@ -188,6 +195,24 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     metricsServer = bound.server;
     log.info({ component: 'metrics', address: `${m.host}:${bound.port}` }, 'serving /metrics');
   }
+  let http: RunningHttp | undefined;
+  if (config.httpListen !== 'off') {
+    const h = parseListen(config.httpListen);
+    try {
+      http = await startHttpServer(
+        { core, log, agents: running.agents, jobSettings, onRpcError: (method, code) => metrics?.rpcErrors.inc({ method, code: String(code) }), ...(caHash ? { caHash } : {}) },
+        { host: h.host, port: h.port, tls },
+      );
+    } catch (err) {
+      process.stderr.write(`hostplane-controller: ${listenFailure(config.httpListen, err, '--http-listen')} ('off' disables the JSON API)\n`);
+      metricsServer?.close();
+      await running.shutdown(0);
+      core.close();
+      process.exitCode = 1;
+      return;
+    }
+    log.info({ component: 'http-api', address: `${h.host}:${http.port}`, tls: Boolean(tls) }, 'serving the JSON API (Connect unary) over HTTP');
+  }
   const scheduler = new Scheduler(
     {
       core,
@@ -218,6 +243,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     stopping = true;
     log.info({ component: 'controller', signal }, 'shutting down');
     await scheduler.stop();
+    await http?.close();
     await running.shutdown(5000);
     await publisher?.stop();
     metricsServer?.close();

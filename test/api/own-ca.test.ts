@@ -62,4 +62,12 @@ describe('TLS off loopback', () => {
     expect(() => compileConfig({}, {}, { ...base, listen: '127.0.0.1:0', ownCa: true, tlsCert: '/c', tlsKey: '/k' })).toThrow(/either --own-ca or --tls-cert/);
     expect(compileConfig({}, {}, { ...base, listen: '127.0.0.1:0', tlsNames: 'a.example, 192.0.2.1' }).tlsNames).toEqual(['a.example', '192.0.2.1']);
   });
+
+  it('the JSON API port is served as the gRPC one: off by default, HTTPS with the own CA off loopback', () => {
+    expect(compileConfig({}, {}, { ...base, listen: '127.0.0.1:50051' }).httpListen).toBe('off');
+    expect(compileConfig({}, {}, { ...base, listen: '127.0.0.1:50051', httpListen: '127.0.0.1:8080' }).ownCa).toBe(false);
+    expect(compileConfig({}, {}, { ...base, listen: '127.0.0.1:50051', httpListen: '0.0.0.0:8080' }).ownCa).toBe(true);
+    expect(compileConfig({}, {}, { ...base, listen: '127.0.0.1:50051', httpListen: '0.0.0.0:8080', insecure: true }).ownCa).toBe(false);
+    expect(() => compileConfig({}, {}, { ...base, httpListen: 'nowhere' })).toThrow(/httpListen|listen/);
+  });
 });

@@ -18,6 +18,7 @@ describe('a port in use', () => {
   it.each([
     ['--listen', () => ['--listen', first.address, '--metrics-listen', 'off']],
     ['--metrics-listen', () => ['--listen', '127.0.0.1:0', '--metrics-listen', `127.0.0.1:${first.metricsPort}`]],
+    ['--http-listen', () => ['--listen', '127.0.0.1:0', '--metrics-listen', 'off', '--http-listen', `127.0.0.1:${first.metricsPort}`]],
   ] as const)('%s: one line, exit 1', (flag, args) => {
     const dataDir = tempDir('hostplane-ctl-busy-');
     try {

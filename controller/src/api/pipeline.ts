@@ -148,6 +148,11 @@ export function authenticateFirst(deps: ApiDeps): ServerInterceptor {
     });
 }
 
+/** A request body kept as bytes, decoded by `decoder` once the caller is known (JSON over HTTP). */
+export function undecoded(bytes: Buffer, decoder: (bytes: Buffer) => unknown): unknown {
+  return new Undecoded(bytes, decoder);
+}
+
 /** A request body kept as bytes until the caller is known (see `decodeAfterAuth`). */
 class Undecoded {
   constructor(

@@ -1,0 +1,190 @@
+/**
+ * JSON over HTTP: every unary Admin RPC in the Connect protocol's unary form —
+ * `POST /hostplane.v1.Admin/<Method>`, `Content-Type: application/json`, the request message in
+ * proto3 JSON, `Authorization: Bearer <token>` — answered with the response message in proto3 JSON,
+ * or a Connect error (`{"code":"invalid_argument","message":"…"}` with its HTTP status).
+ *
+ * Nothing here is a second list of routes: the methods are those of the generated Admin service
+ * definition, their message types are found by name in the generated code (whose fromJSON/toJSON
+ * are proto3 JSON), and each call goes to the very gRPC handler — the same authentication (from the
+ * header, before the body is read), validation, reseller scoping, logging and error mapping.
+ */
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
+import { MAX_MESSAGE_BYTES, UnauthenticatedError } from '@hostplane/shared';
+import { AdminService } from '@hostplane/proto/hostplane/v1/admin.js';
+import * as customer from '@hostplane/proto/hostplane/v1/customer.js';
+import * as event from '@hostplane/proto/hostplane/v1/event.js';
+import * as host from '@hostplane/proto/hostplane/v1/host.js';
+import * as job from '@hostplane/proto/hostplane/v1/job.js';
+import * as plan from '@hostplane/proto/hostplane/v1/plan.js';
+import * as reseller from '@hostplane/proto/hostplane/v1/reseller.js';
+import * as subscription from '@hostplane/proto/hostplane/v1/subscription.js';
+import * as token from '@hostplane/proto/hostplane/v1/token.js';
+import { adminService } from './admin-service.js';
+import { AS_RESELLER_METADATA, bearerToken, undecoded, type ApiDeps } from './pipeline.js';
+import { loadPackageDefinition } from './protos.js';
+
+/** A generated message type: proto3 JSON both ways. */
+interface MessageType {
+  fromJSON(object: unknown): unknown;
+  toJSON(message: unknown): unknown;
+}
+
+interface Procedure {
+  readonly name: string;
+  readonly handler: (call: unknown, callback: (err: ServiceError | null, res?: unknown) => void) => void;
+  readonly request: MessageType;
+  readonly response: MessageType;
+}
+
+/** Connect error codes by gRPC code, and their HTTP status (connectrpc.com/docs/protocol). */
+const CONNECT: Record<number, [code: string, http: number]> = {
+  [status.CANCELLED]: ['canceled', 499],
+  [status.UNKNOWN]: ['unknown', 500],
+  [status.INVALID_ARGUMENT]: ['invalid_argument', 400],
+  [status.DEADLINE_EXCEEDED]: ['deadline_exceeded', 504],
+  [status.NOT_FOUND]: ['not_found', 404],
+  [status.ALREADY_EXISTS]: ['already_exists', 409],
+  [status.PERMISSION_DENIED]: ['permission_denied', 403],
+  [status.RESOURCE_EXHAUSTED]: ['resource_exhausted', 429],
+  [status.FAILED_PRECONDITION]: ['failed_precondition', 400],
+  [status.ABORTED]: ['aborted', 409],
+  [status.OUT_OF_RANGE]: ['out_of_range', 400],
+  [status.UNIMPLEMENTED]: ['unimplemented', 501],
+  [status.INTERNAL]: ['internal', 500],
+  [status.UNAVAILABLE]: ['unavailable', 503],
+  [status.DATA_LOSS]: ['data_loss', 500],
+  [status.UNAUTHENTICATED]: ['unauthenticated', 401],
+};
+
+/** The unary Admin procedures by path, from the service definition and the generated messages. */
+export function adminProcedures(deps: ApiDeps): Map<string, Procedure> {
+  const types = new Map<string, MessageType>();
+  for (const mod of [customer, event, host, job, plan, reseller, subscription, token]) {
+    for (const [name, value] of Object.entries(mod)) {
+      if (value && typeof value === 'object' && 'fromJSON' in value && 'toJSON' in value) types.set(name, value as MessageType);
+    }
+  }
+  const described = loadPackageDefinition()['hostplane.v1.Admin'] as Record<string, { requestType: { type: { name: string } }; responseType: { type: { name: string } } }>;
+  const handlers = adminService(deps) as unknown as Record<string, Procedure['handler']>;
+  const procedures = new Map<string, Procedure>();
+  for (const [key, def] of Object.entries(AdminService)) {
+    if (def.requestStream || def.responseStream) continue; // server streams: WatchEvents over gRPC
+    const name = def.path.slice(def.path.lastIndexOf('/') + 1);
+    const d = described[name];
+    const request = d && types.get(d.requestType.type.name);
+    const response = d && types.get(d.responseType.type.name);
+    if (!request || !response || !handlers[key]) throw new Error(`no JSON mapping for ${def.path}`);
+    procedures.set(def.path, { name, handler: handlers[key]!, request, response });
+  }
+  return procedures;
+}
+
+function send(res: ServerResponse, httpStatus: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(httpStatus, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store' });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, code: number, message: string): void {
+  const [connectCode, httpStatus] = CONNECT[code] ?? ['unknown', 500];
+  // The request's body may still be arriving: it is not read, and the connection is not reused.
+  res.setHeader('connection', 'close');
+  send(res, httpStatus, { code: connectCode, message });
+}
+
+/** The body, at most MAX_MESSAGE_BYTES; undefined (and answered) when larger. */
+function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_MESSAGE_BYTES) {
+        sendError(res, status.RESOURCE_EXHAUSTED, `the request body is larger than ${MAX_MESSAGE_BYTES} bytes`);
+        req.destroy();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+/** Handles one HTTP request of the JSON API. */
+export function jsonApiHandler(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const procedures = adminProcedures(deps);
+  return (req, res) => {
+    void (async () => {
+      const path = (req.url ?? '').split('?')[0]!;
+      const procedure = procedures.get(path);
+      if (!procedure) return sendError(res, status.UNIMPLEMENTED, `no procedure ${path.slice(0, 100)}: POST /hostplane.v1.Admin/<Method>, e.g. /hostplane.v1.Admin/ListPlans`);
+      if (req.method !== 'POST') {
+        res.setHeader('allow', 'POST');
+        return send(res, 405, { code: 'unimplemented', message: `${procedure.name}: use POST` });
+      }
+      const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+      if (type !== 'application/json') {
+        res.setHeader('accept-post', 'application/json');
+        return send(res, 415, { code: 'invalid_argument', message: `Content-Type must be application/json (got '${type.slice(0, 60)}')` });
+      }
+      const version = req.headers['connect-protocol-version'];
+      if (version !== undefined && version !== '1') return sendError(res, status.INVALID_ARGUMENT, `connect-protocol-version must be 1 (got '${String(version).slice(0, 20)}')`);
+      const metadata = new Metadata();
+      if (typeof req.headers.authorization === 'string') metadata.set('authorization', req.headers.authorization);
+      const asReseller = req.headers[AS_RESELLER_METADATA];
+      if (typeof asReseller === 'string') metadata.set(AS_RESELLER_METADATA, asReseller);
+      // Who is calling, from the header alone: a stranger's body is never read.
+      try {
+        deps.core.authenticate(bearerToken(metadata));
+      } catch (err) {
+        if (err instanceof UnauthenticatedError) return sendError(res, status.UNAUTHENTICATED, err.message);
+      }
+      const body = await readBody(req, res);
+      if (body === undefined) return;
+      const request = undecoded(body, (bytes) => procedure.request.fromJSON(JSON.parse(bytes.length === 0 ? '{}' : bytes.toString('utf8'))));
+      procedure.handler({ request, metadata }, (err, response) => {
+        if (err) return sendError(res, err.code ?? status.UNKNOWN, err.details ?? err.message);
+        send(res, 200, procedure.response.toJSON(response));
+      });
+    })().catch((err: unknown) => {
+      deps.log.error({ component: 'http-api', err: (err as Error).message }, 'request failed');
+      if (!res.headersSent) sendError(res, status.INTERNAL, 'internal error');
+    });
+  };
+}
+
+export interface RunningHttp {
+  readonly server: Server;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** Serves the JSON API on `host:port` (HTTPS with `tls`, as the gRPC port). */
+export async function startHttpServer(deps: ApiDeps, options: { host: string; port: number; tls?: { cert: Buffer; key: Buffer } | undefined }): Promise<RunningHttp> {
+  const handler = jsonApiHandler(deps);
+  const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  return {
+    server,
+    port: typeof address === 'object' && address ? address.port : options.port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
