@@ -86,3 +86,58 @@ describe('JSON over HTTP (Connect unary)', () => {
     expect(JSON.parse(stdout)).toMatchObject({ plan: { name: 'Gold', kind: 'PLAN_KIND_SERVICE', version: '1' } });
   });
 });
+
+describe('WatchEvents as Connect server streaming', () => {
+  /** Reads enveloped messages from a Connect stream until `until` says stop. */
+  async function readStream(res: Response, until: (messages: { flags: number; json: Record<string, unknown> }[]) => boolean) {
+    const reader = res.body!.getReader();
+    let buffer = Buffer.alloc(0);
+    const messages: { flags: number; json: Record<string, unknown> }[] = [];
+    while (!until(messages)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer = Buffer.concat([buffer, Buffer.from(value)]);
+      while (buffer.length >= 5 && buffer.length >= 5 + buffer.readUInt32BE(1)) {
+        const len = buffer.readUInt32BE(1);
+        messages.push({ flags: buffer[0]!, json: JSON.parse(buffer.subarray(5, 5 + len).toString()) as Record<string, unknown> });
+        buffer = buffer.subarray(5 + len);
+      }
+    }
+    await reader.cancel();
+    return messages;
+  }
+  const watch = (body: Buffer, token = ADMIN_TOKEN) =>
+    fetch(`${base}/hostplane.v1.Admin/WatchEvents`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/connect+json', 'connect-protocol-version': '1', authorization: `Bearer ${token}` },
+      body,
+    });
+  const request = (json: unknown) => {
+    const text = Buffer.from(JSON.stringify(json));
+    const head = Buffer.alloc(5);
+    head.writeUInt32BE(text.length, 1);
+    return Buffer.concat([head, text]);
+  };
+
+  it('replays the backlog after an id, then streams new events as they happen', async () => {
+    const res = await watch(request({ afterId: '0', types: ['plan'] }));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/connect+json');
+    const pending = readStream(res, (m) => m.some((x) => (x.json.event as { entityName?: string } | undefined)?.entityName === 'Live'));
+    await api.call(api.client.createPlan, { name: 'Live', kind: 1, values: {}, reseller: '' });
+    const messages = await pending;
+    const names = messages.map((m) => (m.json.event as { type: string; entityName: string }).entityName);
+    expect(names[0]).toBe('Gold'); // the backlog first (created above)
+    expect(names.at(-1)).toBe('Live');
+    expect(messages.every((m) => m.flags === 0 && (m.json.event as { type: string }).type.startsWith('plan.'))).toBe(true);
+  });
+
+  it('an error ends the stream with an end-of-stream message carrying the Connect error', async () => {
+    const res = await watch(request({ afterId: '0', types: ['nope!'] }));
+    expect(res.status).toBe(200);
+    const messages = await readStream(res, () => false);
+    expect(messages).toEqual([{ flags: 2, json: { error: { code: 'invalid_argument', message: expect.stringContaining("'nope!'") } } }]);
+    const bad = await readStream(await watch(Buffer.from('{}')), () => false);
+    expect(bad[0]).toMatchObject({ flags: 2, json: { error: { code: 'invalid_argument' } } });
+  });
+});

@@ -1,14 +1,17 @@
 /**
- * JSON over HTTP: every unary Admin RPC in the Connect protocol's unary form —
+ * JSON over HTTP: every Admin RPC in the Connect protocol — unary calls in its unary form,
  * `POST /hostplane.v1.Admin/<Method>`, `Content-Type: application/json`, the request message in
  * proto3 JSON, `Authorization: Bearer <token>` — answered with the response message in proto3 JSON,
- * or a Connect error (`{"code":"invalid_argument","message":"…"}` with its HTTP status).
+ * or a Connect error (`{"code":"invalid_argument","message":"…"}` with its HTTP status); the server
+ * stream (WatchEvents) as Connect streaming (`application/connect+json`, enveloped messages, an
+ * end-of-stream message that carries the error if any), written at the reader's pace.
  *
  * Nothing here is a second list of routes: the methods are those of the generated Admin service
  * definition, their message types are found by name in the generated code (whose fromJSON/toJSON
  * are proto3 JSON), and each call goes to the very gRPC handler — the same authentication (from the
  * header, before the body is read), validation, reseller scoping, logging and error mapping.
  */
+import { EventEmitter } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
@@ -34,9 +37,11 @@ interface MessageType {
 
 interface Procedure {
   readonly name: string;
-  readonly handler: (call: unknown, callback: (err: ServiceError | null, res?: unknown) => void) => void;
+  readonly handler: (call: unknown, callback?: (err: ServiceError | null, res?: unknown) => void) => void;
   readonly request: MessageType;
   readonly response: MessageType;
+  /** A server stream (WatchEvents): Connect streaming, `application/connect+json`. */
+  readonly streaming: boolean;
 }
 
 /** Connect error codes by gRPC code, and their HTTP status (connectrpc.com/docs/protocol). */
@@ -71,13 +76,13 @@ export function adminProcedures(deps: ApiDeps): Map<string, Procedure> {
   const handlers = adminService(deps) as unknown as Record<string, Procedure['handler']>;
   const procedures = new Map<string, Procedure>();
   for (const [key, def] of Object.entries(AdminService)) {
-    if (def.requestStream || def.responseStream) continue; // server streams: WatchEvents over gRPC
+    if (def.requestStream) continue; // no client streams in the Admin service
     const name = def.path.slice(def.path.lastIndexOf('/') + 1);
     const d = described[name];
     const request = d && types.get(d.requestType.type.name);
     const response = d && types.get(d.responseType.type.name);
     if (!request || !response || !handlers[key]) throw new Error(`no JSON mapping for ${def.path}`);
-    procedures.set(def.path, { name, handler: handlers[key]!, request, response });
+    procedures.set(def.path, { name, handler: handlers[key]!, request, response, streaming: def.responseStream });
   }
   return procedures;
 }
@@ -128,9 +133,10 @@ export function jsonApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Serve
         return send(res, 405, { code: 'unimplemented', message: `${procedure.name}: use POST` });
       }
       const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-      if (type !== 'application/json') {
-        res.setHeader('accept-post', 'application/json');
-        return send(res, 415, { code: 'invalid_argument', message: `Content-Type must be application/json (got '${type.slice(0, 60)}')` });
+      const expected = procedure.streaming ? 'application/connect+json' : 'application/json';
+      if (type !== expected) {
+        res.setHeader('accept-post', expected);
+        return send(res, 415, { code: 'invalid_argument', message: `${procedure.name}: Content-Type must be ${expected} (got '${type.slice(0, 60)}')` });
       }
       const version = req.headers['connect-protocol-version'];
       if (version !== undefined && version !== '1') return sendError(res, status.INVALID_ARGUMENT, `connect-protocol-version must be 1 (got '${String(version).slice(0, 20)}')`);
@@ -146,6 +152,7 @@ export function jsonApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Serve
       }
       const body = await readBody(req, res);
       if (body === undefined) return;
+      if (procedure.streaming) return serveStream(procedure, body, metadata, res);
       const request = undecoded(body, (bytes) => procedure.request.fromJSON(JSON.parse(bytes.length === 0 ? '{}' : bytes.toString('utf8'))));
       procedure.handler({ request, metadata }, (err, response) => {
         if (err) return sendError(res, err.code ?? status.UNKNOWN, err.details ?? err.message);
@@ -156,6 +163,79 @@ export function jsonApiHandler(deps: ApiDeps): (req: IncomingMessage, res: Serve
       if (!res.headersSent) sendError(res, status.INTERNAL, 'internal error');
     });
   };
+}
+
+/** One Connect envelope: flags, length (big-endian), JSON. */
+function envelope(flags: number, body: unknown): Buffer {
+  const json = Buffer.from(JSON.stringify(body));
+  const head = Buffer.alloc(5);
+  head.writeUInt8(flags, 0);
+  head.writeUInt32BE(json.length, 1);
+  return Buffer.concat([head, json]);
+}
+
+const END_STREAM = 0x02;
+
+/**
+ * A Connect server stream over the gRPC server-stream handler: the handler writes messages (each an
+ * envelope, at the reader's pace: `write()` says when the socket is full, 'drain' when it is not),
+ * ends the stream, or fails it; the end is an end-of-stream envelope (`{}` or `{"error":…}`).
+ */
+class ConnectServerStream extends EventEmitter {
+  cancelled = false;
+  private ended = false;
+
+  constructor(
+    public request: unknown,
+    readonly metadata: Metadata,
+    private readonly response: MessageType,
+    private readonly res: ServerResponse,
+  ) {
+    super();
+    res.writeHead(200, { 'content-type': 'application/connect+json', 'cache-control': 'no-store' });
+    res.on('drain', () => this.emit('drain'));
+    res.on('close', () => {
+      if (!this.ended) {
+        this.cancelled = true;
+        this.ended = true;
+        this.emit('cancelled');
+      }
+      this.emit('close');
+    });
+    // An error emitted by the handler (or the pipeline) ends the stream with it.
+    this.on('error', (err: ServiceError) => this.finish({ error: connectError(err.code ?? status.UNKNOWN, err.details ?? err.message) }));
+  }
+
+  write(message: unknown): boolean {
+    if (this.ended) return false;
+    return this.res.write(envelope(0, this.response.toJSON(message)));
+  }
+
+  end(): void {
+    this.finish({});
+  }
+
+  private finish(body: unknown): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.res.end(envelope(END_STREAM, body));
+  }
+}
+
+function connectError(code: number, message: string): { code: string; message: string } {
+  return { code: (CONNECT[code] ?? ['unknown'])[0], message };
+}
+
+function serveStream(procedure: Procedure, body: Buffer, metadata: Metadata, res: ServerResponse): void {
+  // The request is one envelope: flags 0 (no compression), its length, then the JSON message.
+  const length = body.length >= 5 ? body.readUInt32BE(1) : -1;
+  const stream = new ConnectServerStream(undefined, metadata, procedure.response, res);
+  if (body.length < 5 || body[0] !== 0 || length !== body.length - 5) {
+    stream.emit('error', { code: status.INVALID_ARGUMENT, details: `${procedure.name}: the request is not one uncompressed Connect envelope` });
+    return;
+  }
+  stream.request = undecoded(body.subarray(5), (bytes) => procedure.request.fromJSON(JSON.parse(bytes.length === 0 ? '{}' : bytes.toString('utf8'))));
+  procedure.handler(stream);
 }
 
 export interface RunningHttp {
