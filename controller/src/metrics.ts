@@ -54,40 +54,22 @@ export class ControllerMetrics {
         this.set(core.eventBacklog());
       },
     });
-    const hostNames = () => new Map(core.ctx.hosts.list().map((h) => [h.id, h.name] as const));
-    new Gauge({
-      name: 'hostplane_usage_disk_bytes',
-      help: "Disk used by the measured subscriptions of each host (their agents' last measurement)",
-      labelNames: ['host'] as const,
-      registers: [registry],
-      collect() {
-        this.reset();
-        const names = hostNames();
-        for (const u of core.usageByHost()) this.set({ host: names.get(u.host_id) ?? String(u.host_id) }, u.disk);
-      },
-    });
-    new Gauge({
-      name: 'hostplane_usage_traffic_bytes',
-      help: 'Traffic sent this month (UTC) for the measured subscriptions of each host',
-      labelNames: ['host'] as const,
-      registers: [registry],
-      collect() {
-        this.reset();
-        const names = hostNames();
-        for (const u of core.usageByHost()) this.set({ host: names.get(u.host_id) ?? String(u.host_id) }, u.traffic);
-      },
-    });
-    new Gauge({
-      name: 'hostplane_subscriptions_overused',
-      help: 'Subscriptions over limits.disk_space or limits.traffic, by host',
-      labelNames: ['host'] as const,
-      registers: [registry],
-      collect() {
-        this.reset();
-        const names = hostNames();
-        for (const u of core.usageByHost()) this.set({ host: names.get(u.host_id) ?? String(u.host_id) }, u.overused);
-      },
-    });
+    // Usage by host, one gauge per figure of the same grouped query.
+    const usageGauge = (name: string, help: string, figure: (u: ReturnType<ControllerCore['usageByHost']>[number]) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['host'] as const,
+        registers: [registry],
+        collect() {
+          this.reset();
+          const names = new Map(core.ctx.hosts.list().map((h) => [h.id, h.name] as const));
+          for (const u of core.usageByHost()) this.set({ host: names.get(u.host_id) ?? String(u.host_id) }, figure(u));
+        },
+      });
+    usageGauge('hostplane_usage_disk_bytes', "Disk used by the measured subscriptions of each host (their agents' last measurement)", (u) => u.disk);
+    usageGauge('hostplane_usage_traffic_bytes', 'Traffic sent this month (UTC) for the measured subscriptions of each host', (u) => u.traffic);
+    usageGauge('hostplane_subscriptions_overused', 'Subscriptions over limits.disk_space or limits.traffic, by host', (u) => u.overused);
     new Gauge({
       name: 'hostplane_events_parked',
       help: 'Events NATS refused for themselves (too large for the server), set aside: hostplane events --parked',

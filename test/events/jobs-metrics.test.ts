@@ -79,6 +79,9 @@ describe('/metrics', () => {
   it('serves Prometheus text with subscriptions, hosts, backlog and lag', async () => {
     const metrics = new ControllerMetrics(t.core, () => 3);
     t.core.updatePlan('Monthly', { set: { 'limits.traffic': '1T' } }); // observed by the histogram
+    const month = t.clock.now().toISOString().slice(0, 7);
+    const measuredAt = t.clock.now().toISOString();
+    t.core.recordUsage(t.core.ctx.hosts.byName('web2.example.net')!.id, [{ name: 'b.example', diskBytes: 1234, trafficBytes: 5678, trafficMonth: month, measuredAt }]);
     const { server, port } = await metrics.listen('127.0.0.1', 0);
     try {
       const res = await fetch(`http://127.0.0.1:${port}/metrics`);
@@ -96,6 +99,10 @@ describe('/metrics', () => {
       expect(sample('hostplane_event_backlog', '')).toBe(t.core.ctx.events.backlog());
       expect(sample('hostplane_host_sync_lag', 'host="web1.example.net"')).toBeGreaterThan(0);
       expect(sample('hostplane_sync_duration_seconds_count', 'operation="plan-update"')).toBe(1);
+      expect(sample('hostplane_usage_disk_bytes', 'host="web2.example.net"')).toBe(1234);
+      expect(sample('hostplane_usage_traffic_bytes', 'host="web2.example.net"')).toBe(5678);
+      expect(sample('hostplane_subscriptions_overused', 'host="web2.example.net"')).toBe(0);
+      expect(sample('hostplane_usage_disk_bytes', 'host="web1.example.net"')).toBeUndefined(); // nothing measured there
       expect((await fetch(`http://127.0.0.1:${port}/nope`)).status).toBe(404);
     } finally {
       server.close();

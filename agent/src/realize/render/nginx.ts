@@ -39,7 +39,7 @@ export function renderNginxSite(spec: SiteSpec, ctx: NginxContext): string {
     const lines = [
       ...header,
       'server {',
-      ...(ctx.listen ?? DEFAULT_LISTEN).map((l) => `${I}listen ${l};`),
+      ...httpListen(ctx),
       names,
       '',
       ...logLines(spec, ctx),
@@ -63,7 +63,7 @@ export function renderNginxSite(spec: SiteSpec, ctx: NginxContext): string {
   const lines: string[] = [
     ...header,
     'server {',
-    ...(ctx.listen ?? DEFAULT_LISTEN).map((l) => `${I}listen ${l};`),
+    ...httpListen(ctx),
     ...sslLines(spec, ctx),
     names,
     '',
@@ -71,6 +71,10 @@ export function renderNginxSite(spec: SiteSpec, ctx: NginxContext): string {
     '}',
   ];
   return `${lines.join('\n')}\n`;
+}
+
+function httpListen(ctx: NginxContext): string[] {
+  return (ctx.listen ?? DEFAULT_LISTEN).map((l) => `${I}listen ${l};`);
 }
 
 /**
