@@ -10,7 +10,8 @@ import { randomInt } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
-import acme from 'acme-client';
+import type { Client } from 'acme-client';
+import { X509Certificate } from 'node:crypto';
 import { withDefaults, type Values } from '@hostplane/shared';
 import { writeFileAtomic } from '../realize/fs-atomic.js';
 import { acmeChallengeDir, certificatePaths, type Layout } from '../realize/layout.js';
@@ -58,7 +59,7 @@ interface Logger {
 const DAY = 86_400_000;
 
 export class CertificateManager {
-  private client: acme.Client | undefined;
+  private client: Client | undefined;
   private readonly failures = new Map<string, { at: number; error: string }>();
   /** Each site's own renewal offset, so that a fleet does not renew in step. */
   private readonly jitter = new Map<string, number>();
@@ -123,23 +124,20 @@ export class CertificateManager {
     return (this.opts.renewBeforeMs ?? 30 * DAY) - j;
   }
 
-  /** The installed certificate of a site, if it can be read. */
+  /** The installed certificate of a site, if it can be read (Node's own X.509 parser). */
   private async installed(name: string): Promise<{ names: string[]; notAfter: string; issuer: string } | undefined> {
     const { certificate } = certificatePaths(this.layout, name);
     try {
-      const info = acme.crypto.readCertificateInfo(await fs.readFile(certificate));
-      return {
-        names: [...new Set([info.domains.commonName, ...info.domains.altNames].filter(Boolean))],
-        notAfter: info.notAfter.toISOString(),
-        issuer: info.issuer.commonName ?? '',
-      };
+      return certificateInfo(await fs.readFile(certificate));
     } catch {
       return undefined;
     }
   }
 
-  private async acmeClient(): Promise<acme.Client> {
+  /** The ACME client, loaded on first use: an agent without SSL sites never holds it in memory. */
+  private async acmeClient(): Promise<Client> {
     if (this.client) return this.client;
+    const { default: acme } = await import('acme-client');
     if (this.opts.caFile) acme.axios.defaults.httpsAgent = new https.Agent({ ca: await fs.readFile(this.opts.caFile) });
     const dir = path.join(this.stateDir, 'acme');
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
@@ -165,6 +163,7 @@ export class CertificateManager {
 
   private async obtain(name: string, names: string[]): Promise<{ notAfter: string; issuer: string }> {
     const client = await this.acmeClient();
+    const { default: acme } = await import('acme-client');
     const challengeDir = acmeChallengeDir(this.layout, name);
     await fs.mkdir(challengeDir, { recursive: true, mode: 0o755 });
     const [key, csr] = await acme.crypto.createCsr({ commonName: names[0]!, altNames: names });
@@ -186,9 +185,17 @@ export class CertificateManager {
     // The key first: a certificate is only ever beside its own key.
     await writeFileAtomic(paths.key, key.toString(), 0o600);
     await writeFileAtomic(paths.certificate, pem, 0o644);
-    const info = acme.crypto.readCertificateInfo(pem);
-    return { notAfter: info.notAfter.toISOString(), issuer: info.issuer.commonName ?? '' };
+    const info = certificateInfo(Buffer.from(pem));
+    return { notAfter: info.notAfter, issuer: info.issuer };
   }
+}
+
+/** Names (subject CN and DNS alt names), expiry and issuer CN of the first certificate of a PEM chain. */
+export function certificateInfo(pem: Buffer): { names: string[]; notAfter: string; issuer: string } {
+  const cert = new X509Certificate(pem);
+  const cn = (dn: string) => /(?:^|\n)CN=([^\n]*)/.exec(dn)?.[1] ?? '';
+  const alt = (cert.subjectAltName ?? '').split(',').map((s) => s.trim()).filter((s) => s.startsWith('DNS:')).map((s) => s.slice(4));
+  return { names: [...new Set([cn(cert.subject), ...alt].filter(Boolean))], notAfter: new Date(cert.validTo).toISOString(), issuer: cn(cert.issuer) };
 }
 
 function sameNames(a: readonly string[], b: readonly string[]): boolean {
