@@ -79,7 +79,27 @@ describe("the controller's own CA", () => {
     const again = startAgent(ctl.address, 'pinned.test', dirs); // no token, no hash: the pinned CA
     agents.push(again);
     await again.waitFor((l) => l.includes('"msg":"connected"'), 20_000);
-  });
+    await again.stop();
+
+    // A rogue controller (a CA of its own) where the agent dials: the pinned agent never completes
+    // a TLS handshake with it, so it sends no credential and takes no snapshot (an empty one would
+    // move every site aside).
+    const rogue = await startController({ args: ['--own-ca'] });
+    try {
+      const tricked = startAgent(rogue.address, 'pinned.test', dirs);
+      agents.push(tricked);
+      await tricked.waitFor((l) => /stream error|unavailable|certificate/i.test(l), 20_000);
+      await new Promise((r) => setTimeout(r, 2000)); // a few reconnect attempts
+      expect(tricked.lines.filter((l) => l.includes('snapshot received'))).toEqual([]);
+      const seen = await cli(rogue.address, ['host', 'list', '--json'], { HOSTPLANE_CA: join(rogue.dataDir, 'tls', 'ca.pem') });
+      expect(JSON.parse(seen.stdout)).toEqual({ hosts: [] });
+      expect(existsSync(join(dirs.vhostsRoot, '.removed'))).toBe(false);
+      await tricked.stop();
+    } finally {
+      await rogue.stop();
+      removeDir(rogue.dataDir);
+    }
+  }, 90_000);
 });
 
 async function cliJsonCa<T>(args: string[]): Promise<T> {
