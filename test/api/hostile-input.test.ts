@@ -56,6 +56,14 @@ describe('refused with INVALID_ARGUMENT naming the field, nothing written', () =
     expect(last.data).toMatchObject({ unset: ['limits.traffic'] });
   });
 
+  it.each(['8000y', '99999999999d'])('limits.validity=%s is refused naming the key (durations are bounded), nothing written', async (validity) => {
+    const before = api.dump();
+    const err = await api.fail(api.client.createPlan, { name: `Forever${validity.length}`, kind: PlanKind.PLAN_KIND_SERVICE, values: { 'limits.validity': valueToProto(validity) }, reseller: '' });
+    expect(err.code).toBe(status.INVALID_ARGUMENT);
+    expect(err.details).toContain('limits.validity');
+    expect(api.dump()).toBe(before);
+  });
+
   it('an event over 64 KB is refused with its transaction (the feed never carries one)', () => {
     const before = api.dump();
     expect(() => api.core.ctx.tx(() => api.core.ctx.record({ type: 'host.removed', entity: 'x'.repeat(70_000), data: {} }))).toThrow(
