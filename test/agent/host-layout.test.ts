@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 function configFile(content: unknown): string {
-  const dir = mkdtempSync(join(tmpdir(), 'hostplane-layout-'));
+  const dir = mkdtempSync(join(process.env.HOSTPLANE_TEST_TMP ?? tmpdir(), 'hostplane-layout-'));
   dirs.push(dir);
   const file = join(dir, 'agent.json');
   writeFileSync(file, typeof content === 'string' ? content : JSON.stringify(content));

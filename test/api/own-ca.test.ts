@@ -12,7 +12,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 const dataDir = () => {
-  const d = mkdtempSync(join(tmpdir(), 'hostplane-ownca-'));
+  const d = mkdtempSync(join(process.env.HOSTPLANE_TEST_TMP ?? tmpdir(), 'hostplane-ownca-'));
   dirs.push(d);
   return d;
 };

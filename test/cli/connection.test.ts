@@ -32,7 +32,7 @@ describe('TLS with --ca', () => {
   let dir: string;
   let stub: Stub;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'hostplane-cli-tls-'));
+    dir = mkdtempSync(join(process.env.HOSTPLANE_TEST_TMP ?? tmpdir(), 'hostplane-cli-tls-'));
     execFileSync('openssl', [
       'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1',
       '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),

@@ -24,7 +24,7 @@ export interface TestCore {
 }
 
 export function openTestCore(): TestCore {
-  const dir = mkdtempSync(join(tmpdir(), 'hostplane-test-'));
+  const dir = mkdtempSync(join(process.env.HOSTPLANE_TEST_TMP ?? tmpdir(), 'hostplane-test-'));
   const file = join(dir, 'hostplane.db');
   const clock = new TestClock();
   const core = ControllerCore.open(file, clock);

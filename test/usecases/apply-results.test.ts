@@ -97,7 +97,7 @@ describe('an agent reports only its own host', () => {
 
 describe('migration 6', () => {
   it('gives the subscriptions of an existing store no system user and no failures', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'hostplane-migrate-'));
+    const dir = mkdtempSync(join(process.env.HOSTPLANE_TEST_TMP ?? tmpdir(), 'hostplane-migrate-'));
     try {
       const file = join(dir, 'hostplane.db');
       const old = new Database(file);
