@@ -151,12 +151,14 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   }
   let tls: { cert: Buffer; key: Buffer } | undefined;
   let caHash: string | undefined;
+  let caPem: string | undefined;
   if (config.tlsCert && config.tlsKey) {
     tls = { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
   } else if (config.ownCa) {
     const own = await ensureOwnCa(config.dataDir, serverNames(parseListen(config.listen).host, config.tlsNames));
     tls = { cert: Buffer.from(own.certPem), key: Buffer.from(own.keyPem) };
     caHash = own.caHash;
+    caPem = own.caPem;
     log.info({ component: 'controller', caFile: own.caFile, caHash }, 'TLS with the controller\'s own CA');
   }
   const jobSettings: JobSettings = {
@@ -167,11 +169,17 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   };
   let metrics: ControllerMetrics | undefined;
   let running: RunningServer;
+  let install: { port: number; tls: boolean } | undefined; // set once the HTTP listener is up
+  const apiDeps = {
+    core,
+    log,
+    jobSettings,
+    onRpcError: (method: string, code: number) => metrics?.rpcErrors.inc({ method, code: String(code) }),
+    install: () => install,
+    ...(caHash ? { caHash } : {}),
+  };
   try {
-    running = await startGrpcServer(
-      { core, log, jobSettings, onRpcError: (method, code) => metrics?.rpcErrors.inc({ method, code: String(code) }), ...(caHash ? { caHash } : {}) },
-      { listen: config.listen, tls },
-    );
+    running = await startGrpcServer(apiDeps, { listen: config.listen, tls });
   } catch (err) {
     process.stderr.write(`hostplane-controller: ${listenFailure(config.listen, err, '--listen')}\n`);
     core.close();
@@ -199,10 +207,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   if (config.httpListen !== 'off') {
     const h = parseListen(config.httpListen);
     try {
-      http = await startHttpServer(
-        { core, log, agents: running.agents, jobSettings, onRpcError: (method, code) => metrics?.rpcErrors.inc({ method, code: String(code) }), ...(caHash ? { caHash } : {}) },
-        { host: h.host, port: h.port, tls },
-      );
+      http = await startHttpServer({ ...apiDeps, agents: running.agents }, { host: h.host, port: h.port, tls, caPem });
     } catch (err) {
       process.stderr.write(`hostplane-controller: ${listenFailure(config.httpListen, err, '--http-listen')} ('off' disables the JSON API)\n`);
       metricsServer?.close();
@@ -211,7 +216,8 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       process.exitCode = 1;
       return;
     }
-    log.info({ component: 'http-api', address: `${h.host}:${http.port}`, tls: Boolean(tls) }, 'serving the JSON API (Connect unary) over HTTP');
+    install = { port: http.port, tls: Boolean(tls) };
+    log.info({ component: 'http-api', address: `${h.host}:${http.port}`, tls: Boolean(tls) }, 'serving the JSON API (Connect unary) and the node install over HTTP');
   }
   const scheduler = new Scheduler(
     {

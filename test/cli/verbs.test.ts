@@ -43,7 +43,7 @@ const handlers: Handlers = {
   activateSubscription: () => subscription,
   renewSubscription: () => subscription,
   deleteSubscription: () => ({}),
-  createJoinToken: () => ({ token: 'secret-join-token', joinToken: JoinToken.fromPartial({ id: 'jt1' }), caHash: 'sha256:abababababababababababababababababababababababababababababababab' }),
+  createJoinToken: () => ({ token: 'secret-join-token', joinToken: JoinToken.fromPartial({ id: 'jt1' }), caHash: 'sha256:abababababababababababababababababababababababababababababababab', installPort: 8443, installTls: true }),
   listJoinTokens: () => ({ joinTokens: [JoinToken.fromPartial({ id: 'jt1', createdAt: new Date(), expiresAt: new Date() })] }),
   listHosts: () => ({ hosts: [host] }),
   getHost: () => ({ host }),
@@ -176,6 +176,11 @@ describe('JSON shapes (SPEC §7)', () => {
     const hash = `sha256:${'ab'.repeat(32)}`;
     expect(JSON.parse((await cli('host', 'token', 'create', '--json')).stdout)).toMatchObject({ token: 'secret-join-token', id: 'jt1', caHash: hash });
     expect((await cli('host', 'token', 'create')).stdout).toMatch(new RegExp(`HOSTPLANE_JOIN_TOKEN=secret-join-token hostplane-agent --controller \\S+ --ca-hash ${hash}\n`));
+    // With an HTTPS install listener: one command that checks the CA against the hash before using it.
+    const install = JSON.parse((await cli('host', 'token', 'create', '--json')).stdout).installCommand as string;
+    expect(install).toMatch(/^curl -fsSk https:\/\/[^/]+:8443\/install\/ca\.pem -o \/tmp\/hostplane-ca\.pem && /);
+    expect(install).toContain(`sha256sum | cut -c1-64)" = ${'ab'.repeat(32)} ] && curl -fsS --cacert /tmp/hostplane-ca.pem https://`);
+    expect(install).toMatch(/HOSTPLANE_JOIN_TOKEN=secret-join-token sh -s -- --controller \S+ --ca-hash sha256:(ab){32}$/);
   });
 
   it('lists are objects holding an array; host shows its sync lag', async () => {

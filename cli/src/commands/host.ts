@@ -102,13 +102,19 @@ function registerTokens(host: Command, ctx: Context): void {
       const api = ctx.api(cmd);
       const res = await api.call('createJoinToken', CreateJoinTokenRequest.fromPartial({ ttlSeconds: opts.ttl ?? 0 }));
       const record = res.joinToken ? joinTokenJson(res.joinToken) : null;
-      ctx.emit(opts.json, { token: res.token, caHash: res.caHash || null, ...(record ?? {}) }, () => {
+      const install = installCommand(api.options.address, res.token, res.caHash, res.installPort, res.installTls);
+      ctx.emit(opts.json, { token: res.token, caHash: res.caHash || null, installCommand: install ?? null, ...(record ?? {}) }, () => {
         const until = res.joinToken?.expiresAt ? `, valid until ${humanTime(res.joinToken.expiresAt)}` : '';
         const pin = res.caHash ? ` --ca-hash ${res.caHash}` : '';
         return (
           `Join token (single use${until}; shown only once):\n  ${res.token}\n\n` +
-          `Enroll a host with (as root on the node; Debian's layout by default, see hostplane-agent --print-config;\n` +
-          `the token in the environment, not a flag, so that it does not show in ps):\n` +
+          (install
+            ? `Install and enroll a new node in one command (as root on a fresh Debian 12 node with curl; the\n` +
+              `agent and its Node runtime come from the controller, checked by SHA-256; add --no-systemd to run\n` +
+              `it in the foreground, --prefix DIR to install elsewhere than /opt/hostplane):\n  ${install}\n\n` +
+              `Or, where hostplane-agent is already installed:\n`
+            : `Enroll a host with (as root on the node; Debian's layout by default, see hostplane-agent --print-config;\n` +
+              `the token in the environment, not a flag, so that it does not show in ps):\n`) +
           `  HOSTPLANE_JOIN_TOKEN=${res.token} hostplane-agent --controller ${api.options.address}${pin}\n` +
           (res.caHash ? `The agent trusts only the controller whose CA has that hash (${res.caHash}).\n` : '')
         );
@@ -129,6 +135,27 @@ function registerTokens(host: Command, ctx: Context): void {
         ),
       );
     });
+}
+
+/**
+ * The one pasteable command that installs a node from the controller's HTTP listener, or undefined
+ * when it has none. Over HTTPS with the controller's own CA, the CA is fetched first and checked
+ * against the token's CA hash before anything is trusted with it.
+ */
+export function installCommand(address: string, token: string, caHash: string, port: number, tls: boolean): string | undefined {
+  if (!port) return undefined;
+  const host = address.slice(0, address.lastIndexOf(':'));
+  const base = `${tls ? 'https' : 'http'}://${host}:${port}`;
+  const pin = caHash ? ` --ca-hash ${caHash}` : '';
+  const run = `sh -s -- --controller ${address}${pin}`;
+  if (!tls) return `curl -fsS ${base}/install.sh | HOSTPLANE_JOIN_TOKEN=${token} ${run}`;
+  if (!caHash) return `curl -fsS ${base}/install.sh | HOSTPLANE_JOIN_TOKEN=${token} ${run}`;
+  const hex = caHash.slice('sha256:'.length);
+  return (
+    `curl -fsSk ${base}/install/ca.pem -o /tmp/hostplane-ca.pem && ` +
+    `[ "$(openssl x509 -in /tmp/hostplane-ca.pem -outform der | sha256sum | cut -c1-64)" = ${hex} ] && ` +
+    `curl -fsS --cacert /tmp/hostplane-ca.pem ${base}/install.sh | HOSTPLANE_INSTALL_CA=/tmp/hostplane-ca.pem HOSTPLANE_JOIN_TOKEN=${token} ${run}`
+  );
 }
 
 export function registerHost(program: Command, ctx: Context): void {

@@ -28,6 +28,7 @@ import * as token from '@hostplane/proto/hostplane/v1/token.js';
 import { adminService } from './admin-service.js';
 import { AS_RESELLER_METADATA, bearerToken, undecoded, type ApiDeps } from './pipeline.js';
 import { loadPackageDefinition } from './protos.js';
+import { installRoutes } from './install.js';
 
 /** A generated message type: proto3 JSON both ways. */
 interface MessageType {
@@ -121,11 +122,13 @@ function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | u
 }
 
 /** Handles one HTTP request of the JSON API. */
-export function jsonApiHandler(deps: ApiDeps): (req: IncomingMessage, res: ServerResponse) => void {
+export function jsonApiHandler(deps: ApiDeps, caPem?: string): (req: IncomingMessage, res: ServerResponse) => void {
   const procedures = adminProcedures(deps);
+  const install = installRoutes(caPem);
   return (req, res) => {
     void (async () => {
       const path = (req.url ?? '').split('?')[0]!;
+      if (await install(req, res, path)) return;
       const procedure = procedures.get(path);
       if (!procedure) return sendError(res, status.UNIMPLEMENTED, `no procedure ${path.slice(0, 100)}: POST /hostplane.v1.Admin/<Method>, e.g. /hostplane.v1.Admin/ListPlans`);
       if (req.method !== 'POST') {
@@ -245,8 +248,11 @@ export interface RunningHttp {
 }
 
 /** Serves the JSON API on `host:port` (HTTPS with `tls`, as the gRPC port). */
-export async function startHttpServer(deps: ApiDeps, options: { host: string; port: number; tls?: { cert: Buffer; key: Buffer } | undefined }): Promise<RunningHttp> {
-  const handler = jsonApiHandler(deps);
+export async function startHttpServer(
+  deps: ApiDeps,
+  options: { host: string; port: number; tls?: { cert: Buffer; key: Buffer } | undefined; caPem?: string | undefined },
+): Promise<RunningHttp> {
+  const handler = jsonApiHandler(deps, options.caPem);
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
   server.headersTimeout = 10_000;
   server.requestTimeout = 60_000;

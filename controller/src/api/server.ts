@@ -12,7 +12,7 @@ import type { JobSettings } from '../jobs.js';
 import type { Logger } from '../logger.js';
 import { adminService } from './admin-service.js';
 import { AgentSessions } from './agent-sessions.js';
-import { authenticateFirst, decodeAfterAuth } from './pipeline.js';
+import { authenticateFirst, decodeAfterAuth, type ApiDeps } from './pipeline.js';
 import { loadPackageDefinition } from './protos.js';
 import { MAX_MESSAGE_BYTES } from '@hostplane/shared';
 
@@ -44,7 +44,7 @@ export interface RunningServer {
 
 /** Serves the Admin and Agent services, health and reflection for `core` on `options.listen`. */
 export async function startGrpcServer(
-  deps: { core: ControllerCore; log: Logger; jobSettings?: JobSettings; onRpcError?: (method: string, code: number) => void; caHash?: string },
+  deps: Omit<ApiDeps, 'agents'>,
   options: GrpcServerOptions,
 ): Promise<RunningServer> {
   // Callers are authenticated from their metadata before a byte of the body is read

@@ -154,6 +154,13 @@ export interface CreateJoinTokenResponse {
    * its own CA: the agent pins it (`hostplane-agent --ca-hash`). Empty otherwise.
    */
   caHash: string;
+  /**
+   * The port of the controller's HTTP listener, which serves the one-command node install
+   * (`/install.sh`); 0 when it has none (`--http-listen off`).
+   */
+  installPort: number;
+  /** Whether that listener speaks HTTPS. */
+  installTls: boolean;
 }
 
 /** Request of Admin.ListJoinTokens. */
@@ -778,7 +785,7 @@ export const CreateJoinTokenRequest: MessageFns<CreateJoinTokenRequest> = {
 };
 
 function createBaseCreateJoinTokenResponse(): CreateJoinTokenResponse {
-  return { token: "", joinToken: undefined, caHash: "" };
+  return { token: "", joinToken: undefined, caHash: "", installPort: 0, installTls: false };
 }
 
 export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
@@ -791,6 +798,12 @@ export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
     }
     if (message.caHash !== "") {
       writer.uint32(26).string(message.caHash);
+    }
+    if (message.installPort !== 0) {
+      writer.uint32(32).int32(message.installPort);
+    }
+    if (message.installTls !== false) {
+      writer.uint32(40).bool(message.installTls);
     }
     return writer;
   },
@@ -832,6 +845,22 @@ export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
             message.caHash = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.installPort = reader.int32();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.installTls = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -857,6 +886,16 @@ export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
         : isSet(object.ca_hash)
         ? globalThis.String(object.ca_hash)
         : "",
+      installPort: isSet(object.installPort)
+        ? globalThis.Number(object.installPort)
+        : isSet(object.install_port)
+        ? globalThis.Number(object.install_port)
+        : 0,
+      installTls: isSet(object.installTls)
+        ? globalThis.Boolean(object.installTls)
+        : isSet(object.install_tls)
+        ? globalThis.Boolean(object.install_tls)
+        : false,
     };
   },
 
@@ -871,6 +910,12 @@ export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
     if (message.caHash !== "") {
       obj.caHash = message.caHash;
     }
+    if (message.installPort !== 0) {
+      obj.installPort = Math.round(message.installPort);
+    }
+    if (message.installTls !== false) {
+      obj.installTls = message.installTls;
+    }
     return obj;
   },
 
@@ -884,6 +929,8 @@ export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
       ? JoinToken.fromPartial(object.joinToken)
       : undefined;
     message.caHash = object.caHash ?? "";
+    message.installPort = object.installPort ?? 0;
+    message.installTls = object.installTls ?? false;
     return message;
   },
 };
