@@ -4,6 +4,7 @@
  * name before it derives any path from it (see layout.ts), and gets the site's system user before
  * it touches anything, so a user clash changes nothing.
  */
+import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { CompiledApplierOptions, QuotaTarget } from './applier-options.js';
@@ -71,7 +72,8 @@ export async function realizeSubscription(
   const spec = siteSpec(sub, { defaultPhpVersion: ctx.defaultPhpVersion });
   const user = await opts.users.ensure(spec.name);
   if (opts.users.isolated) await applyQuota(ctx, spec.hardQuotaBytes, user.name);
-  const hasCertificate = spec.ssl && (await certificateInstalled(ctx, spec.name));
+  const certificateId = spec.ssl ? await installedCertificate(ctx, spec.name) : undefined;
+  const hasCertificate = certificateId !== undefined;
   const rendered = renderSubscription(spec, {
     layout: opts.layout,
     user: user.name,
@@ -80,6 +82,7 @@ export async function realizeSubscription(
     webUser: opts.users.isolated ? opts.webUser : user.name,
     webGroup: opts.users.isolated ? opts.webGroup : user.group,
     hasCertificate,
+    ...(certificateId ? { certificateId } : {}),
     listen: opts.listen,
     listenTls: opts.listenTls,
   });
@@ -136,9 +139,11 @@ function ownedFiles(previous: AppliedSubscription | undefined, ctx: StepContext)
   return inside;
 }
 
-async function certificateInstalled(ctx: StepContext, name: string): Promise<boolean> {
+/** `sha256:<16 hex>` of the installed certificate chain, or undefined without a certificate and key. */
+async function installedCertificate(ctx: StepContext, name: string): Promise<string | undefined> {
   const { certificate, key } = certificatePaths(ctx.opts.layout, name);
-  return (await exists(certificate)) && (await exists(key));
+  if (!(await exists(certificate)) || !(await exists(key))) return undefined;
+  return `sha256:${createHash('sha256').update(await fs.readFile(certificate)).digest('hex').slice(0, 16)}`;
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -17,6 +17,7 @@ import {
   type DesiredSubscription,
 } from '../../../agent/src/realize/index.js';
 import { commandsRun, exists, makeSandbox, MiB, snapshotTree, sub, writeScript, type Sandbox } from './helpers.js';
+import { certificatePaths } from '../../../agent/src/realize/layout.js';
 
 let s: Sandbox;
 beforeEach(async () => {
@@ -217,7 +218,9 @@ describe('update', () => {
     await fs.writeFile(path.join(dir, 'fullchain.pem'), 'cert');
     await fs.writeFile(path.join(dir, 'privkey.pem'), 'key');
     await a.apply(snapshot(1, sub('a.com', 1, { 'hosting.ssl': true })));
-    expect(await read(nginxConf('a.com'))).toContain(`    listen 443 ssl;\n    listen [::]:443 ssl;\n    ssl_certificate ${dir}/fullchain.pem;\n`);
+    expect(await read(nginxConf('a.com'))).toMatch(
+      new RegExp(`    listen 443 ssl;\n    listen \\[::\\]:443 ssl;\n    # certificate sha256:[0-9a-f]{16}: .*\n    ssl_certificate ${dir}/fullchain.pem;\n`),
+    );
   });
 });
 
@@ -533,5 +536,23 @@ describe('hosting.hard_quota: the site user’s quota set with setquota', () => 
     const a = await applier({ users: ISOLATED, quota: () => ({ setquota, mount: '/srv' }) });
     const out = await a.apply(snapshot(1, sub('q.example', 1, { 'hosting.hard_quota': true, 'limits.disk_space': 10 * MiB })));
     expect(out.results[0]!.error).toMatch(/setquota for .*Cannot set quota for user/);
+  });
+});
+
+describe('hosting.ssl: a renewed certificate reaches nginx', () => {
+  it('a new certificate in place changes the server block, so nginx is validated and reloaded onto it', async () => {
+    const a = await applier();
+    const { certificate, key } = certificatePaths({ vhostsRoot: s.vhostsRoot, configDir: s.configDir }, 'tls.example');
+    await fs.mkdir(path.dirname(certificate), { recursive: true });
+    await fs.writeFile(key, 'KEY');
+    await fs.writeFile(certificate, 'CERT 1');
+    await a.apply(snapshot(1, sub('tls.example', 1, { 'hosting.ssl': true })));
+    const first = await read(nginxConf('tls.example'));
+    expect(first).toMatch(/# certificate sha256:[0-9a-f]{16}: a renewed one/);
+    const before = (await commandsRun(s)).length;
+    await fs.writeFile(certificate, 'CERT 2'); // renewed: same paths, new content
+    await a.apply(snapshot(1, sub('tls.example', 1, { 'hosting.ssl': true })));
+    expect(await read(nginxConf('tls.example'))).not.toBe(first);
+    expect((await commandsRun(s)).slice(before)).toEqual(['validate', 'reload']);
   });
 });

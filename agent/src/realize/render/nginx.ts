@@ -14,6 +14,8 @@ export interface NginxContext {
   readonly layout: Layout;
   /** Whether the subscription's certificate and key are installed (`hosting.ssl`). */
   readonly hasCertificate: boolean;
+  /** A digest of the installed certificate (renewals change it, and so the file: nginx reloads). */
+  readonly certificateId?: string | undefined;
   /** `listen` parameters for HTTP (default `80` and `[::]:80`). */
   readonly listen?: readonly string[];
   /** `listen` parameters for HTTPS, once a certificate is installed (default `443` and `[::]:443`). */
@@ -104,7 +106,12 @@ function sslLines(spec: SiteSpec, ctx: NginxContext): string[] {
   if (!ctx.hasCertificate) {
     return [`${I}# hosting.ssl: no certificate at ${cert.certificate} yet (the agent obtains one by ACME); HTTPS is served once it is installed.`];
   }
-  return [...(ctx.listenTls ?? DEFAULT_LISTEN_TLS).map((l) => `${I}listen ${l} ssl;`), `${I}ssl_certificate ${cert.certificate};`, `${I}ssl_certificate_key ${cert.key};`];
+  return [
+    ...(ctx.listenTls ?? DEFAULT_LISTEN_TLS).map((l) => `${I}listen ${l} ssl;`),
+    ...(ctx.certificateId ? [`${I}# certificate ${ctx.certificateId}: a renewed one changes this line, and nginx is reloaded onto it.`] : []),
+    `${I}ssl_certificate ${cert.certificate};`,
+    `${I}ssl_certificate_key ${cert.key};`,
+  ];
 }
 
 /**

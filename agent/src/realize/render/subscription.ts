@@ -24,6 +24,8 @@ export interface RenderContext {
   readonly webGroup: string;
   /** Whether the subscription's TLS certificate is installed. */
   readonly hasCertificate: boolean;
+  /** A digest of the installed certificate: a new one changes the server block, so nginx reloads. */
+  readonly certificateId?: string;
   readonly listen?: readonly string[];
   readonly listenTls?: readonly string[];
 }
