@@ -8,7 +8,7 @@
  * subscription takes its user with it.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -137,8 +137,14 @@ describe('usage and overuse, measured on the real sites', () => {
     expect(measured.trafficBytes).toBeLessThan(4 * MiB + 10_000); // the bodies and their headers, nothing else
     expect(measured.overused).toBe(false);
 
+    // The traffic log is rotated as logrotate does it (rename, then nginx -s reopen): nginx's workers
+    // reopen it in the agent's directory, and what they write next still counts.
+    const log = join(dirs.configDir, 'traffic', 'm.test.log');
+    renameSync(log, `${log}.1`);
+    stack.reopenLogs();
     // A third download crosses limits.traffic=5M: suspended (reason overuse), the suspended page is served.
     expect((await page('m.test', '/big.bin')).status).toBe(200);
+    await eventually(() => existsSync(log) && statSync(log).size > 0, 10_000, 'the reopened traffic log written');
     await cli(ctl.address, ['host', 'detect', 'web.test']);
     await eventually(async () => (await usage('m.test')).suspensionReasons.includes('overuse'), 20_000, 'suspended for overuse');
     await eventually(async () => (await page('m.test', '/big.bin')).status === 503, 15_000, 'the suspended page served');

@@ -4,7 +4,7 @@
  * including what a test agent writes. The agent's host layout for it (`layout`) points the
  * validate and reload commands at these masters, exactly as an operator's would at the system's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
@@ -23,6 +23,8 @@ export interface WebStack {
   readonly layout: Record<string, unknown>;
   /** Starts both masters (after the agent created the dirs they include). */
   start(): Promise<void>;
+  /** `nginx -s reopen`, as logrotate's postrotate runs it. */
+  reopenLogs(): void;
   stop(): Promise<void>;
   /** Output of the masters, for failure messages. */
   log(): string;
@@ -116,6 +118,9 @@ export async function webStack(configDir: string): Promise<WebStack> {
         if (Date.now() > deadline || children.some((c) => c.exitCode !== null)) throw new Error(`the web stack did not start:\n${output.join('')}`);
         await new Promise((r) => setTimeout(r, 50));
       }
+    },
+    reopenLogs() {
+      execFileSync(NGINX, [...nginxArgs, '-s', 'reopen']);
     },
     async stop() {
       await Promise.all(

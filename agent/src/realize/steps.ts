@@ -87,7 +87,7 @@ export async function realizeSubscription(
     listenTls: opts.listenTls,
   });
   await fs.mkdir(opts.layout.vhostsRoot, { recursive: true, mode: 0o755 });
-  await fs.mkdir(trafficDir(opts.layout), { recursive: true, mode: 0o700 }); // nginx (root) writes there
+  await ensureTrafficDir(ctx);
   await ensureWebspace(rendered.entries, { isolated: opts.users.isolated, site: user, webUid: ctx.web.uid, webGid: ctx.web.gid });
   for (const file of rendered.files) await journal.write(file.path, file.content);
   const owned = rendered.files.map((f) => f.path);
@@ -137,6 +137,21 @@ function ownedFiles(previous: AppliedSubscription | undefined, ctx: StepContext)
     ctx.opts.log.warn({ component: 'realize', ignored: files.filter((f) => !inside.includes(f)) }, 'applied state lists files outside the managed configuration; ignored');
   }
   return inside;
+}
+
+/**
+ * The traffic logs' directory: root's, and traversable by the web server's group only (0710) — its
+ * workers reopen the logs there after a rotation (`nginx -s reopen`); no tenant can list or read it.
+ */
+async function ensureTrafficDir(ctx: StepContext): Promise<void> {
+  const dir = trafficDir(ctx.opts.layout);
+  await fs.mkdir(dir, { recursive: true, mode: 0o710 });
+  if (ctx.opts.users.isolated) {
+    const st = await fs.lstat(dir);
+    if (!st.isDirectory()) throw new Error(`${dir} is not a directory`);
+    if (st.uid !== 0 || st.gid !== ctx.web.gid) await fs.chown(dir, 0, ctx.web.gid);
+    if ((st.mode & 0o7777) !== 0o710) await fs.chmod(dir, 0o710);
+  }
 }
 
 /** `sha256:<16 hex>` of the installed certificate chain, or undefined without a certificate and key. */
