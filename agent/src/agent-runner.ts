@@ -207,10 +207,16 @@ export class AgentRunner {
       );
       if (!credential) return;
       const stateDir = this.config.layout.stateDir;
-      const saveRotated = async (secret: string) => {
-        const next = { ...credential!, credential: secret };
-        await saveCredential(stateDir, next);
-        credential = next; // the next session authenticates with it
+      // Rotations are saved one at a time, in the order they came (each confirmed once durable).
+      let saving: Promise<void> = Promise.resolve();
+      const saveRotated = (secret: string): Promise<void> => {
+        const save = saving.then(async () => {
+          const next = { ...credential!, credential: secret };
+          await saveCredential(stateDir, next);
+          credential = next; // the next session authenticates with it
+        });
+        saving = save.catch(() => undefined);
+        return save;
       };
       await this.apply.start();
       await this.detection.detect();

@@ -1,6 +1,7 @@
 /** The host credential obtained at enrollment, kept in the state dir with mode 0600. */
-import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { syncDir, writeFileAtomic } from './realize/fs-atomic.js';
 
 export const CREDENTIAL_FILE = 'credential.json';
 
@@ -25,11 +26,10 @@ export async function loadCredential(stateDir: string): Promise<StoredCredential
   return { host: parsed.host, controller: parsed.controller ?? '', credential: parsed.credential };
 }
 
+/** Writes the credential file atomically and durably (a unique temp file, fsync, rename, fsync of the dir). */
 export async function saveCredential(stateDir: string, c: StoredCredential): Promise<void> {
   await mkdir(stateDir, { recursive: true, mode: 0o700 });
   const file = join(stateDir, CREDENTIAL_FILE);
-  const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, `${JSON.stringify(c, null, 2)}\n`, { mode: 0o600 });
-  await chmod(tmp, 0o600);
-  await rename(tmp, file);
+  await writeFileAtomic(file, `${JSON.stringify(c, null, 2)}\n`, 0o600);
+  await syncDir(stateDir);
 }

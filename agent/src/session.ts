@@ -4,6 +4,7 @@
  * whose outcomes go back as acknowledgements; heartbeats keep the host alive; a detect command
  * detects now and retries a failed apply at once.
  */
+import { createHash } from 'node:crypto';
 import { Metadata, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { ACK_ERRORS_BUDGET_CHARS, APPLY_ERROR_UNTOLD, clipApplyError, reportToProto, valuesFromProto, type CapabilityReport } from '@hostplane/shared';
 import type { AgentClient, ConnectRequest, ConnectResponse, DesiredSubscription as ProtoDesired, ValueSet as ProtoValueSet } from '@hostplane/proto/hostplane/v1/agent.js';
@@ -166,7 +167,7 @@ export class Session {
         // Confirmed only once saved: until then the controller keeps the current one valid too.
         void this.deps.saveCredential(p.value.credential).then(
           () => {
-            this.send({ $case: 'credentialSaved', value: {} });
+            this.send({ $case: 'credentialSaved', value: { credentialSha256: createHash('sha256').update(p.value.credential, 'utf8').digest('hex') } });
             this.log.info({}, 'new host credential saved');
           },
           (err: Error) => this.log.error({ err: err.message }, 'cannot save the new host credential; keeping the current one'),

@@ -118,7 +118,7 @@ export class ControllerCore {
   recheckOveruse = () => uc.recheckOveruse(this.ctx);
   usageByHost = () => this.ctx.subscriptions.usageByHost();
   beginCredentialRotation = (hostId: number) => uc.beginCredentialRotation(this.ctx, hostId);
-  completeCredentialRotation = (hostId: number) => uc.completeCredentialRotation(this.ctx, hostId);
+  completeCredentialRotation = (hostId: number, savedHash?: string) => uc.completeCredentialRotation(this.ctx, hostId, savedHash);
   /** Enrolled hosts whose agent's credential is older than `maxAgeMs`. */
   credentialsDue = (maxAgeMs: number) => uc.credentialsIssuedBefore(this.ctx, new Date(this.ctx.clock.now().getTime() - maxAgeMs).toISOString());
   agentHello = (hostId: number, agentVersion: string, protocolVersion: number) => uc.agentHello(this.ctx, hostId, agentVersion, protocolVersion);

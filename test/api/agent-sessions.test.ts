@@ -3,6 +3,7 @@
  * Connect stream (snapshot, deltas, acks, detect) driven by an in-process client; what acks report
  * (apply errors, system users) as the Admin API shows it, and `sub sync` resending a snapshot.
  */
+import { createHash } from 'node:crypto';
 import { credentials, Metadata, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AgentClient, type ConnectRequest, type ConnectResponse } from '@hostplane/proto/hostplane/v1/agent.js';
@@ -248,6 +249,9 @@ describe('host remove', () => {
 });
 
 describe('host credential rotation over the stream', () => {
+  const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+  /** Whether a credential would be accepted — read only (authenticating with a pending one promotes it). */
+  const valid = (credential: string) => Boolean(api.core.ctx.hosts.byCredentialHash(sha256(credential)) ?? api.core.ctx.hosts.byPendingCredentialHash(sha256(credential)));
   const hello = (agent: FakeAgent, host: string) =>
     agent.send({ $case: 'hello', value: { hostName: host, agentVersion: '0.1.0', protocolVersion: 2, observedRevision: '0' } });
   const authenticates = (credential: string) => {
@@ -274,9 +278,13 @@ describe('host credential rotation over the stream', () => {
     const fresh = msg.payload?.$case === 'rotateCredential' ? msg.payload.value.credential : '';
     expect(fresh).toMatch(/^hpc_/);
     expect(fresh).not.toBe(old);
-    expect([authenticates(old), authenticates(fresh)]).toEqual([true, true]); // not saved yet: both
+    expect([valid(old), valid(fresh)]).toEqual([true, true]); // not saved yet: both
 
-    agent.send({ $case: 'credentialSaved', value: {} });
+    // A confirmation of another credential than the one issued last retires nothing.
+    agent.send({ $case: 'credentialSaved', value: { credentialSha256: sha256('hpc_not_the_one') } });
+    await new Promise((r) => setTimeout(r, 100));
+    expect([valid(old), valid(fresh)]).toEqual([true, true]);
+    agent.send({ $case: 'credentialSaved', value: { credentialSha256: sha256(fresh) } });
     const { host } = await rotation;
     expect(host!.credentialIssuedAt!.getTime()).toBeGreaterThan(issuedBefore.getTime());
     expect([authenticates(old), authenticates(fresh)]).toEqual([false, true]);
@@ -302,7 +310,7 @@ describe('host credential rotation over the stream', () => {
     const err = await rotation;
     expect(err.code).toBe(status.FAILED_PRECONDITION);
     expect(err.details).toContain('before confirming its new credential: both stay valid');
-    expect([authenticates(old), authenticates(fresh)]).toEqual([true, true]);
+    expect([valid(old), valid(fresh)]).toEqual([true, true]);
 
     const again = new FakeAgent(fresh);
     hello(again, 'lost.example.net');
@@ -323,8 +331,9 @@ describe('host credential rotation over the stream', () => {
     const due = await api.call(api.client.runJob, { name: 'credentials' });
     expect(due.summary).toContain('aged.example.net');
     expect(due.summary).not.toContain('offline'); // enrolled hosts without a connected agent wait
-    expect((await agent.next()).payload?.$case).toBe('rotateCredential');
-    agent.send({ $case: 'credentialSaved', value: {} });
+    const msg = await agent.next();
+    expect(msg.payload?.$case).toBe('rotateCredential');
+    agent.send({ $case: 'credentialSaved', value: { credentialSha256: sha256(msg.payload?.$case === 'rotateCredential' ? msg.payload.value.credential : '') } });
     await expect.poll(() => authenticates(credential)).toBe(false);
     agent.close();
   });

@@ -322,11 +322,14 @@ export class AgentSessions implements AgentDirectory {
         return;
       }
       case 'credentialSaved': {
-        const rotated = this.core.completeCredentialRotation(session.hostId);
+        // Only the credential issued last is promoted: a late confirmation of an earlier one (the
+        // rotation was retried meanwhile) retires nothing.
+        const rotated = this.core.completeCredentialRotation(session.hostId, payload.value.credentialSha256);
         if (rotated) log.info({}, 'credential rotated');
+        else log.warn({}, 'the agent confirmed a credential that is not the one issued last; nothing retired');
         const pending = session.pendingRotation;
-        session.pendingRotation = undefined;
-        if (pending) {
+        if (pending && rotated) {
+          session.pendingRotation = undefined;
           clearTimeout(pending.timer);
           pending.resolve();
         }

@@ -59,12 +59,15 @@ export function beginCredentialRotation(ctx: Context, hostId: number): string {
   });
 }
 
-/** The agent saved its new credential: it becomes the only one; the previous one is retired. */
-export function completeCredentialRotation(ctx: Context, hostId: number): boolean {
+/**
+ * The agent saved its new credential: it becomes the only one; the previous one is retired. With
+ * `savedHash` (what the agent says it saved), only if that is the credential issued last.
+ */
+export function completeCredentialRotation(ctx: Context, hostId: number, savedHash?: string): boolean {
   return ctx.tx(() => {
     const host = ctx.hosts.byId(hostId);
     const pending = host && ctx.hosts.pendingCredentialHash(hostId);
-    if (!host || !pending) return false;
+    if (!host || !pending || (savedHash !== undefined && savedHash !== pending)) return false;
     ctx.hosts.setCredentialHash(hostId, pending, ctx.nowIso());
     ctx.record({ type: 'host.credential_rotated', entity: host.name, data: { previousIssuedAt: host.credentialIssuedAt } });
     return true;

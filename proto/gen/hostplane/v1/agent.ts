@@ -243,8 +243,13 @@ export interface CredentialRotation {
   credential: string;
 }
 
-/** The agent saved the credential of the last CredentialRotation. */
+/** The agent saved the credential of a CredentialRotation. */
 export interface CredentialSaved {
+  /**
+   * SHA-256 (hex) of the credential it saved: the controller retires the previous one only if this
+   * is the credential it issued last.
+   */
+  credentialSha256: string;
 }
 
 /** Usage of some of the host's subscriptions (those whose usage changed since the last message). */
@@ -2164,11 +2169,14 @@ export const CredentialRotation: MessageFns<CredentialRotation> = {
 };
 
 function createBaseCredentialSaved(): CredentialSaved {
-  return {};
+  return { credentialSha256: "" };
 }
 
 export const CredentialSaved: MessageFns<CredentialSaved> = {
-  encode(_: CredentialSaved, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+  encode(message: CredentialSaved, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.credentialSha256 !== "") {
+      writer.uint32(10).string(message.credentialSha256);
+    }
     return writer;
   },
 
@@ -2185,6 +2193,14 @@ export const CredentialSaved: MessageFns<CredentialSaved> = {
       while (reader.pos < end) {
         const tag = reader.uint32();
         switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.credentialSha256 = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2197,20 +2213,30 @@ export const CredentialSaved: MessageFns<CredentialSaved> = {
     }
   },
 
-  fromJSON(_: any): CredentialSaved {
-    return {};
+  fromJSON(object: any): CredentialSaved {
+    return {
+      credentialSha256: isSet(object.credentialSha256)
+        ? globalThis.String(object.credentialSha256)
+        : isSet(object.credential_sha256)
+        ? globalThis.String(object.credential_sha256)
+        : "",
+    };
   },
 
-  toJSON(_: CredentialSaved): unknown {
+  toJSON(message: CredentialSaved): unknown {
     const obj: any = {};
+    if (message.credentialSha256 !== "") {
+      obj.credentialSha256 = message.credentialSha256;
+    }
     return obj;
   },
 
   create<I extends Exact<DeepPartial<CredentialSaved>, I>>(base?: I): CredentialSaved {
     return CredentialSaved.fromPartial(base ?? ({} as any));
   },
-  fromPartial<I extends Exact<DeepPartial<CredentialSaved>, I>>(_: I): CredentialSaved {
+  fromPartial<I extends Exact<DeepPartial<CredentialSaved>, I>>(object: I): CredentialSaved {
     const message = createBaseCredentialSaved();
+    message.credentialSha256 = object.credentialSha256 ?? "";
     return message;
   },
 };
