@@ -120,7 +120,9 @@ export class AgentRunner {
     const l = config.layout;
     this.detection = new DetectionLoop({ vhostsRoot: l.vhostsRoot, probePath: config.probePath, reserve: config.reserve, schedule: config.detectSchedule }, log);
     this.applier = applierFor(l, users, () => this.detection.highestPhp(), log, () => this.detection.quotaTarget());
-    this.usage = new UsageMeter(l, l.stateDir);
+    this.usage = new UsageMeter(l, l.stateDir, undefined, (name, err) =>
+      log.warn({ component: 'usage', subscription: name, err: err.message }, 'disk usage not measured; its last figure is kept'),
+    );
     this.certificates = new CertificateManager(l, l.stateDir, config.acme ?? { directoryUrl: LETS_ENCRYPT }, log);
     this.apply = new ApplyLoop(
       this.applier,

@@ -57,6 +57,8 @@ interface Logger {
 }
 
 const DAY = 86_400_000;
+/** Beside a certificate the agent obtained: it may renew (and replace) it. */
+const ISSUED_MARKER = '.issued-by-hostplane';
 
 export class CertificateManager {
   private client: Client | undefined;
@@ -89,6 +91,11 @@ export class CertificateManager {
       if (!CertificateManager.wants(site)) continue;
       const current = await this.installed(site.name);
       const names = serverNames(site.name);
+      // A certificate the operator put there (no marker of ours) is theirs: served, never replaced.
+      if (current && !(await this.issuedByUs(site.name))) {
+        statuses.push({ name: site.name, status: 'valid', names: current.names, notAfter: current.notAfter, issuer: current.issuer });
+        continue;
+      }
       const due = !current || !sameNames(current.names, names) || Date.parse(current.notAfter) - this.now() < this.renewBefore(site.name);
       if (!due) {
         statuses.push({ name: site.name, status: 'valid', names, notAfter: current.notAfter, issuer: current.issuer });
@@ -122,6 +129,15 @@ export class CertificateManager {
       this.jitter.set(name, j);
     }
     return (this.opts.renewBeforeMs ?? 30 * DAY) - j;
+  }
+
+  /** Whether the site's certificate directory is ours (we issued what is there). */
+  private async issuedByUs(name: string): Promise<boolean> {
+    const dir = path.dirname(certificatePaths(this.layout, name).certificate);
+    return fs.access(path.join(dir, ISSUED_MARKER)).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** The installed certificate of a site, if it can be read (Node's own X.509 parser). */
@@ -166,7 +182,10 @@ export class CertificateManager {
     const { default: acme } = await import('acme-client');
     const challengeDir = acmeChallengeDir(this.layout, name);
     await fs.mkdir(challengeDir, { recursive: true, mode: 0o755 });
-    const [key, csr] = await acme.crypto.createCsr({ commonName: names[0]!, altNames: names });
+    const paths = certificatePaths(this.layout, name);
+    // A renewal keeps the key: the certificate nginx may read meanwhile always matches it.
+    const existingKey = (await this.issuedByUs(name)) ? await fs.readFile(paths.key).catch(() => undefined) : undefined;
+    const [key, csr] = await acme.crypto.createCsr({ commonName: names[0]!, altNames: names }, existingKey);
     const token = (challenge: { token: string }) => {
       // The token names a file: only the base64url alphabet the ACME spec allows.
       if (!/^[A-Za-z0-9_-]{1,256}$/.test(challenge.token)) throw new Error(`refusing an ACME token that is not base64url: ${challenge.token.slice(0, 40)}`);
@@ -180,10 +199,9 @@ export class CertificateManager {
       challengeCreateFn: async (_authz, challenge, keyAuthorization) => writeFileAtomic(token(challenge), keyAuthorization, 0o644),
       challengeRemoveFn: async (_authz, challenge) => fs.rm(token(challenge), { force: true }),
     });
-    const paths = certificatePaths(this.layout, name);
     await fs.mkdir(path.dirname(paths.certificate), { recursive: true, mode: 0o755 });
-    // The key first: a certificate is only ever beside its own key.
-    await writeFileAtomic(paths.key, key.toString(), 0o600);
+    await writeFileAtomic(path.join(path.dirname(paths.certificate), ISSUED_MARKER), 'issued by hostplane-agent (ACME); renewed by it\n', 0o644);
+    if (!existingKey) await writeFileAtomic(paths.key, key.toString(), 0o600);
     await writeFileAtomic(paths.certificate, pem, 0o644);
     const info = certificateInfo(Buffer.from(pem));
     return { notAfter: info.notAfter, issuer: info.issuer };

@@ -40,7 +40,8 @@ export interface RealizedSubscription {
  * limit (0) when `hosting.hard_quota` is off. Inodes are not limited.
  */
 export function setquotaArgv(target: QuotaTarget, user: string, bytes: number | null): string[] {
-  const blocks = bytes === null ? '0' : String(Math.ceil(bytes / 1024));
+  // 0 means "no limit" to setquota: a limit of 0 bytes is the smallest enforceable one, a block.
+  const blocks = bytes === null ? '0' : String(Math.max(1, Math.ceil(bytes / 1024)));
   return [target.setquota, '-u', user, blocks, blocks, '0', '0', target.mount];
 }
 

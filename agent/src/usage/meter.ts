@@ -24,11 +24,13 @@ const PARALLEL = 2;
 
 export class UsageMeter {
   private traffic: Map<string, TrafficState> | undefined;
+  private readonly lastDisk = new Map<string, number>();
 
   constructor(
     private readonly layout: Layout,
     private readonly stateDir: string,
     private readonly clock: () => Date = () => new Date(),
+    private readonly onError: (name: string, err: Error) => void = () => undefined,
   ) {}
 
   /** Measures `names` (the sites applied on this host); sites not listed are forgotten. */
@@ -39,7 +41,16 @@ export class UsageMeter {
     const queue = [...names];
     const worker = async () => {
       for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-        const disk = (await diskBytes(webspaceDir(this.layout, name))) ?? 0;
+        // One site that cannot be measured (du failed or overran on millions of files) keeps its
+        // last figure and is said; the others are measured and reported all the same.
+        let disk: number;
+        try {
+          disk = (await diskBytes(webspaceDir(this.layout, name))) ?? 0;
+          this.lastDisk.set(name, disk);
+        } catch (err) {
+          disk = this.lastDisk.get(name) ?? 0;
+          this.onError(name, err as Error);
+        }
         const t = await readTraffic(trafficLogPath(this.layout, name), traffic.get(name) ?? EMPTY_TRAFFIC, now);
         traffic.set(name, t);
         out.push({ name, diskBytes: disk, trafficBytes: t.bytes, trafficMonth: t.month, measuredAt: now });
@@ -48,6 +59,7 @@ export class UsageMeter {
     await Promise.all(Array.from({ length: PARALLEL }, worker));
     const keep = new Set(names);
     for (const name of traffic.keys()) if (!keep.has(name)) traffic.delete(name);
+    for (const name of this.lastDisk.keys()) if (!keep.has(name)) this.lastDisk.delete(name);
     await this.save(traffic);
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
@@ -59,7 +71,9 @@ export class UsageMeter {
   private async load(): Promise<Map<string, TrafficState>> {
     try {
       const parsed = JSON.parse(await readFile(this.file(), 'utf8')) as Record<string, TrafficState>;
-      return new Map(Object.entries(parsed).filter(([, v]) => typeof v?.offset === 'number' && typeof v.bytes === 'number'));
+      const ok = (v: TrafficState | undefined) =>
+        typeof v?.offset === 'number' && typeof v.bytes === 'number' && typeof v.inode === 'number' && typeof v.month === 'string' && /^\d{4}-\d{2}$/.test(v.month);
+      return new Map(Object.entries(parsed).filter(([, v]) => ok(v)));
     } catch {
       return new Map(); // none yet, or unreadable: the logs are read again (their lines carry their time)
     }

@@ -45,15 +45,20 @@ class Counter {
   private start: number;
   private end: number;
 
+  /** Lines timed after this (a clock that jumped ahead) are not counted: they would move the month. */
+  private readonly latest: number;
+
   constructor(state: TrafficState, now: Date) {
-    const current = monthOf(now);
-    // A new month since the last read: its count starts from zero.
-    this.month = state.month === '' || state.month < current ? current : state.month;
-    this.bytes = this.month === state.month ? state.bytes : 0;
+    // Counting is for the clock's month: a state of another month (a new month began, or the clock
+    // was ahead when it was written) starts from zero.
+    this.month = monthOf(now);
+    this.bytes = state.month === this.month ? state.bytes : 0;
     [this.start, this.end] = monthBounds(this.month);
+    this.latest = now.getTime() / 1000 + 86_400;
   }
 
   add(seconds: number, bytes: number): void {
+    if (seconds > this.latest) return;
     if (seconds >= this.end) {
       this.month = monthOf(new Date(seconds * 1000));
       this.bytes = 0;

@@ -34,7 +34,8 @@ export function recordUsage(ctx: Context, hostId: number, reports: readonly Usag
     let n = 0;
     for (const u of reports) {
       const row = ctx.subscriptions.byName(u.name);
-      if (!row || row.hostId !== hostId || !valid(u)) continue;
+      // A month ahead of ours is a clock that is wrong somewhere: not recorded.
+      if (!row || row.hostId !== hostId || !valid(u) || u.trafficMonth > month) continue;
       const usage = current({ diskBytes: u.diskBytes, trafficBytes: u.trafficBytes, trafficMonth: u.trafficMonth, measuredAt: ctx.nowIso() }, month);
       checkOveruse(ctx, row, usage, bumper);
       n++;

@@ -4,7 +4,7 @@
  * challenge directory, as the site's server block does): issuance, no renewal before it is due,
  * renewal once it is, and failures kept with their reason and retried only after the delay.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import path from 'node:path';
 import acme from 'acme-client';
@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateManager, type AcmeOptions } from '../../../agent/src/acme/certificates.js';
 import { acmeChallengeDir, certificatePaths, type Layout } from '../../../agent/src/realize/layout.js';
 import { PEBBLE, startDns, startPebble, type Pebble } from '../../helpers/pebble.js';
+import { ensureOwnCa } from '../../../controller/src/own-ca.js';
 import { freePort, tempDir } from '../../helpers/processes.js';
 
 let layout: Layout;
@@ -71,10 +72,26 @@ describe.skipIf(!PEBBLE)('CertificateManager', () => {
     expect(notDue.installed).toBe(false);
     expect(serial('r.example')).toBe(before);
     // A renewal window longer than the certificate's life: due now.
+    const key = readFileSync(certificatePaths(layout, 'r.example').key, 'utf8');
     const due = await new CertificateManager(layout, stateDir, options({ renewBeforeMs: 10 * 365 * 86_400_000 }), silent).run([ssl('r.example')]);
     expect(due.installed).toBe(true);
     expect(serial('r.example')).not.toBe(before);
+    // The key is kept: what nginx reads while the certificate is replaced always matches it.
+    expect(readFileSync(certificatePaths(layout, 'r.example').key, 'utf8')).toBe(key);
   }, 60_000);
+
+  it("a certificate the operator installed is served as it is: never renewed nor replaced", async () => {
+    const own = await ensureOwnCa(tempDir('hostplane-acme-op-'), ['op.example']);
+    const { certificate, key } = certificatePaths(layout, 'op.example');
+    mkdirSync(path.dirname(certificate), { recursive: true });
+    writeFileSync(certificate, own.certPem);
+    writeFileSync(key, own.keyPem);
+    const { statuses, installed } = await new CertificateManager(layout, stateDir, options({ renewBeforeMs: 10 * 365 * 86_400_000 }), silent).run([ssl('op.example')]);
+    expect(installed).toBe(false);
+    expect(statuses).toEqual([{ name: 'op.example', status: 'valid', names: expect.arrayContaining(['op.example']), notAfter: expect.any(String), issuer: expect.any(String) }]);
+    expect(readFileSync(certificate, 'utf8')).toBe(own.certPem);
+    expect(readFileSync(key, 'utf8')).toBe(own.keyPem);
+  });
 
   it('a name the CA cannot validate fails with the reason, and is tried again only after the retry delay', async () => {
     let now = Date.now();

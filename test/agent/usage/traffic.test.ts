@@ -63,12 +63,20 @@ describe('readTraffic', () => {
   it('a new month starts from zero: with its first line, or with the clock when there is none', async () => {
     const file = logFile();
     writeFileSync(file, line(NOV, 1000) + line(DEC, 7));
-    const s = await readTraffic(file, EMPTY_TRAFFIC, now);
+    const s = await readTraffic(file, EMPTY_TRAFFIC, new Date(Date.UTC(2026, 11, 1, 0, 10)));
     expect(s).toMatchObject({ month: '2026-12', bytes: 7 });
     const quiet: TrafficState = { inode: 0, offset: 0, month: '2026-11', bytes: 999 };
     const missing = join(tempDir('hostplane-traffic-'), 'none.log');
     expect(await readTraffic(missing, quiet, new Date(Date.UTC(2026, 11, 2)))).toMatchObject({ month: '2026-12', bytes: 0 });
     expect(await readTraffic(missing, quiet, now)).toMatchObject({ month: '2026-11', bytes: 999 });
+  });
+
+  it('a clock that was ahead neither freezes nor zeroes the month: future lines and states are not trusted', async () => {
+    const file = logFile();
+    writeFileSync(file, line(NOV, 5000) + line(Date.UTC(2031, 2, 1) / 1000, 1) + line(253402300800, 7) + line(NOV + 1, 7000));
+    expect(await readTraffic(file, EMPTY_TRAFFIC, now)).toMatchObject({ month: '2026-11', bytes: 12000 });
+    const ahead: TrafficState = { inode: 0, offset: 0, month: '2031-03', bytes: 1000 };
+    expect(await readTraffic(logFile(), ahead, now)).toMatchObject({ month: '2026-11', bytes: 0 });
   });
 
   it('hostile lines (binary, huge, forged fields, no newline) are skipped; the good ones around them count', async () => {
