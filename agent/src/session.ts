@@ -246,13 +246,14 @@ const usageKey = (u: SiteUsage) => `${u.diskBytes}/${u.trafficBytes}/${u.traffic
  */
 export function ackResults(outcome: ApplyOutcome, usersSent: Map<string, string>) {
   const results = [];
+  // Counted in encoded bytes, names included: multi-byte text cannot overrun the message limit.
   let budget = ACK_ERRORS_BUDGET_CHARS;
   for (const r of outcome.results) {
     const newUser = r.systemUser !== '' && usersSent.get(r.name) !== r.systemUser;
     if (r.error === '' && !newUser) continue;
     let error = clipApplyError(r.error);
-    if (error.length > budget) error = APPLY_ERROR_UNTOLD;
-    budget -= error.length;
+    if (Buffer.byteLength(error) > budget) error = r.error === '' ? '' : APPLY_ERROR_UNTOLD;
+    budget -= Buffer.byteLength(error) + Buffer.byteLength(r.name) + r.systemUser.length;
     results.push({ name: r.name, appliedGeneration: String(r.appliedGeneration), error, systemUser: newUser ? r.systemUser : '' });
     if (newUser) usersSent.set(r.name, r.systemUser);
   }

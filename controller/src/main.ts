@@ -155,7 +155,9 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   if (config.tlsCert && config.tlsKey) {
     tls = { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) };
   } else if (config.ownCa) {
-    const own = await ensureOwnCa(config.dataDir, serverNames(parseListen(config.listen).host, config.tlsNames));
+    // The JSON API's host is one of the names too (it serves HTTPS with the same certificate).
+    const httpHost = config.httpListen === 'off' ? [] : [parseListen(config.httpListen).host].filter((h) => h !== '0.0.0.0' && h !== '::');
+    const own = await ensureOwnCa(config.dataDir, serverNames(parseListen(config.listen).host, [...config.tlsNames, ...httpHost]));
     tls = { cert: Buffer.from(own.certPem), key: Buffer.from(own.keyPem) };
     caHash = own.caHash;
     caPem = own.caPem;

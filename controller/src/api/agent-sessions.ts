@@ -318,7 +318,9 @@ export class AgentSessions implements AgentDirectory {
           session.hostId,
           payload.value.sites.map((c) => ({ name: c.name, status: c.status, names: c.names, notAfter: c.notAfter ? c.notAfter.toISOString() : null, issuer: c.issuer, error: c.error })),
         );
-        log.info({ sites: payload.value.sites.map((c) => ({ subscription: c.name, status: c.status, ...(c.error ? { error: c.error } : {}) })), recorded: n }, 'certificates');
+        // What a (possibly hostile) agent sent is logged cut: at most 20 sites, each field bounded.
+        const shown = payload.value.sites.slice(0, 20).map((c) => ({ subscription: c.name.slice(0, 253), status: c.status.slice(0, 20), ...(c.error ? { error: clipApplyError(c.error) } : {}) }));
+        log.info({ sites: shown, count: payload.value.sites.length, recorded: n }, 'certificates');
         return;
       }
       case 'credentialSaved': {
@@ -357,7 +359,10 @@ export class AgentSessions implements AgentDirectory {
           results: ack.results.map((r) => ({ name: r.name, appliedGeneration: Number(r.appliedGeneration), error: clipApplyError(r.error), systemUser: r.systemUser })),
         });
         const failed = ack.results.filter((r) => r.error);
-        if (failed.length) log.warn({ revision: ack.observedRevision, failed: failed.map((f) => ({ subscription: f.name, error: f.error })) }, 'apply failed');
+        if (failed.length) {
+          const shown = failed.slice(0, 20).map((f) => ({ subscription: f.name.slice(0, 253), error: clipApplyError(f.error) }));
+          log.warn({ revision: ack.observedRevision, failed: shown, count: failed.length }, 'apply failed');
+        }
         return;
       }
     }

@@ -151,7 +151,12 @@ export function jsonApiHandler(deps: ApiDeps, caPem?: string): (req: IncomingMes
       try {
         deps.core.authenticate(bearerToken(metadata));
       } catch (err) {
-        if (err instanceof UnauthenticatedError) return sendError(res, status.UNAUTHENTICATED, err.message);
+        if (err instanceof UnauthenticatedError) {
+          // Counted and logged as the gRPC interceptor's refusals are.
+          deps.onRpcError?.(procedure.name, status.UNAUTHENTICATED);
+          deps.log.info({ component: 'http-api', method: procedure.name, code: status.UNAUTHENTICATED }, err.message);
+          return sendError(res, status.UNAUTHENTICATED, err.message);
+        }
       }
       const body = await readBody(req, res);
       if (body === undefined) return;
