@@ -588,7 +588,10 @@ export interface SubscriptionUsage {
   diskBytes: string;
   /** Bytes the web server sent for its names in the current calendar month (UTC). */
   trafficBytes: string;
-  /** When the agent measured them. */
+  /**
+   * When the agent measured them last (agents report a site only when its figures changed, so
+   * this is the last measurement that changed them).
+   */
   measuredAt?:
     | Date
     | undefined;
