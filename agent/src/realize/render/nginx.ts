@@ -36,43 +36,25 @@ export function renderNginxSite(spec: SiteSpec, ctx: NginxContext): string {
   ];
   const body = spec.suspended ? suspendedBody(spec, ctx) : siteBody(spec, ctx);
   const names = `${I}server_name ${serverNames(name).join(' ')};`;
-  if (spec.ssl && ctx.hasCertificate && !spec.suspended) {
-    // HTTPS serves the site; HTTP answers ACME challenges (renewals) and redirects everything else.
-    const lines = [
-      ...header,
-      'server {',
-      ...httpListen(ctx),
-      names,
-      '',
-      ...logLines(spec, ctx),
-      '',
-      ...acmeLocation(spec, ctx),
-      '',
-      `${I}location / {`,
-      `${I}${I}return 301 https://$host$request_uri;`,
-      `${I}}`,
-      '}',
-      '',
-      'server {',
-      ...sslLines(spec, ctx),
-      names,
-      '',
-      ...body,
-      '}',
-    ];
-    return `${lines.join('\n')}\n`;
-  }
-  const lines: string[] = [
-    ...header,
-    'server {',
-    ...httpListen(ctx),
-    ...sslLines(spec, ctx),
-    names,
-    '',
-    ...body,
-    '}',
-  ];
-  return `${lines.join('\n')}\n`;
+  const server = (listen: string[], content: string[]) => ['server {', ...listen, names, '', ...content, '}'];
+  const blocks =
+    spec.ssl && ctx.hasCertificate && !spec.suspended
+      ? // HTTPS serves the site; HTTP answers ACME challenges (renewals) and redirects everything else.
+        [
+          ...server(httpListen(ctx), [
+            ...logLines(spec, ctx),
+            '',
+            ...acmeLocation(spec, ctx),
+            '',
+            `${I}location / {`,
+            `${I}${I}return 301 https://$host$request_uri;`,
+            `${I}}`,
+          ]),
+          '',
+          ...server(sslLines(spec, ctx), body),
+        ]
+      : server([...httpListen(ctx), ...sslLines(spec, ctx)], body);
+  return `${[...header, ...blocks].join('\n')}\n`;
 }
 
 function httpListen(ctx: NginxContext): string[] {
