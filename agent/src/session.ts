@@ -133,7 +133,9 @@ export class Session {
       });
       const report = deps.detection.report;
       if (report) this.sendReport(report, '');
-      log.info({ host: deps.credential.host }, 'connected');
+      // Not "connected" yet: that is when the controller answers with a snapshot (a server that
+      // refuses this agent, or is not its controller, never does).
+      log.debug({ host: deps.credential.host }, 'stream opened');
     });
   }
 
@@ -154,7 +156,10 @@ export class Session {
     const { apply } = this.deps;
     switch (p.$case) {
       case 'snapshot':
-        if (this.state === 'awaiting-snapshot') this.deps.onLive();
+        if (this.state === 'awaiting-snapshot') {
+          this.log.info({ host: this.deps.credential.host }, 'connected');
+          this.deps.onLive();
+        }
         this.state = 'live';
         apply.snapshot(Number(p.value.revision), desiredFromProto(p.value.subscriptions, p.value.valueSets));
         this.log.info({ revision: apply.desiredRevision, subscriptions: apply.size }, 'snapshot received');

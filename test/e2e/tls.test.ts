@@ -90,7 +90,7 @@ describe("the controller's own CA", () => {
       agents.push(tricked);
       await tricked.waitFor((l) => /stream error|unavailable|certificate/i.test(l), 20_000);
       await new Promise((r) => setTimeout(r, 2000)); // a few reconnect attempts
-      expect(tricked.lines.filter((l) => l.includes('snapshot received'))).toEqual([]);
+      expect(tricked.lines.filter((l) => l.includes('snapshot received') || l.includes('"msg":"connected"'))).toEqual([]);
       const seen = await cli(rogue.address, ['host', 'list', '--json'], { HOSTPLANE_CA: join(rogue.dataDir, 'tls', 'ca.pem') });
       expect(JSON.parse(seen.stdout)).toEqual({ hosts: [] });
       expect(existsSync(join(dirs.vhostsRoot, '.removed'))).toBe(false);
