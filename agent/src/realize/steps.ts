@@ -46,14 +46,25 @@ export function setquotaArgv(target: QuotaTarget, user: string, bytes: number | 
 }
 
 /** Sets the site user's quota where the host has quota support (else the controller never asks). */
-async function applyQuota(ctx: StepContext, bytes: number | null, user: string): Promise<void> {
+async function applyQuota(ctx: StepContext, bytes: number | null, before: number | null, user: string): Promise<void> {
   const target = ctx.opts.quota();
   if (!target) {
     if (bytes !== null) throw new Error('hosting.hard_quota: this host has no user quotas on its vhosts filesystem');
     return;
   }
+  // Only a change is set: the quota applied last stays (and one we never set is never cleared).
+  if (bytes === before) return;
   const r = await runCommand(setquotaArgv(target, user, bytes), ctx.opts.commandTimeoutMs);
   if (!r.ok) throw new Error(`setquota for ${user}: ${r.message}`);
+}
+
+/** The hard quota a subscription was applied with last (null: none). */
+function quotaOf(previous: AppliedSubscription, name: string, ctx: StepContext): number | null {
+  try {
+    return siteSpec({ name, ...previous }, { defaultPhpVersion: ctx.defaultPhpVersion }).hardQuotaBytes;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -72,7 +83,10 @@ export async function realizeSubscription(
   const { opts } = ctx;
   const spec = siteSpec(sub, { defaultPhpVersion: ctx.defaultPhpVersion });
   const user = await opts.users.ensure(spec.name);
-  if (opts.users.isolated) await applyQuota(ctx, spec.hardQuotaBytes, user.name);
+  if (opts.users.isolated) {
+    const before = previous ? quotaOf(previous, spec.name, ctx) : null;
+    await applyQuota(ctx, spec.hardQuotaBytes, before, user.name);
+  }
   const certificateId = spec.ssl ? await installedCertificate(ctx, spec.name) : undefined;
   const hasCertificate = certificateId !== undefined;
   const rendered = renderSubscription(spec, {

@@ -515,13 +515,18 @@ describe('hosting.hard_quota: the site user’s quota set with setquota', () => 
   const ISOLATED = { isolated: true, ensure: () => USERS.ensure(), remove: () => USERS.remove() };
   const quota = async () => ({ setquota: await writeScript(s, 'setquota', '"setquota $*"'), mount: '/srv' });
 
-  it('limits.disk_space as the block limit (KiB, soft = hard), no limit when it is off', async () => {
+  it('limits.disk_space as the block limit (KiB, soft = hard), set on change only; cleared only when it was ours', async () => {
     const target = await quota();
     const a = await applier({ users: ISOLATED, quota: () => target });
+    const quotaRuns = async () => (await commandsRun(s)).filter((c) => c.startsWith('setquota'));
     const out = await a.apply(snapshot(1, sub('q.example', 1, { 'hosting.hard_quota': true, 'limits.disk_space': 10 * MiB }), sub('free.example', 1)));
     expect(out.results.map((r) => r.error)).toEqual(['', '']);
-    const runs = (await commandsRun(s)).filter((c) => c.startsWith('setquota'));
-    expect(runs.sort()).toEqual([`setquota -u ${USERS.user.name} 0 0 0 0 /srv`, `setquota -u ${USERS.user.name} 10240 10240 0 0 /srv`].sort());
+    // A site without a hard quota is left alone: a quota set by other means is not ours to clear.
+    expect(await quotaRuns()).toEqual([`setquota -u ${USERS.user.name} 10240 10240 0 0 /srv`]);
+    await a.apply(snapshot(2, sub('q.example', 1, { 'hosting.hard_quota': true, 'limits.disk_space': 10 * MiB }), sub('free.example', 1)));
+    expect(await quotaRuns()).toHaveLength(1); // unchanged: not set again at every pass
+    await a.apply(snapshot(3, sub('q.example', 2, { 'hosting.hard_quota': false, 'limits.disk_space': 10 * MiB }), sub('free.example', 1)));
+    expect((await quotaRuns()).at(-1)).toBe(`setquota -u ${USERS.user.name} 0 0 0 0 /srv`); // ours: cleared
   });
 
   it('asked for on a host without quota support: refused for that subscription only', async () => {
