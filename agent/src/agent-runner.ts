@@ -19,6 +19,7 @@ import { ensureCredential } from './enrollment.js';
 import { saveCredential } from './credential.js';
 import type { QuotaTarget } from './realize/applier-options.js';
 import { UsageMeter } from './usage/meter.js';
+import { MoveManager } from './move.js';
 import { CertificateManager, LETS_ENCRYPT, type AcmeOptions, type CertificateStatus } from './acme/certificates.js';
 import { schedule } from 'node-cron';
 
@@ -111,6 +112,7 @@ export class AgentRunner {
   private session: Session | undefined;
   private readonly usage: UsageMeter;
   private readonly certificates: CertificateManager;
+  private readonly moves: MoveManager;
 
   constructor(
     private readonly config: AgentConfig,
@@ -123,6 +125,7 @@ export class AgentRunner {
     this.usage = new UsageMeter(l, l.stateDir, undefined, (name, err) =>
       log.warn({ component: 'usage', subscription: name, err: err.message }, 'disk usage not measured; its last figure is kept'),
     );
+    this.moves = new MoveManager(l, users, log);
     this.certificates = new CertificateManager(l, l.stateDir, config.acme ?? { directoryUrl: LETS_ENCRYPT }, log);
     this.apply = new ApplyLoop(
       this.applier,
@@ -244,6 +247,7 @@ export class AgentRunner {
           },
           saveCredential: saveRotated,
           measureUsage: () => void this.measureUsage(),
+          moves: this.moves,
         });
         const end = await this.session.run(signal);
         this.session = undefined;

@@ -16,6 +16,7 @@ import { reportsEqual } from './detect/index.js';
 import type { DetectionLoop } from './detection-loop.js';
 import type { ApplyOutcome, DesiredSubscription } from './realize/index.js';
 import type { SiteUsage } from './usage/meter.js';
+import type { MoveManager } from './move.js';
 import type { CertificateStatus } from './acme/certificates.js';
 import { AGENT_VERSION, PROTOCOL_VERSION } from './version.js';
 
@@ -39,6 +40,8 @@ export interface SessionDeps {
   readonly saveCredential: (credential: string) => Promise<void>;
   /** Measures the sites' usage now (after a `host detect`); it comes back through reportUsage. */
   readonly measureUsage: () => void;
+  /** Webspaces moving to or from this host. */
+  readonly moves: MoveManager;
 }
 
 /**
@@ -167,6 +170,18 @@ export class Session {
       case 'delta':
         apply.delta({ revision: Number(p.value.revision), upserts: desiredFromProto(p.value.upserts, p.value.valueSets), removals: p.value.removals });
         this.log.debug({ revision: apply.desiredRevision, upserts: p.value.upserts.length, removals: p.value.removals.length }, 'delta received');
+        return;
+      case 'moveExport':
+        this.deps.moves.export(p.value.moveId, p.value.name, (m) => this.send(m));
+        return;
+      case 'moveCredit':
+        this.deps.moves.credit(p.value.moveId, p.value.chunks);
+        return;
+      case 'moveImport':
+        void this.deps.moves.import({ ...p.value, seq: Number(p.value.seq), data: Buffer.from(p.value.data) }, (m) => this.send(m));
+        return;
+      case 'moveAbort':
+        this.deps.moves.abort(p.value.moveId);
         return;
       case 'rotateCredential':
         // Confirmed only once saved: until then the controller keeps the current one valid too.

@@ -75,6 +75,8 @@ export interface EventData {
   };
   'subscription.updated': SubscriptionUpdate;
   'subscription.deleted': NoData;
+  /** Moved with its webspace content to another host. */
+  'subscription.moved': { readonly from: string; readonly to: string; readonly bytes: number };
   'subscription.synced': NoData;
   'subscription.unsynced': { readonly conflicts: readonly Conflict[] };
   'subscription.locked': NoData;
@@ -147,6 +149,7 @@ const TYPES: { readonly [T in EventType]: true } = {
   'subscription.created': true,
   'subscription.updated': true,
   'subscription.deleted': true,
+  'subscription.moved': true,
   'subscription.synced': true,
   'subscription.unsynced': true,
   'subscription.locked': true,

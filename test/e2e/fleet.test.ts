@@ -3,7 +3,8 @@
  * processes whose probe paths hold fixture executables printing real banners, driven by the real
  * `hostplane` CLI.
  */
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeProbeDir } from '../agent/fixtures.js';
@@ -41,6 +42,8 @@ beforeAll(async () => {
   ctl = await startController();
   web1 = await agentDirs(['nginx', { name: 'php', version: '8.2.12' }, { name: 'php-fpm', version: '8.2.12' }, 'postfix']);
   web2 = await agentDirs(['nginx', { name: 'php', version: '8.2.12' }, { name: 'php-fpm', version: '8.2.12' }, 'postfix', 'mivavm']);
+  // As /var/www is: a site's user may traverse to its webspace (a move extracts as that user).
+  for (const d of [web1, web2]) chmodSync(d.root, 0o755);
   agents.push(startAgent(ctl.address, 'web1.test', web1, await token()));
   agents.push(startAgent(ctl.address, 'web2.test', web2, await token()));
   await eventually(async () => {
@@ -130,6 +133,82 @@ describe('placement and propagation', () => {
     expect(broken.appliedGeneration).toBe(0);
     expect(broken.applyError).toBeTruthy();
   });
+});
+
+describe('sub move: a subscription with its content to another host', () => {
+  const uidOf = (user: string) => Number(execFileSync('id', ['-u', user], { encoding: 'utf8' }).trim());
+
+  it('content, modes and times arrive on the new host, owned by its site user; the old host moves its copy aside', async () => {
+    expect((await cli(ctl.address, ['plan', 'create', 'Movable', '--set', 'hosting.php=true'])).code).toBe(0);
+    expect((await cli(ctl.address, ['sub', 'create', 'mv.example', '--customer', 'alice', '--plan', 'Movable', '--host', 'web1.test'])).code).toBe(0);
+    await eventually(() => applied('mv.example'), 15_000, 'mv.example applied on web1');
+    const before = await cliJson<{ systemUser: string }>(ctl.address, ['sub', 'show', 'mv.example']);
+    const docroot = join(web1.vhostsRoot, 'mv.example', 'httpdocs');
+    const uid1 = uidOf(before.systemUser);
+    writeFileSync(join(docroot, 'index.html'), 'moved hello\n');
+    mkdirSync(join(docroot, 'assets'));
+    writeFileSync(join(docroot, 'assets', 'app.js'), 'x'.repeat(600_000)); // more than two chunks
+    symlinkSync('index.html', join(docroot, 'home.html'));
+    for (const f of ['index.html', 'assets', 'assets/app.js']) chownSync(join(docroot, f), uid1, uid1);
+    chmodSync(join(docroot, 'index.html'), 0o640);
+    const old = new Date('2020-01-02T03:04:05Z');
+    utimesSync(join(docroot, 'index.html'), old, old);
+
+    const res = await cli(ctl.address, ['sub', 'move', 'mv.example', '--host', 'web2.test', '--json']);
+    expect(res.code, res.stderr).toBe(0);
+    const moved = JSON.parse(res.stdout) as { subscription: SubJson; bytes: number };
+    expect(moved.subscription.host).toBe('web2.test');
+    expect(moved.bytes).toBeGreaterThan(600_000);
+    await eventually(() => applied('mv.example'), 20_000, 'mv.example applied on web2');
+    const after = await cliJson<{ systemUser: string }>(ctl.address, ['sub', 'show', 'mv.example']);
+    const uid2 = uidOf(after.systemUser);
+    expect(uid2).not.toBe(uid1); // another host, another user: ownership mapped to it
+    const target = join(web2.vhostsRoot, 'mv.example', 'httpdocs');
+    expect(readFileSync(join(target, 'index.html'), 'utf8')).toBe('moved hello\n');
+    const st = statSync(join(target, 'index.html'));
+    expect([st.mode & 0o777, st.uid, st.mtime.toISOString()]).toEqual([0o640, uid2, old.toISOString()]);
+    expect(statSync(join(target, 'assets', 'app.js')).size).toBe(600_000);
+    expect(readlinkSync(join(target, 'home.html'))).toBe('index.html');
+    // The webspace's own entries are laid out as on any site of that host.
+    expect(statSync(join(web2.vhostsRoot, 'mv.example')).uid).toBe(0);
+    await eventually(() => !existsSync(join(web1.vhostsRoot, 'mv.example')), 15_000, 'the old copy moved aside');
+    expect(readdirSync(join(web1.vhostsRoot, '.removed')).some((d) => d.startsWith('mv.example'))).toBe(true);
+    const { events } = await cliJson<{ events: { entityName: string; data: Record<string, unknown> }[] }>(ctl.address, ['events', '--type', 'subscription.moved']);
+    expect(events.filter((e) => e.entityName === 'mv.example').map((e) => e.data)).toEqual([{ from: 'web1.test', to: 'web2.test', bytes: moved.bytes }]);
+  }, 60_000);
+
+  it('a move that fails on the way changes nothing: still on its host, its webspace untouched there', async () => {
+    expect((await cli(ctl.address, ['sub', 'create', 'dup.example', '--customer', 'alice', '--plan', 'Movable', '--host', 'web1.test'])).code).toBe(0);
+    await eventually(() => applied('dup.example'), 15_000, 'dup.example applied');
+    writeFileSync(join(web1.vhostsRoot, 'dup.example', 'httpdocs', 'keep.html'), 'still here\n');
+    mkdirSync(join(web2.vhostsRoot, 'dup.example')); // something of that name on the target already
+    const res = await cli(ctl.address, ['sub', 'move', 'dup.example', '--host', 'web2.test']);
+    expect(res.code).toBe(4);
+    expect(res.stderr).toContain("the move of 'dup.example' failed, nothing changed: host 'web2.test' could not write the webspace: a webspace of 'dup.example' is already on this host");
+    expect((await sub('dup.example')).host).toBe('web1.test');
+    expect(readFileSync(join(web1.vhostsRoot, 'dup.example', 'httpdocs', 'keep.html'), 'utf8')).toBe('still here\n');
+    expect(existsSync(join(web2.vhostsRoot, '.incoming', 'dup.example'))).toBe(false);
+    const { events } = await cliJson<{ events: { entityName: string }[] }>(ctl.address, ['events', '--type', 'subscription.moved']);
+    expect(events.some((e) => e.entityName === 'dup.example')).toBe(false);
+  }, 60_000);
+
+  it('refused to its own host, and to a host that cannot provide it unless --allow-unsynced; nothing changes', async () => {
+    const same = await cli(ctl.address, ['sub', 'move', 'mv.example', '--host', 'web2.test']);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toContain("'mv.example' is already on 'web2.test'");
+    expect((await cli(ctl.address, ['plan', 'create', 'Perl', '--set', 'hosting.perl=true'])).code).toBe(0);
+    expect((await cli(ctl.address, ['sub', 'create', 'perl.example', '--customer', 'alice', '--plan', 'Perl', '--host', 'web2.test'])).code).toBe(0);
+    await eventually(() => applied('perl.example'), 15_000, 'perl.example applied');
+    const refused = await cli(ctl.address, ['sub', 'move', 'perl.example', '--host', 'web1.test']);
+    expect(refused.code).toBe(4);
+    expect(refused.stderr).toMatch(/host 'web1\.test' cannot provide all of 'perl\.example': hosting\.perl .*--allow-unsynced/);
+    expect((await sub('perl.example')).host).toBe('web2.test');
+    const forced = await cli(ctl.address, ['sub', 'move', 'perl.example', '--host', 'web1.test', '--allow-unsynced']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(forced.stdout).toMatch(/^Moved perl\.example \(Perl\) to web1\.test with its content/);
+    await eventually(() => applied('perl.example'), 20_000, 'perl.example applied on web1');
+    expect(existsSync(join(web1.vhostsRoot, 'perl.example', 'httpdocs'))).toBe(true);
+  }, 60_000);
 });
 
 describe('enrollment and restarts', () => {

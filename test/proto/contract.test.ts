@@ -90,7 +90,7 @@ const ADMIN_RPCS = [
   'CreateSubscription', 'GetSubscription', 'ListSubscriptions', 'SyncSubscription', 'AcceptAvailableValues',
   'CustomizeSubscription', 'UnlockSubscription', 'SwitchSubscriptionPlan', 'DetachSubscription',
   'AddSubscriptionAddon', 'RemoveSubscriptionAddon', 'SuspendSubscription', 'ActivateSubscription',
-  'RenewSubscription', 'DeleteSubscription',
+  'RenewSubscription', 'DeleteSubscription', 'MoveSubscription',
   'CreateJoinToken', 'ListJoinTokens', 'ListHosts', 'GetHost', 'DetectHost', 'SetHostMaintenance', 'RemoveHost', 'RotateHostCredential',
   'RunJob',
   'ListEvents', 'WatchEvents',

@@ -27,7 +27,7 @@ describe('event types', () => {
   });
 
   it.each([
-    { rule: 'a subscription changes in every way a status can, plus created, updated, deleted and overused', entity: 'subscription', changes: ['created', 'updated', 'deleted', 'synced', 'unsynced', 'locked', 'unlocked', 'suspended', 'activated', 'overused'] },
+    { rule: 'a subscription changes in every way a status can, plus created, updated, deleted, moved and overused', entity: 'subscription', changes: ['created', 'updated', 'deleted', 'moved', 'synced', 'unsynced', 'locked', 'unlocked', 'suspended', 'activated', 'overused'] },
     { rule: 'a reseller has the sync rules of a subscription, its own suspension and its tokens', entity: 'reseller', changes: ['created', 'updated', 'suspended', 'activated', 'deleted', 'token_created', 'synced', 'unsynced', 'locked', 'unlocked'] },
     { rule: 'a customer is created, suspended, activated and deleted', entity: 'customer', changes: ['created', 'suspended', 'activated', 'deleted'] },
     { rule: 'a plan is created, updated (Update & Sync) and deleted', entity: 'plan', changes: ['created', 'updated', 'deleted'] },

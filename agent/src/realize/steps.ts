@@ -18,6 +18,7 @@ import type { SiteUser } from './site-users.js';
 import type { AppliedSubscription } from './state.js';
 import type { DesiredSubscription } from './types.js';
 import { ensureWebspace } from './webspace.js';
+import { adoptIncoming } from '../move.js';
 
 export interface StepContext {
   readonly opts: CompiledApplierOptions;
@@ -103,6 +104,9 @@ export async function realizeSubscription(
   });
   await fs.mkdir(opts.layout.vhostsRoot, { recursive: true, mode: 0o755 });
   await ensureTrafficDir(ctx);
+  // Moved here with its content: the staged tree becomes the webspace (owners and modes of its
+  // top-level entries are put back just below).
+  if (!previous && (await adoptIncoming(opts.layout, spec.name))) opts.log.info({ component: 'realize', subscription: spec.name }, 'webspace moved here adopted');
   await ensureWebspace(rendered.entries, { isolated: opts.users.isolated, site: user, webUid: ctx.web.uid, webGid: ctx.web.gid });
   for (const file of rendered.files) await journal.write(file.path, file.content);
   const owned = rendered.files.map((f) => f.path);

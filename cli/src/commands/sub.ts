@@ -4,10 +4,12 @@
  * switch-plan, detach, addon) are in sub-plan.ts.
  */
 import { Option, type Command } from 'commander';
+import { formatSize } from '@hostplane/shared';
 import {
   ActivateSubscriptionRequest,
   CreateSubscriptionRequest,
   DeleteSubscriptionRequest,
+  MoveSubscriptionRequest,
   GetSubscriptionRequest,
   ListSubscriptionsRequest,
   RenewSubscriptionRequest,
@@ -157,6 +159,23 @@ export function registerSub(program: Command, ctx: Context): void {
       emitSubscription(ctx, opts.json, res.subscription, (s) => `Renewed ${s.name}: expires ${s.expiresAt ? humanTime(s.expiresAt) : 'never'}.`);
     });
 
+  verb(sub, 'move <name>', "move a subscription with its webspace content to another host (served from the old one until the new one has it all)", [
+    'hostplane sub move example.com --host web2.example.net',
+    'hostplane sub move example.com --host web2.example.net --allow-unsynced --json',
+  ])
+    .requiredOption('--host <host>', 'the host to move it to (its agent and the current host\'s must be connected)')
+    .option('--allow-unsynced', 'move it even when the new host cannot provide all of its values (it becomes unsynced there)')
+    .action(async (name: string, opts: VerbOptions & { host: string; allowUnsynced?: boolean }, cmd: Command) => {
+      const res = await ctx.api(cmd).call('moveSubscription', MoveSubscriptionRequest.fromPartial({ name, host: opts.host, allowUnsynced: opts.allowUnsynced ?? false }), {
+        timeoutSeconds: MOVE_TIMEOUT_SECONDS,
+        progress: `Moving ${name} and its content to ${opts.host}`,
+      });
+      const s = present(res.subscription, 'subscription');
+      ctx.emit(opts.json, { subscription: subscriptionJson(s), bytes: Number(res.bytes) }, () =>
+        `Moved ${displayName(s)} to ${s.host} with its content (${formatSize(Number(res.bytes))} moved); the old host moves its copy aside.\n`,
+      );
+    });
+
   verb(sub, 'delete <name>', "delete a subscription; its host's agent removes its configuration", ['hostplane sub delete example.com']).action(
     async (name: string, opts: VerbOptions, cmd: Command) => {
       await ctx.api(cmd).call('deleteSubscription', DeleteSubscriptionRequest.fromPartial({ name }));
@@ -165,6 +184,9 @@ export function registerSub(program: Command, ctx: Context): void {
   );
 
 }
+
+/** A move carries a whole webspace: its deadline is that of a long transfer, not of a call. */
+const MOVE_TIMEOUT_SECONDS = 6 * 3600;
 
 interface ListFlags {
   status?: keyof typeof STATUSES;

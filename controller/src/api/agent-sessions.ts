@@ -127,6 +127,38 @@ const ACK_MAX_DELAY_MS = 1000;
 /** Sessions pushed per turn of the event loop. */
 const PUSH_SLICE = 25;
 
+/** Chunks of a move in flight between the source's agent and the target's (256 KiB each). */
+const MOVE_WINDOW = 4;
+/** A move with no chunk and no acknowledgement for this long fails. */
+const MOVE_IDLE_MS = 60_000;
+
+/** One move of a webspace, relayed chunk by chunk with credit from the target's acknowledgements. */
+class Move {
+  bytes = 0;
+  private timer: NodeJS.Timeout;
+
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly source: Session,
+    readonly target: Session,
+    readonly resolve: (r: { bytes: number }) => void,
+    readonly reject: (e: Error) => void,
+    private readonly onIdle: () => void,
+  ) {
+    this.timer = setTimeout(onIdle, MOVE_IDLE_MS);
+  }
+
+  touch(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(this.onIdle, MOVE_IDLE_MS);
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+  }
+}
+
 export class AgentSessions implements AgentDirectory {
   private readonly byHost = new Map<number, Session>();
   private readonly unsubscribe: () => void;
@@ -323,6 +355,30 @@ export class AgentSessions implements AgentDirectory {
         log.info({ sites: shown, count: payload.value.sites.length, recorded: n }, 'certificates');
         return;
       }
+      case 'moveChunk': {
+        const m = this.moves.get(payload.value.moveId);
+        if (!m || m.source !== session) return; // not a move of this agent's: ignored
+        if (payload.value.error) return this.failMove(m, `host '${m.source.hostName}' could not read the webspace: ${clipApplyError(payload.value.error)}`);
+        const { seq, data, last } = payload.value;
+        m.bytes += data.length;
+        m.touch();
+        m.target.stream.write({ payload: { $case: 'moveImport', value: { moveId: m.id, name: m.name, seq, data, last } } });
+        return;
+      }
+      case 'moveImported': {
+        const m = this.moves.get(payload.value.moveId);
+        if (!m || m.target !== session) return;
+        if (payload.value.error) return this.failMove(m, `host '${m.target.hostName}' could not write the webspace: ${clipApplyError(payload.value.error)}`);
+        m.touch();
+        if (payload.value.done) {
+          this.endMove(m);
+          m.resolve({ bytes: m.bytes });
+          return;
+        }
+        // One chunk written on the target: the source may send one more.
+        m.source.stream.write({ payload: { $case: 'moveCredit', value: { moveId: m.id, chunks: 1 } } });
+        return;
+      }
       case 'credentialSaved': {
         // Only the credential issued last is promoted: a late confirmation of an earlier one (the
         // rotation was retried meanwhile) retires nothing.
@@ -399,7 +455,41 @@ export class AgentSessions implements AgentDirectory {
     }
   }
 
+  private readonly moves = new Map<string, Move>();
+
+  moveContent(name: string, source: string, target: string): Promise<{ bytes: number }> {
+    const find = (host: string) => [...this.byHost.values()].find((s) => s.hostName === host && s.state === 'live');
+    const from = find(source);
+    const to = find(target);
+    if (!from || !to) return Promise.reject(new FailedPreconditionError(`host '${!from ? source : target}' has no connected agent: the content travels from the source's agent to the target's`));
+    return new Promise((resolve, reject) => {
+      const m = new Move(randomUUID(), name, from, to, resolve, reject, () => this.failMove(m, `the move of '${name}' made no progress for ${MOVE_IDLE_MS / 1000} s`));
+      this.moves.set(m.id, m);
+      this.log.info({ component: 'move', subscription: name, from: source, to: target, move: m.id }, 'moving');
+      from.stream.write({ payload: { $case: 'moveExport', value: { moveId: m.id, name } } });
+      from.stream.write({ payload: { $case: 'moveCredit', value: { moveId: m.id, chunks: MOVE_WINDOW } } });
+    });
+  }
+
+  private endMove(m: Move): void {
+    m.stop();
+    this.moves.delete(m.id);
+  }
+
+  private failMove(m: Move, reason: string): void {
+    if (!this.moves.has(m.id)) return;
+    this.endMove(m);
+    for (const s of [m.source, m.target]) {
+      if (!s.stream.destroyed) s.stream.write({ payload: { $case: 'moveAbort', value: { moveId: m.id } } });
+    }
+    this.log.warn({ component: 'move', subscription: m.name, move: m.id, reason }, 'move failed; nothing changed');
+    m.reject(new FailedPreconditionError(`the move of '${m.name}' failed, nothing changed: ${reason}`));
+  }
+
   private drop(session: Session, reason: string): void {
+    for (const m of [...this.moves.values()]) {
+      if (m.source === session || m.target === session) this.failMove(m, `host '${session.hostName}' disconnected (${reason})`);
+    }
     session.close(reason);
     if (this.byHost.get(session.hostId) === session) {
       this.byHost.delete(session.hostId);

@@ -47,6 +47,11 @@ export interface AgentDirectory {
    * saved it (the previous one is then retired).
    */
   rotateCredential(host: string): Promise<void>;
+  /**
+   * Moves a subscription's webspace from the source host's agent to the target's (through this
+   * controller, with flow control); resolves with the bytes moved once the target holds it all.
+   */
+  moveContent(name: string, source: string, target: string): Promise<{ bytes: number }>;
 }
 
 export interface ApiDeps {

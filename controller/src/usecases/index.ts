@@ -16,3 +16,4 @@ export * from './allocation.js';
 export * from './resellers.js';
 export * from './reseller-scope.js';
 export * from './usage.js';
+export * from './move.js';

@@ -1,5 +1,5 @@
 /** Admin RPCs for subscriptions: proto ↔ core, nothing else. */
-import { InvalidArgumentError } from '@hostplane/shared';
+import { FailedPreconditionError, InvalidArgumentError } from '@hostplane/shared';
 import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import { SubscriptionView as ProtoView } from '@hostplane/proto/hostplane/v1/subscription.js';
 import { conflictsFingerprint } from '../../domain/index.js';
@@ -22,7 +22,8 @@ type Names =
   | 'suspendSubscription'
   | 'activateSubscription'
   | 'renewSubscription'
-  | 'deleteSubscription';
+  | 'deleteSubscription'
+  | 'moveSubscription';
 
 const DEFAULT_PAGE = 1000;
 const MAX_PAGE = 5000;
@@ -101,6 +102,13 @@ export function subscriptionHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
     deleteSubscription: unary(deps, 'DeleteSubscription', (req) => {
       core.deleteSubscription(req.name);
       return {};
+    }),
+    moveSubscription: unary(deps, 'MoveSubscription', async (req) => {
+      const plan = core.planMove(req.name, req.host, req.allowUnsynced);
+      if (!deps.agents) throw new FailedPreconditionError('this controller has no agent sessions: a move needs the source and target agents connected');
+      // The content first (the site is served from the source meanwhile), then the switch.
+      const { bytes } = await deps.agents.moveContent(plan.name, plan.source, plan.target);
+      return { ...one(core.completeMove(plan, bytes)), bytes: String(bytes) };
     }),
   };
 }

@@ -110,6 +110,8 @@ import {
   GetSubscriptionResponse,
   ListSubscriptionsRequest,
   ListSubscriptionsResponse,
+  MoveSubscriptionRequest,
+  MoveSubscriptionResponse,
   RemoveSubscriptionAddonRequest,
   RemoveSubscriptionAddonResponse,
   RenewSubscriptionRequest,
@@ -657,6 +659,22 @@ export const AdminService = {
     responseDeserialize: (value: Buffer): DeleteSubscriptionResponse => DeleteSubscriptionResponse.decode(value),
   },
   /**
+   * Moves a subscription with its webspace content to another host (`hostplane sub move`): the
+   * content travels from the source agent through the controller to the target agent; the site is
+   * served from the source until the target has it all, then the subscription switches host.
+   */
+  moveSubscription: {
+    path: "/hostplane.v1.Admin/MoveSubscription" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: MoveSubscriptionRequest): Buffer =>
+      Buffer.from(MoveSubscriptionRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): MoveSubscriptionRequest => MoveSubscriptionRequest.decode(value),
+    responseSerialize: (value: MoveSubscriptionResponse): Buffer =>
+      Buffer.from(MoveSubscriptionResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): MoveSubscriptionResponse => MoveSubscriptionResponse.decode(value),
+  },
+  /**
    * Creates a short-lived, single-use join token for enrolling a new host
    * (`hostplane host token create`).
    */
@@ -901,6 +919,12 @@ export interface AdminServer extends UntypedServiceImplementation {
   renewSubscription: handleUnaryCall<RenewSubscriptionRequest, RenewSubscriptionResponse>;
   /** Deletes a subscription; its host's agent removes its configuration (`hostplane sub delete`). */
   deleteSubscription: handleUnaryCall<DeleteSubscriptionRequest, DeleteSubscriptionResponse>;
+  /**
+   * Moves a subscription with its webspace content to another host (`hostplane sub move`): the
+   * content travels from the source agent through the controller to the target agent; the site is
+   * served from the source until the target has it all, then the subscription switches host.
+   */
+  moveSubscription: handleUnaryCall<MoveSubscriptionRequest, MoveSubscriptionResponse>;
   /**
    * Creates a short-lived, single-use join token for enrolling a new host
    * (`hostplane host token create`).
@@ -1623,6 +1647,26 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: DeleteSubscriptionResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Moves a subscription with its webspace content to another host (`hostplane sub move`): the
+   * content travels from the source agent through the controller to the target agent; the site is
+   * served from the source until the target has it all, then the subscription switches host.
+   */
+  moveSubscription(
+    request: MoveSubscriptionRequest,
+    callback: (error: ServiceError | null, response: MoveSubscriptionResponse) => void,
+  ): ClientUnaryCall;
+  moveSubscription(
+    request: MoveSubscriptionRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: MoveSubscriptionResponse) => void,
+  ): ClientUnaryCall;
+  moveSubscription(
+    request: MoveSubscriptionRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: MoveSubscriptionResponse) => void,
   ): ClientUnaryCall;
   /**
    * Creates a short-lived, single-use join token for enrolling a new host

@@ -76,6 +76,12 @@ export interface ConnectRequest {
     | //
     /** The certificates of the sites that ask for SSL: sent when a status changed. */
     { $case: "certificates"; value: AgentCertificates }
+    | //
+    /** A piece of a webspace being moved away from this host (answers MoveExport, within credit). */
+    { $case: "moveChunk"; value: MoveChunk }
+    | //
+    /** A piece of a webspace being moved to this host was written (answers MoveImport). */
+    { $case: "moveImported"; value: MoveImported }
     | undefined;
 }
 
@@ -101,6 +107,18 @@ export interface ConnectResponse {
      * from its next session on, and answers CredentialSaved. Until then both are valid.
      */
     { $case: "rotateCredential"; value: CredentialRotation }
+    | //
+    /** Send a subscription's webspace (a tar stream) in MoveChunk messages, as credit allows. */
+    { $case: "moveExport"; value: MoveExport }
+    | //
+    /** More MoveChunk messages may be sent for a move. */
+    { $case: "moveCredit"; value: MoveCredit }
+    | //
+    /** A piece of a webspace moved to this host: extract it (as the site's user) and answer. */
+    { $case: "moveImport"; value: MoveImport }
+    | //
+    /** A move ended without completing: stop sending, or drop what was received. */
+    { $case: "moveAbort"; value: MoveAbort }
     | undefined;
 }
 
@@ -294,6 +312,71 @@ export interface SiteCertificate {
   issuer: string;
   /** Why the last attempt failed; empty after a success. */
   error: string;
+}
+
+/** Asks the source host's agent for a subscription's webspace. */
+export interface MoveExport {
+  /** Identifies the move. */
+  moveId: string;
+  /** The subscription (its webspace is `<vhosts-root>/<name>`). */
+  name: string;
+}
+
+/**
+ * Credit for more MoveChunk messages of a move (flow control: the controller holds no more than
+ * the credit it gave).
+ */
+export interface MoveCredit {
+  /** Identifies the move. */
+  moveId: string;
+  /** How many more chunks may be sent. */
+  chunks: number;
+}
+
+/** A piece of the webspace's tar stream, from the source host's agent. */
+export interface MoveChunk {
+  /** Identifies the move. */
+  moveId: string;
+  /** 0, 1, 2, … in order. */
+  seq: string;
+  /** At most 256 KiB. */
+  data: Buffer;
+  /** The stream ends with this chunk. */
+  last: boolean;
+  /** Set when the webspace could not be read: the move fails, nothing changes. */
+  error: string;
+}
+
+/** A piece of a webspace's tar stream for the target host's agent. */
+export interface MoveImport {
+  /** Identifies the move. */
+  moveId: string;
+  /** The subscription being moved here. */
+  name: string;
+  /** 0, 1, 2, … in order; 0 starts the move. */
+  seq: string;
+  /** At most 256 KiB. */
+  data: Buffer;
+  /** The stream ends with this chunk. */
+  last: boolean;
+}
+
+/** The target host's agent wrote a MoveImport (or all of them: `done`). */
+export interface MoveImported {
+  /** Identifies the move. */
+  moveId: string;
+  /** The chunk written. */
+  seq: string;
+  /** Every chunk was written and the webspace extracted: ready for the switch. */
+  done: boolean;
+  /** Set when it could not be written: the move fails. */
+  error: string;
+}
+
+/** A move ended without completing. */
+export interface MoveAbort {
+  /** Identifies the move. */
+  moveId: string;
 }
 
 function createBaseEnrollRequest(): EnrollRequest {
@@ -506,6 +589,12 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
       case "certificates":
         AgentCertificates.encode(message.payload.value, writer.uint32(58).fork()).join();
         break;
+      case "moveChunk":
+        MoveChunk.encode(message.payload.value, writer.uint32(66).fork()).join();
+        break;
+      case "moveImported":
+        MoveImported.encode(message.payload.value, writer.uint32(74).fork()).join();
+        break;
     }
     return writer;
   },
@@ -579,6 +668,22 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
             message.payload = { $case: "certificates", value: AgentCertificates.decode(reader, reader.uint32()) };
             continue;
           }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.payload = { $case: "moveChunk", value: MoveChunk.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.payload = { $case: "moveImported", value: MoveImported.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -609,6 +714,14 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
         ? { $case: "usage", value: AgentUsage.fromJSON(object.usage) }
         : isSet(object.certificates)
         ? { $case: "certificates", value: AgentCertificates.fromJSON(object.certificates) }
+        : isSet(object.moveChunk)
+        ? { $case: "moveChunk", value: MoveChunk.fromJSON(object.moveChunk) }
+        : isSet(object.move_chunk)
+        ? { $case: "moveChunk", value: MoveChunk.fromJSON(object.move_chunk) }
+        : isSet(object.moveImported)
+        ? { $case: "moveImported", value: MoveImported.fromJSON(object.moveImported) }
+        : isSet(object.move_imported)
+        ? { $case: "moveImported", value: MoveImported.fromJSON(object.move_imported) }
         : undefined,
     };
   },
@@ -629,6 +742,10 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
       obj.usage = AgentUsage.toJSON(message.payload.value);
     } else if (message.payload?.$case === "certificates") {
       obj.certificates = AgentCertificates.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "moveChunk") {
+      obj.moveChunk = MoveChunk.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "moveImported") {
+      obj.moveImported = MoveImported.toJSON(message.payload.value);
     }
     return obj;
   },
@@ -681,6 +798,18 @@ export const ConnectRequest: MessageFns<ConnectRequest> = {
         }
         break;
       }
+      case "moveChunk": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "moveChunk", value: MoveChunk.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "moveImported": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "moveImported", value: MoveImported.fromPartial(object.payload.value) };
+        }
+        break;
+      }
     }
     return message;
   },
@@ -704,6 +833,18 @@ export const ConnectResponse: MessageFns<ConnectResponse> = {
         break;
       case "rotateCredential":
         CredentialRotation.encode(message.payload.value, writer.uint32(34).fork()).join();
+        break;
+      case "moveExport":
+        MoveExport.encode(message.payload.value, writer.uint32(42).fork()).join();
+        break;
+      case "moveCredit":
+        MoveCredit.encode(message.payload.value, writer.uint32(50).fork()).join();
+        break;
+      case "moveImport":
+        MoveImport.encode(message.payload.value, writer.uint32(58).fork()).join();
+        break;
+      case "moveAbort":
+        MoveAbort.encode(message.payload.value, writer.uint32(66).fork()).join();
         break;
     }
     return writer;
@@ -754,6 +895,38 @@ export const ConnectResponse: MessageFns<ConnectResponse> = {
             message.payload = { $case: "rotateCredential", value: CredentialRotation.decode(reader, reader.uint32()) };
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.payload = { $case: "moveExport", value: MoveExport.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.payload = { $case: "moveCredit", value: MoveCredit.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.payload = { $case: "moveImport", value: MoveImport.decode(reader, reader.uint32()) };
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.payload = { $case: "moveAbort", value: MoveAbort.decode(reader, reader.uint32()) };
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -778,6 +951,22 @@ export const ConnectResponse: MessageFns<ConnectResponse> = {
         ? { $case: "rotateCredential", value: CredentialRotation.fromJSON(object.rotateCredential) }
         : isSet(object.rotate_credential)
         ? { $case: "rotateCredential", value: CredentialRotation.fromJSON(object.rotate_credential) }
+        : isSet(object.moveExport)
+        ? { $case: "moveExport", value: MoveExport.fromJSON(object.moveExport) }
+        : isSet(object.move_export)
+        ? { $case: "moveExport", value: MoveExport.fromJSON(object.move_export) }
+        : isSet(object.moveCredit)
+        ? { $case: "moveCredit", value: MoveCredit.fromJSON(object.moveCredit) }
+        : isSet(object.move_credit)
+        ? { $case: "moveCredit", value: MoveCredit.fromJSON(object.move_credit) }
+        : isSet(object.moveImport)
+        ? { $case: "moveImport", value: MoveImport.fromJSON(object.moveImport) }
+        : isSet(object.move_import)
+        ? { $case: "moveImport", value: MoveImport.fromJSON(object.move_import) }
+        : isSet(object.moveAbort)
+        ? { $case: "moveAbort", value: MoveAbort.fromJSON(object.moveAbort) }
+        : isSet(object.move_abort)
+        ? { $case: "moveAbort", value: MoveAbort.fromJSON(object.move_abort) }
         : undefined,
     };
   },
@@ -792,6 +981,14 @@ export const ConnectResponse: MessageFns<ConnectResponse> = {
       obj.detect = DetectCommand.toJSON(message.payload.value);
     } else if (message.payload?.$case === "rotateCredential") {
       obj.rotateCredential = CredentialRotation.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "moveExport") {
+      obj.moveExport = MoveExport.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "moveCredit") {
+      obj.moveCredit = MoveCredit.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "moveImport") {
+      obj.moveImport = MoveImport.toJSON(message.payload.value);
+    } else if (message.payload?.$case === "moveAbort") {
+      obj.moveAbort = MoveAbort.toJSON(message.payload.value);
     }
     return obj;
   },
@@ -823,6 +1020,30 @@ export const ConnectResponse: MessageFns<ConnectResponse> = {
       case "rotateCredential": {
         if (object.payload?.value !== undefined && object.payload?.value !== null) {
           message.payload = { $case: "rotateCredential", value: CredentialRotation.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "moveExport": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "moveExport", value: MoveExport.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "moveCredit": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "moveCredit", value: MoveCredit.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "moveImport": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "moveImport", value: MoveImport.fromPartial(object.payload.value) };
+        }
+        break;
+      }
+      case "moveAbort": {
+        if (object.payload?.value !== undefined && object.payload?.value !== null) {
+          message.payload = { $case: "moveAbort", value: MoveAbort.fromPartial(object.payload.value) };
         }
         break;
       }
@@ -2681,6 +2902,652 @@ export const SiteCertificate: MessageFns<SiteCertificate> = {
   },
 };
 
+function createBaseMoveExport(): MoveExport {
+  return { moveId: "", name: "" };
+}
+
+export const MoveExport: MessageFns<MoveExport> = {
+  encode(message: MoveExport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.moveId !== "") {
+      writer.uint32(10).string(message.moveId);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MoveExport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoveExport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.moveId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MoveExport {
+    return {
+      moveId: isSet(object.moveId)
+        ? globalThis.String(object.moveId)
+        : isSet(object.move_id)
+        ? globalThis.String(object.move_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+    };
+  },
+
+  toJSON(message: MoveExport): unknown {
+    const obj: any = {};
+    if (message.moveId !== "") {
+      obj.moveId = message.moveId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MoveExport>, I>>(base?: I): MoveExport {
+    return MoveExport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MoveExport>, I>>(object: I): MoveExport {
+    const message = createBaseMoveExport();
+    message.moveId = object.moveId ?? "";
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseMoveCredit(): MoveCredit {
+  return { moveId: "", chunks: 0 };
+}
+
+export const MoveCredit: MessageFns<MoveCredit> = {
+  encode(message: MoveCredit, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.moveId !== "") {
+      writer.uint32(10).string(message.moveId);
+    }
+    if (message.chunks !== 0) {
+      writer.uint32(16).int32(message.chunks);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MoveCredit {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoveCredit();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.moveId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.chunks = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MoveCredit {
+    return {
+      moveId: isSet(object.moveId)
+        ? globalThis.String(object.moveId)
+        : isSet(object.move_id)
+        ? globalThis.String(object.move_id)
+        : "",
+      chunks: isSet(object.chunks) ? globalThis.Number(object.chunks) : 0,
+    };
+  },
+
+  toJSON(message: MoveCredit): unknown {
+    const obj: any = {};
+    if (message.moveId !== "") {
+      obj.moveId = message.moveId;
+    }
+    if (message.chunks !== 0) {
+      obj.chunks = Math.round(message.chunks);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MoveCredit>, I>>(base?: I): MoveCredit {
+    return MoveCredit.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MoveCredit>, I>>(object: I): MoveCredit {
+    const message = createBaseMoveCredit();
+    message.moveId = object.moveId ?? "";
+    message.chunks = object.chunks ?? 0;
+    return message;
+  },
+};
+
+function createBaseMoveChunk(): MoveChunk {
+  return { moveId: "", seq: "0", data: Buffer.alloc(0), last: false, error: "" };
+}
+
+export const MoveChunk: MessageFns<MoveChunk> = {
+  encode(message: MoveChunk, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.moveId !== "") {
+      writer.uint32(10).string(message.moveId);
+    }
+    if (message.seq !== "0") {
+      writer.uint32(16).int64(message.seq);
+    }
+    if (message.data.length !== 0) {
+      writer.uint32(26).bytes(message.data);
+    }
+    if (message.last !== false) {
+      writer.uint32(32).bool(message.last);
+    }
+    if (message.error !== "") {
+      writer.uint32(42).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MoveChunk {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoveChunk();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.moveId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.seq = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.data = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.last = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MoveChunk {
+    return {
+      moveId: isSet(object.moveId)
+        ? globalThis.String(object.moveId)
+        : isSet(object.move_id)
+        ? globalThis.String(object.move_id)
+        : "",
+      seq: isSet(object.seq) ? globalThis.String(object.seq) : "0",
+      data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0),
+      last: isSet(object.last) ? globalThis.Boolean(object.last) : false,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: MoveChunk): unknown {
+    const obj: any = {};
+    if (message.moveId !== "") {
+      obj.moveId = message.moveId;
+    }
+    if (message.seq !== "0") {
+      obj.seq = message.seq;
+    }
+    if (message.data.length !== 0) {
+      obj.data = base64FromBytes(message.data);
+    }
+    if (message.last !== false) {
+      obj.last = message.last;
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MoveChunk>, I>>(base?: I): MoveChunk {
+    return MoveChunk.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MoveChunk>, I>>(object: I): MoveChunk {
+    const message = createBaseMoveChunk();
+    message.moveId = object.moveId ?? "";
+    message.seq = object.seq ?? "0";
+    message.data = object.data ?? Buffer.alloc(0);
+    message.last = object.last ?? false;
+    message.error = object.error ?? "";
+    return message;
+  },
+};
+
+function createBaseMoveImport(): MoveImport {
+  return { moveId: "", name: "", seq: "0", data: Buffer.alloc(0), last: false };
+}
+
+export const MoveImport: MessageFns<MoveImport> = {
+  encode(message: MoveImport, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.moveId !== "") {
+      writer.uint32(10).string(message.moveId);
+    }
+    if (message.name !== "") {
+      writer.uint32(18).string(message.name);
+    }
+    if (message.seq !== "0") {
+      writer.uint32(24).int64(message.seq);
+    }
+    if (message.data.length !== 0) {
+      writer.uint32(34).bytes(message.data);
+    }
+    if (message.last !== false) {
+      writer.uint32(40).bool(message.last);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MoveImport {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoveImport();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.moveId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.seq = reader.int64().toString();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.data = Buffer.from(reader.bytes());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.last = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MoveImport {
+    return {
+      moveId: isSet(object.moveId)
+        ? globalThis.String(object.moveId)
+        : isSet(object.move_id)
+        ? globalThis.String(object.move_id)
+        : "",
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      seq: isSet(object.seq) ? globalThis.String(object.seq) : "0",
+      data: isSet(object.data) ? Buffer.from(bytesFromBase64(object.data)) : Buffer.alloc(0),
+      last: isSet(object.last) ? globalThis.Boolean(object.last) : false,
+    };
+  },
+
+  toJSON(message: MoveImport): unknown {
+    const obj: any = {};
+    if (message.moveId !== "") {
+      obj.moveId = message.moveId;
+    }
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.seq !== "0") {
+      obj.seq = message.seq;
+    }
+    if (message.data.length !== 0) {
+      obj.data = base64FromBytes(message.data);
+    }
+    if (message.last !== false) {
+      obj.last = message.last;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MoveImport>, I>>(base?: I): MoveImport {
+    return MoveImport.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MoveImport>, I>>(object: I): MoveImport {
+    const message = createBaseMoveImport();
+    message.moveId = object.moveId ?? "";
+    message.name = object.name ?? "";
+    message.seq = object.seq ?? "0";
+    message.data = object.data ?? Buffer.alloc(0);
+    message.last = object.last ?? false;
+    return message;
+  },
+};
+
+function createBaseMoveImported(): MoveImported {
+  return { moveId: "", seq: "0", done: false, error: "" };
+}
+
+export const MoveImported: MessageFns<MoveImported> = {
+  encode(message: MoveImported, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.moveId !== "") {
+      writer.uint32(10).string(message.moveId);
+    }
+    if (message.seq !== "0") {
+      writer.uint32(16).int64(message.seq);
+    }
+    if (message.done !== false) {
+      writer.uint32(24).bool(message.done);
+    }
+    if (message.error !== "") {
+      writer.uint32(34).string(message.error);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MoveImported {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoveImported();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.moveId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.seq = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.done = reader.bool();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.error = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MoveImported {
+    return {
+      moveId: isSet(object.moveId)
+        ? globalThis.String(object.moveId)
+        : isSet(object.move_id)
+        ? globalThis.String(object.move_id)
+        : "",
+      seq: isSet(object.seq) ? globalThis.String(object.seq) : "0",
+      done: isSet(object.done) ? globalThis.Boolean(object.done) : false,
+      error: isSet(object.error) ? globalThis.String(object.error) : "",
+    };
+  },
+
+  toJSON(message: MoveImported): unknown {
+    const obj: any = {};
+    if (message.moveId !== "") {
+      obj.moveId = message.moveId;
+    }
+    if (message.seq !== "0") {
+      obj.seq = message.seq;
+    }
+    if (message.done !== false) {
+      obj.done = message.done;
+    }
+    if (message.error !== "") {
+      obj.error = message.error;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MoveImported>, I>>(base?: I): MoveImported {
+    return MoveImported.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MoveImported>, I>>(object: I): MoveImported {
+    const message = createBaseMoveImported();
+    message.moveId = object.moveId ?? "";
+    message.seq = object.seq ?? "0";
+    message.done = object.done ?? false;
+    message.error = object.error ?? "";
+    return message;
+  },
+};
+
+function createBaseMoveAbort(): MoveAbort {
+  return { moveId: "" };
+}
+
+export const MoveAbort: MessageFns<MoveAbort> = {
+  encode(message: MoveAbort, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.moveId !== "") {
+      writer.uint32(10).string(message.moveId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MoveAbort {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoveAbort();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.moveId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MoveAbort {
+    return {
+      moveId: isSet(object.moveId)
+        ? globalThis.String(object.moveId)
+        : isSet(object.move_id)
+        ? globalThis.String(object.move_id)
+        : "",
+    };
+  },
+
+  toJSON(message: MoveAbort): unknown {
+    const obj: any = {};
+    if (message.moveId !== "") {
+      obj.moveId = message.moveId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MoveAbort>, I>>(base?: I): MoveAbort {
+    return MoveAbort.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MoveAbort>, I>>(object: I): MoveAbort {
+    const message = createBaseMoveAbort();
+    message.moveId = object.moveId ?? "";
+    return message;
+  },
+};
+
 /**
  * The Agent API of the controller. Agents dial the controller (they may sit behind NAT):
  * an agent enrolls once with a join token, then keeps one Connect stream open, over which the
@@ -2772,6 +3639,14 @@ export const AgentClient = makeGenericClientConstructor(AgentService, "hostplane
   service: typeof AgentService;
   serviceName: string;
 };
+
+function bytesFromBase64(b64: string): Uint8Array {
+  return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+
+function base64FromBytes(arr: Uint8Array): string {
+  return globalThis.Buffer.from(arr).toString("base64");
+}
 
 type Builtin = Date | Function | Uint8Array | string | number | boolean | undefined;
 

@@ -622,6 +622,29 @@ export interface SubscriptionCertificate {
   error: string;
 }
 
+/** Request of Admin.MoveSubscription. */
+export interface MoveSubscriptionRequest {
+  /** The subscription's name. */
+  name: string;
+  /** The host to move it to. Its agent and the source host's must both be connected. */
+  host: string;
+  /**
+   * Move it even when the target host cannot provide all of its values (it becomes unsynced there);
+   * otherwise refused with FAILED_PRECONDITION naming the conflicts.
+   */
+  allowUnsynced: boolean;
+}
+
+/** Response of Admin.MoveSubscription. */
+export interface MoveSubscriptionResponse {
+  /** The subscription, on its new host. */
+  subscription?:
+    | Subscription
+    | undefined;
+  /** Bytes of the webspace's tar stream that were moved. */
+  bytes: string;
+}
+
 function createBaseSubscription(): Subscription {
   return {
     name: "",
@@ -4856,6 +4879,198 @@ export const SubscriptionCertificate: MessageFns<SubscriptionCertificate> = {
     message.notAfter = object.notAfter ?? undefined;
     message.issuer = object.issuer ?? "";
     message.error = object.error ?? "";
+    return message;
+  },
+};
+
+function createBaseMoveSubscriptionRequest(): MoveSubscriptionRequest {
+  return { name: "", host: "", allowUnsynced: false };
+}
+
+export const MoveSubscriptionRequest: MessageFns<MoveSubscriptionRequest> = {
+  encode(message: MoveSubscriptionRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.host !== "") {
+      writer.uint32(18).string(message.host);
+    }
+    if (message.allowUnsynced !== false) {
+      writer.uint32(24).bool(message.allowUnsynced);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MoveSubscriptionRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoveSubscriptionRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.host = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.allowUnsynced = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MoveSubscriptionRequest {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      host: isSet(object.host) ? globalThis.String(object.host) : "",
+      allowUnsynced: isSet(object.allowUnsynced)
+        ? globalThis.Boolean(object.allowUnsynced)
+        : isSet(object.allow_unsynced)
+        ? globalThis.Boolean(object.allow_unsynced)
+        : false,
+    };
+  },
+
+  toJSON(message: MoveSubscriptionRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.host !== "") {
+      obj.host = message.host;
+    }
+    if (message.allowUnsynced !== false) {
+      obj.allowUnsynced = message.allowUnsynced;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MoveSubscriptionRequest>, I>>(base?: I): MoveSubscriptionRequest {
+    return MoveSubscriptionRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MoveSubscriptionRequest>, I>>(object: I): MoveSubscriptionRequest {
+    const message = createBaseMoveSubscriptionRequest();
+    message.name = object.name ?? "";
+    message.host = object.host ?? "";
+    message.allowUnsynced = object.allowUnsynced ?? false;
+    return message;
+  },
+};
+
+function createBaseMoveSubscriptionResponse(): MoveSubscriptionResponse {
+  return { subscription: undefined, bytes: "0" };
+}
+
+export const MoveSubscriptionResponse: MessageFns<MoveSubscriptionResponse> = {
+  encode(message: MoveSubscriptionResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.subscription !== undefined) {
+      Subscription.encode(message.subscription, writer.uint32(10).fork()).join();
+    }
+    if (message.bytes !== "0") {
+      writer.uint32(16).int64(message.bytes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): MoveSubscriptionResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseMoveSubscriptionResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.subscription = Subscription.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.bytes = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): MoveSubscriptionResponse {
+    return {
+      subscription: isSet(object.subscription) ? Subscription.fromJSON(object.subscription) : undefined,
+      bytes: isSet(object.bytes) ? globalThis.String(object.bytes) : "0",
+    };
+  },
+
+  toJSON(message: MoveSubscriptionResponse): unknown {
+    const obj: any = {};
+    if (message.subscription !== undefined) {
+      obj.subscription = Subscription.toJSON(message.subscription);
+    }
+    if (message.bytes !== "0") {
+      obj.bytes = message.bytes;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<MoveSubscriptionResponse>, I>>(base?: I): MoveSubscriptionResponse {
+    return MoveSubscriptionResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<MoveSubscriptionResponse>, I>>(object: I): MoveSubscriptionResponse {
+    const message = createBaseMoveSubscriptionResponse();
+    message.subscription = (object.subscription !== undefined && object.subscription !== null)
+      ? Subscription.fromPartial(object.subscription)
+      : undefined;
+    message.bytes = object.bytes ?? "0";
     return message;
   },
 };
