@@ -91,7 +91,7 @@ const ADMIN_RPCS = [
   'CustomizeSubscription', 'UnlockSubscription', 'SwitchSubscriptionPlan', 'DetachSubscription',
   'AddSubscriptionAddon', 'RemoveSubscriptionAddon', 'SuspendSubscription', 'ActivateSubscription',
   'RenewSubscription', 'DeleteSubscription', 'MoveSubscription',
-  'CreateJoinToken', 'ListJoinTokens', 'ListHosts', 'GetHost', 'DetectHost', 'SetHostMaintenance', 'RemoveHost', 'RotateHostCredential',
+  'CreateJoinToken', 'ListJoinTokens', 'ListHosts', 'GetHost', 'DetectHost', 'SetHostMaintenance', 'RemoveHost', 'RotateHostCredential', 'DrainHost',
   'RunJob',
   'ListEvents', 'WatchEvents',
 ];

@@ -7,6 +7,7 @@ import { formatSize } from '@hostplane/shared';
 import {
   CreateJoinTokenRequest,
   DetectHostRequest,
+  DrainHostRequest,
   GetHostRequest,
   HostState,
   ListHostsRequest,
@@ -17,7 +18,7 @@ import {
   type Host,
 } from '@hostplane/proto/hostplane/v1/host.js';
 import { group, verb, type Context, type VerbOptions } from '../context.js';
-import { present } from '../errors.js';
+import { CliError, EXIT, present } from '../errors.js';
 import { ago, humanTime, plural, renderFields, renderList, renderTable } from '../output.js';
 import { parseTtl } from '../options.js';
 import { hostJson, hostStateWord, joinTokenJson, syncLag } from '../shapes.js';
@@ -230,6 +231,27 @@ export function registerHost(program: Command, ctx: Context): void {
     });
     const h = present(res.host, 'host');
     ctx.emit(opts.json, hostJson(h), () => `The agent of ${h.name} saved its new credential; the previous one no longer works.\n`);
+  });
+
+  verb(host, 'drain <name>', 'put a host in maintenance and move each of its subscriptions, with its content, to where placement puts it (run it again to resume)', [
+    'hostplane host drain web1.example.net',
+    'hostplane host drain web1.example.net --json',
+  ]).action(async (name: string, opts: VerbOptions, cmd: Command) => {
+    const res = await ctx.api(cmd).call('drainHost', DrainHostRequest.fromPartial({ name }), {
+      timeoutSeconds: 24 * 3600,
+      progress: `Draining ${name}: moving its subscriptions with their content`,
+    });
+    const h = present(res.host, 'host');
+    const result = { host: hostJson(h), moved: res.moved.map((m) => ({ name: m.name, host: m.host, bytes: Number(m.bytes) })), failed: res.failed };
+    ctx.emit(opts.json, result, () => {
+      let out = `${h.name} is in maintenance; ${plural(res.moved.length, 'subscription')} moved, ${res.failed.length} not.\n`;
+      if (res.moved.length > 0) out += `\n${renderTable(['subscription', 'moved to', 'content'], res.moved.map((m) => [m.name, m.host, formatSize(Number(m.bytes))]))}`;
+      if (res.failed.length > 0) out += `\nNot moved (run the drain again once the cause is fixed):\n${renderTable(['subscription', 'reason'], res.failed.map((f) => [f.name, f.reason]))}`;
+      return out;
+    });
+    if (res.failed.length > 0) {
+      throw new CliError(`${plural(res.failed.length, 'subscription')} of ${name} not moved (listed above): run the drain again once the cause is fixed`, EXIT.refused);
+    }
   });
 
   verb(host, 'remove <name>', 'remove a host that has no subscriptions and revoke its credential', ['hostplane host remove web1.example.net']).action(

@@ -8,6 +8,9 @@ import { FailedPreconditionError, InvalidArgumentError } from '@hostplane/shared
 import { editable } from '../store/index.js';
 import { RevisionBumper, type Context } from './context.js';
 import { findHost, findSubscription } from './lookup.js';
+import { evaluateData, Lookups } from './reevaluate.js';
+import { setHostState } from './hosts.js';
+import { pickHost } from './subscriptions.js';
 import { refresh, save } from './persist.js';
 import { SubscriptionViews, type SubscriptionView } from './views.js';
 
@@ -61,4 +64,35 @@ export function completeMove(ctx: Context, plan: MovePlan, bytes: number): Subsc
     ctx.record({ type: 'subscription.moved', entity: row.name, data: { from: source.name, to: target.name, bytes } });
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(row.id)!);
   });
+}
+
+export interface DrainPlan {
+  readonly host: string;
+  /** Each subscription still on the host, and where placement puts it. */
+  readonly moves: readonly MovePlan[];
+  /** Those placement finds no host for, with the reason. */
+  readonly unplaceable: readonly { readonly name: string; readonly reason: string }[];
+}
+
+/**
+ * Draining a host: it goes into maintenance (no new placements), and each of its subscriptions is
+ * given the host placement picks for it (never this one). Resumable: what was moved already is no
+ * longer on the host, so running it again plans the rest.
+ */
+export function planDrain(ctx: Context, hostName: string): DrainPlan {
+  const host = findHost(ctx, hostName, 'name');
+  if (host.state === 'ready') setHostState(ctx, host.name, 'maintenance');
+  const lookups = new Lookups(ctx);
+  const moves: MovePlan[] = [];
+  const unplaceable: { name: string; reason: string }[] = [];
+  for (const row of ctx.subscriptions.list({ hostId: host.id })) {
+    try {
+      const desired = evaluateData(editable(row), lookups).desiredValues;
+      const target = pickHost(ctx, desired, host.id);
+      moves.push({ name: row.name, source: host.name, target: target.name });
+    } catch (err) {
+      unplaceable.push({ name: row.name, reason: (err as Error).message });
+    }
+  }
+  return { host: host.name, moves, unplaceable };
 }

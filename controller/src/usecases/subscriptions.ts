@@ -51,7 +51,16 @@ function placeOn(ctx: Context, input: CreateSubscriptionInput, desired: Values):
     }
     return host;
   }
-  const hosts = ctx.hosts.list();
+  return pickHost(ctx, desired);
+}
+
+/**
+ * Where placement puts a subscription of these desired values: a ready host whose agent is
+ * connected and that can provide them (the one with the most room). `exclude`: a host not to use
+ * (the one being drained).
+ */
+export function pickHost(ctx: Context, desired: Values, exclude?: number): HostRecord {
+  const hosts = ctx.hosts.list().filter((h) => h.id !== exclude);
   const allocated = ctx.hosts.allocatedBytes();
   const candidates = hosts.map((h) => ({
     id: h.id,

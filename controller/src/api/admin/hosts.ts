@@ -6,7 +6,7 @@ import type { JoinTokenRecord } from '../../store/index.js';
 import { enumFilter, hostStateFromProto, hostToProto } from '../convert.js';
 import { unary, type ApiDeps } from '../pipeline.js';
 
-type Names = 'createJoinToken' | 'listJoinTokens' | 'listHosts' | 'getHost' | 'detectHost' | 'setHostMaintenance' | 'removeHost' | 'rotateHostCredential';
+type Names = 'createJoinToken' | 'listJoinTokens' | 'listHosts' | 'getHost' | 'detectHost' | 'setHostMaintenance' | 'removeHost' | 'rotateHostCredential' | 'drainHost';
 
 function joinTokenToProto(t: JoinTokenRecord): JoinToken {
   return {
@@ -56,6 +56,25 @@ export function hostHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
       await deps.agents.rotateCredential(h.name);
       deps.log.info({ component: 'admin-api', host: h.name }, 'host credential rotated');
       return { host: hostToProto(core.getHost(h.name), connected(h.name)) };
+    }),
+    drainHost: unary(deps, 'DrainHost', async (req) => {
+      const plan = core.planDrain(req.name);
+      const moved: { name: string; host: string; bytes: string }[] = [];
+      const failed = plan.unplaceable.map((u) => ({ name: u.name, reason: u.reason }));
+      // One at a time: each is served from this host until its new one has it all.
+      for (const m of plan.moves) {
+        try {
+          if (!deps.agents) throw new FailedPreconditionError('this controller has no agent sessions');
+          const checked = core.planMove(m.name, m.target, false);
+          const { bytes } = await deps.agents.moveContent(checked.name, checked.source, checked.target);
+          core.completeMove(checked, bytes);
+          moved.push({ name: m.name, host: m.target, bytes: String(bytes) });
+        } catch (err) {
+          failed.push({ name: m.name, reason: err instanceof Error ? err.message : String(err) });
+        }
+      }
+      deps.log.info({ component: 'admin-api', host: plan.host, moved: moved.length, failed: failed.length }, 'host drained');
+      return { host: hostToProto(core.getHost(plan.host), connected(plan.host)), moved, failed };
     }),
     removeHost: unary(deps, 'RemoveHost', (req) => {
       const h = core.getHost(req.name);

@@ -39,6 +39,8 @@ import {
   CreateJoinTokenResponse,
   DetectHostRequest,
   DetectHostResponse,
+  DrainHostRequest,
+  DrainHostResponse,
   GetHostRequest,
   GetHostResponse,
   ListHostsRequest,
@@ -768,6 +770,19 @@ export const AdminService = {
       Buffer.from(RotateHostCredentialResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RotateHostCredentialResponse => RotateHostCredentialResponse.decode(value),
   },
+  /**
+   * Puts a host in maintenance and moves each of its subscriptions, with its content, to the host
+   * placement picks (`hostplane host drain`); run it again to resume.
+   */
+  drainHost: {
+    path: "/hostplane.v1.Admin/DrainHost" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: DrainHostRequest): Buffer => Buffer.from(DrainHostRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): DrainHostRequest => DrainHostRequest.decode(value),
+    responseSerialize: (value: DrainHostResponse): Buffer => Buffer.from(DrainHostResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): DrainHostResponse => DrainHostResponse.decode(value),
+  },
   /** Runs a scheduled controller job now (`hostplane job run`). */
   runJob: {
     path: "/hostplane.v1.Admin/RunJob" as const,
@@ -947,6 +962,11 @@ export interface AdminServer extends UntypedServiceImplementation {
    * once the agent saved it (`hostplane host rotate-credential`).
    */
   rotateHostCredential: handleUnaryCall<RotateHostCredentialRequest, RotateHostCredentialResponse>;
+  /**
+   * Puts a host in maintenance and moves each of its subscriptions, with its content, to the host
+   * placement picks (`hostplane host drain`); run it again to resume.
+   */
+  drainHost: handleUnaryCall<DrainHostRequest, DrainHostResponse>;
   /** Runs a scheduled controller job now (`hostplane job run`). */
   runJob: handleUnaryCall<RunJobRequest, RunJobResponse>;
   /** Returns recorded events after an id (`hostplane events`). */
@@ -1801,6 +1821,25 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RotateHostCredentialResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Puts a host in maintenance and moves each of its subscriptions, with its content, to the host
+   * placement picks (`hostplane host drain`); run it again to resume.
+   */
+  drainHost(
+    request: DrainHostRequest,
+    callback: (error: ServiceError | null, response: DrainHostResponse) => void,
+  ): ClientUnaryCall;
+  drainHost(
+    request: DrainHostRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: DrainHostResponse) => void,
+  ): ClientUnaryCall;
+  drainHost(
+    request: DrainHostRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: DrainHostResponse) => void,
   ): ClientUnaryCall;
   /** Runs a scheduled controller job now (`hostplane job run`). */
   runJob(

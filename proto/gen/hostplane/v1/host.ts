@@ -257,6 +257,42 @@ export interface RotateHostCredentialResponse {
   host?: Host | undefined;
 }
 
+/** Request of Admin.DrainHost. */
+export interface DrainHostRequest {
+  /** The host to empty. */
+  name: string;
+}
+
+/** One subscription a drain moved. */
+export interface DrainedSubscription {
+  /** The subscription. */
+  name: string;
+  /** Where it went. */
+  host: string;
+  /** Bytes of its webspace moved. */
+  bytes: string;
+}
+
+/** One subscription a drain could not move (it stays where it is). */
+export interface DrainFailure {
+  /** The subscription. */
+  name: string;
+  /** Why (no host can take it, an agent disconnected, …). */
+  reason: string;
+}
+
+/** Response of Admin.DrainHost. */
+export interface DrainHostResponse {
+  /** The host, in maintenance. */
+  host?:
+    | Host
+    | undefined;
+  /** What was moved, in order. */
+  moved: DrainedSubscription[];
+  /** What was not (run the drain again once the cause is fixed). */
+  failed: DrainFailure[];
+}
+
 function createBaseHost(): Host {
   return {
     name: "",
@@ -1902,6 +1938,362 @@ export const RotateHostCredentialResponse: MessageFns<RotateHostCredentialRespon
   fromPartial<I extends Exact<DeepPartial<RotateHostCredentialResponse>, I>>(object: I): RotateHostCredentialResponse {
     const message = createBaseRotateHostCredentialResponse();
     message.host = (object.host !== undefined && object.host !== null) ? Host.fromPartial(object.host) : undefined;
+    return message;
+  },
+};
+
+function createBaseDrainHostRequest(): DrainHostRequest {
+  return { name: "" };
+}
+
+export const DrainHostRequest: MessageFns<DrainHostRequest> = {
+  encode(message: DrainHostRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DrainHostRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDrainHostRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DrainHostRequest {
+    return { name: isSet(object.name) ? globalThis.String(object.name) : "" };
+  },
+
+  toJSON(message: DrainHostRequest): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DrainHostRequest>, I>>(base?: I): DrainHostRequest {
+    return DrainHostRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DrainHostRequest>, I>>(object: I): DrainHostRequest {
+    const message = createBaseDrainHostRequest();
+    message.name = object.name ?? "";
+    return message;
+  },
+};
+
+function createBaseDrainedSubscription(): DrainedSubscription {
+  return { name: "", host: "", bytes: "0" };
+}
+
+export const DrainedSubscription: MessageFns<DrainedSubscription> = {
+  encode(message: DrainedSubscription, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.host !== "") {
+      writer.uint32(18).string(message.host);
+    }
+    if (message.bytes !== "0") {
+      writer.uint32(24).int64(message.bytes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DrainedSubscription {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDrainedSubscription();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.host = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.bytes = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DrainedSubscription {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      host: isSet(object.host) ? globalThis.String(object.host) : "",
+      bytes: isSet(object.bytes) ? globalThis.String(object.bytes) : "0",
+    };
+  },
+
+  toJSON(message: DrainedSubscription): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.host !== "") {
+      obj.host = message.host;
+    }
+    if (message.bytes !== "0") {
+      obj.bytes = message.bytes;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DrainedSubscription>, I>>(base?: I): DrainedSubscription {
+    return DrainedSubscription.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DrainedSubscription>, I>>(object: I): DrainedSubscription {
+    const message = createBaseDrainedSubscription();
+    message.name = object.name ?? "";
+    message.host = object.host ?? "";
+    message.bytes = object.bytes ?? "0";
+    return message;
+  },
+};
+
+function createBaseDrainFailure(): DrainFailure {
+  return { name: "", reason: "" };
+}
+
+export const DrainFailure: MessageFns<DrainFailure> = {
+  encode(message: DrainFailure, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.reason !== "") {
+      writer.uint32(18).string(message.reason);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DrainFailure {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDrainFailure();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DrainFailure {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+    };
+  },
+
+  toJSON(message: DrainFailure): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DrainFailure>, I>>(base?: I): DrainFailure {
+    return DrainFailure.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DrainFailure>, I>>(object: I): DrainFailure {
+    const message = createBaseDrainFailure();
+    message.name = object.name ?? "";
+    message.reason = object.reason ?? "";
+    return message;
+  },
+};
+
+function createBaseDrainHostResponse(): DrainHostResponse {
+  return { host: undefined, moved: [], failed: [] };
+}
+
+export const DrainHostResponse: MessageFns<DrainHostResponse> = {
+  encode(message: DrainHostResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.host !== undefined) {
+      Host.encode(message.host, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.moved) {
+      DrainedSubscription.encode(v!, writer.uint32(18).fork()).join();
+    }
+    for (const v of message.failed) {
+      DrainFailure.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): DrainHostResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseDrainHostResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.host = Host.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.moved.push(DrainedSubscription.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.failed.push(DrainFailure.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): DrainHostResponse {
+    return {
+      host: isSet(object.host) ? Host.fromJSON(object.host) : undefined,
+      moved: globalThis.Array.isArray(object?.moved)
+        ? object.moved.map((e: any) => DrainedSubscription.fromJSON(e))
+        : [],
+      failed: globalThis.Array.isArray(object?.failed) ? object.failed.map((e: any) => DrainFailure.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: DrainHostResponse): unknown {
+    const obj: any = {};
+    if (message.host !== undefined) {
+      obj.host = Host.toJSON(message.host);
+    }
+    if (message.moved?.length) {
+      obj.moved = message.moved.map((e) => DrainedSubscription.toJSON(e));
+    }
+    if (message.failed?.length) {
+      obj.failed = message.failed.map((e) => DrainFailure.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<DrainHostResponse>, I>>(base?: I): DrainHostResponse {
+    return DrainHostResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<DrainHostResponse>, I>>(object: I): DrainHostResponse {
+    const message = createBaseDrainHostResponse();
+    message.host = (object.host !== undefined && object.host !== null) ? Host.fromPartial(object.host) : undefined;
+    message.moved = object.moved?.map((e) => DrainedSubscription.fromPartial(e)) || [];
+    message.failed = object.failed?.map((e) => DrainFailure.fromPartial(e)) || [];
     return message;
   },
 };
