@@ -14,7 +14,7 @@ import { assertSubscriptionName, webspaceDir, type Layout } from './realize/layo
 import type { SiteUsers } from './realize/site-users.js';
 
 /** A chunk of a tar stream, at most this long. */
-export const MOVE_CHUNK_BYTES = 256 * 1024;
+export const MOVE_CHUNK_BYTES = 1024 * 1024;
 const COMPLETE_MARKER = '.complete';
 
 export type MoveMessage =
@@ -141,6 +141,8 @@ class Import {
   private expected = 0;
   private stderr = '';
   private failed = false;
+  private ending = false;
+  private readonly exited: Promise<number | null>;
 
   constructor(
     readonly moveId: string,
@@ -152,6 +154,11 @@ class Import {
     child.stderr!.on('data', (c: Buffer) => (this.stderr = (this.stderr + c.toString()).slice(-2000)));
     child.stdin!.on('error', () => undefined); // a tar that died is reported by its exit
     child.on('error', (err) => void this.fail(err.message));
+    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+    // tar ending before the last chunk (it refused the archive, or could not write) fails the move.
+    void this.exited.then((code) => {
+      if (!this.ending) void this.fail(`tar -x exited early with ${code ?? 'a signal'}: ${this.stderr.trim()}`);
+    });
   }
 
   write(seq: number, data: Buffer, last: boolean): void {
@@ -159,12 +166,15 @@ class Import {
     if (seq !== this.expected) return void this.fail(`chunk ${seq} arrived where ${this.expected} was expected`);
     this.expected++;
     this.child.stdin!.write(data, (err) => {
-      if (err || this.failed) return;
+      if (this.failed) return;
+      if (err) return void this.fail(`${err.message}: ${this.stderr.trim()}`);
       if (!last) this.send({ $case: 'moveImported', value: { moveId: this.moveId, seq: String(seq), done: false, error: '' } });
     });
     if (!last) return;
+    this.ending = true;
     this.child.stdin!.end();
-    this.child.once('exit', (code) => {
+    void this.exited.then((code) => {
+      if (this.failed) return;
       if (code !== 0) return void this.fail(`tar -x exited with ${code ?? 'a signal'}: ${this.stderr.trim()}`);
       void fs.writeFile(path.join(this.staging, COMPLETE_MARKER), '').then(
         () => {

@@ -127,8 +127,8 @@ const ACK_MAX_DELAY_MS = 1000;
 /** Sessions pushed per turn of the event loop. */
 const PUSH_SLICE = 25;
 
-/** Chunks of a move in flight between the source's agent and the target's (256 KiB each). */
-const MOVE_WINDOW = 4;
+/** Chunks of a move in flight between the source's agent and the target's (1 MiB each). */
+const MOVE_WINDOW = 8;
 /** A move with no chunk and no acknowledgement for this long fails. */
 const MOVE_IDLE_MS = 60_000;
 

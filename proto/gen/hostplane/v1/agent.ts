@@ -339,7 +339,7 @@ export interface MoveChunk {
   moveId: string;
   /** 0, 1, 2, … in order. */
   seq: string;
-  /** At most 256 KiB. */
+  /** At most 1 MiB. */
   data: Buffer;
   /** The stream ends with this chunk. */
   last: boolean;
@@ -355,7 +355,7 @@ export interface MoveImport {
   name: string;
   /** 0, 1, 2, … in order; 0 starts the move. */
   seq: string;
-  /** At most 256 KiB. */
+  /** At most 1 MiB. */
   data: Buffer;
   /** The stream ends with this chunk. */
   last: boolean;
