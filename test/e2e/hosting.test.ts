@@ -142,9 +142,14 @@ describe('usage and overuse, measured on the real sites', () => {
     const log = join(dirs.configDir, 'traffic', 'm.test.log');
     renameSync(log, `${log}.1`);
     stack.reopenLogs();
+    // The reopen is asynchronous (the master, then each worker): small requests until a worker
+    // writes to the new file — which it could not, with a directory its workers cannot enter.
+    await eventually(async () => {
+      await page('m.test', '/');
+      return existsSync(log) && statSync(log).size > 0;
+    }, 10_000, 'the reopened traffic log written');
     // A third download crosses limits.traffic=5M: suspended (reason overuse), the suspended page is served.
     expect((await page('m.test', '/big.bin')).status).toBe(200);
-    await eventually(() => existsSync(log) && statSync(log).size > 0, 10_000, 'the reopened traffic log written');
     await cli(ctl.address, ['host', 'detect', 'web.test']);
     await eventually(async () => (await usage('m.test')).suspensionReasons.includes('overuse'), 20_000, 'suspended for overuse');
     await eventually(async () => (await page('m.test', '/big.bin')).status === 503, 15_000, 'the suspended page served');
