@@ -15,6 +15,7 @@ let ctl: ControllerProc;
 let dirs: AgentDirs;
 let prefix: string;
 let node: Proc | undefined;
+let group: number | undefined; // the pasted command's process group: curl, sh and the agent it runs
 
 beforeAll(async () => {
   ctl = await startController({ args: ['--http-listen', '127.0.0.1:0'] });
@@ -24,7 +25,14 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
-  await node?.stop();
+  if (group) {
+    try {
+      process.kill(-group, 'SIGTERM'); // the whole pipeline, the agent in the foreground included
+    } catch {
+      // already gone
+    }
+  }
+  await node?.exited;
   await ctl?.stop();
   if (dirs) {
     removeTestUsers(dirs.userPrefix);
@@ -40,7 +48,9 @@ describe('one-command node install', () => {
     const { installCommand } = await cliJson<{ installCommand: string | null }>(ctl.address, ['host', 'token', 'create']);
     expect(installCommand).toMatch(/^curl -fsS http:\/\/127\.0\.0\.1:\d+\/install\.sh \| HOSTPLANE_JOIN_TOKEN=hpj_\S+ sh -s -- --controller 127\.0\.0\.1:\d+$/);
     const agentArgs = ['--vhosts-root', dirs.vhostsRoot, '--config-dir', dirs.configDir, '--config', dirs.layoutFile, '--probe-path', dirs.probeDir, '--heartbeat-seconds', '1'];
-    node = new Proc(spawn('sh', ['-c', `${installCommand} --no-systemd --prefix ${prefix} --name node1.install.test -- ${agentArgs.join(' ')}`], { stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = spawn('sh', ['-c', `${installCommand} --no-systemd --prefix ${prefix} --name node1.install.test -- ${agentArgs.join(' ')}`], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    group = child.pid;
+    node = new Proc(child);
     await eventually(async () => (await cliJson<{ hosts: { name: string; connected: boolean }[] }>(ctl.address, ['host', 'list'])).hosts.find((h) => h.name === 'node1.install.test')?.connected, 60_000, 'the new node connected');
 
     // What the node got: the runtime and the agent in the prefix, its credential kept private.
