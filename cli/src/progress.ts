@@ -18,10 +18,10 @@ export interface ProgressOptions {
   readonly intervalMs?: number;
 }
 
-/** Runs `work`, showing `label… 3s` on a TTY stderr while it is pending. */
+/** Runs `work`, showing `label… 3s` on a TTY stderr while it is pending (`label` may change as it goes). */
 export async function withProgress<T>(
   target: ProgressTarget,
-  label: string,
+  label: string | (() => string),
   work: Promise<T>,
   { delayMs = 400, intervalMs = 100 }: ProgressOptions = {},
 ): Promise<T> {
@@ -32,7 +32,8 @@ export async function withProgress<T>(
   let timer: NodeJS.Timeout | undefined;
   const draw = () => {
     const seconds = Math.floor((Date.now() - started) / 1000);
-    target.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${label}… ${seconds}s`);
+    const text = typeof label === 'function' ? label() : label;
+    target.write(`\r\x1b[2K${FRAMES[frame++ % FRAMES.length]} ${text}… ${seconds}s`);
     shown = true;
   };
   const delay = setTimeout(() => {
@@ -46,4 +47,12 @@ export async function withProgress<T>(
     if (timer) clearInterval(timer);
     if (shown) target.write('\r\x1b[2K');
   }
+}
+
+/** `[#####-----] 45% 450M of 1.0G`, or `450M` when the total is unknown. */
+export function progressBar(done: number, total: number, size: (n: number) => string, width = 20): string {
+  if (total <= 0) return size(done);
+  const share = Math.min(done / total, 0.99); // a tar stream is a little larger than what du measured
+  const filled = Math.round(share * width);
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${Math.floor(share * 100)}% ${size(done)} of ${size(total)}`;
 }

@@ -349,6 +349,51 @@ describe('host credential rotation over the stream', () => {
   });
 });
 
+describe('moving a webspace between two agents, through the controller', () => {
+  it('relays chunks with credit from the target, shows progress, and switches host once the target has it all', async () => {
+    const agentOf = async (host: string) => {
+      const { token } = await api.call(api.client.createJoinToken, { ttlSeconds: 600 });
+      const { credential } = await enroll(token, host);
+      const a = new FakeAgent(credential);
+      a.send({ $case: 'hello', value: { hostName: host, agentVersion: '0.1.0', protocolVersion: 2, observedRevision: '0' } });
+      a.send({ $case: 'capabilities', value: { report: reportToProto(report(STANDARD)), requestId: '' } });
+      expect((await a.next()).payload?.$case).toBe('snapshot');
+      return a;
+    };
+    const src = await agentOf('src.example.net');
+    const dst = await agentOf('dst.example.net');
+    await api.call(api.client.createSubscription, { name: 'mv.example', customer: 'alice', plan: 'Basic', custom: false, addons: [], host: 'src.example.net', values: {} });
+    await src.next(); // its delta
+    const moving = api.call(api.client.moveSubscription, { name: 'mv.example', host: 'dst.example.net', allowUnsynced: false });
+
+    const exp = await src.next();
+    expect(exp.payload).toMatchObject({ $case: 'moveExport', value: { name: 'mv.example' } });
+    const moveId = exp.payload?.$case === 'moveExport' ? exp.payload.value.moveId : '';
+    expect((await src.next()).payload).toEqual({ $case: 'moveCredit', value: { moveId, chunks: 8 } });
+    src.send({ $case: 'moveChunk', value: { moveId, seq: '0', data: Buffer.alloc(1000, 1), last: false, error: '' } });
+    const first = await dst.next();
+    expect(first.payload).toMatchObject({ $case: 'moveImport', value: { moveId, name: 'mv.example', seq: '0', last: false } });
+    expect(first.payload?.$case === 'moveImport' && first.payload.value.data.length).toBe(1000);
+    // Meanwhile the subscription shows how far its content has come, and is still on its host.
+    const during = (await api.call(api.client.getSubscription, { name: 'mv.example' })).subscription!;
+    expect([during.host, during.move?.to, during.move?.bytes]).toEqual(['src.example.net', 'dst.example.net', '1000']);
+    // The target wrote it: the source may send one more.
+    dst.send({ $case: 'moveImported', value: { moveId, seq: '0', done: false, error: '' } });
+    expect((await src.next()).payload).toEqual({ $case: 'moveCredit', value: { moveId, chunks: 1 } });
+    src.send({ $case: 'moveChunk', value: { moveId, seq: '1', data: Buffer.alloc(24, 2), last: true, error: '' } });
+    expect((await dst.next()).payload).toMatchObject({ $case: 'moveImport', value: { seq: '1', last: true } });
+    dst.send({ $case: 'moveImported', value: { moveId, seq: '1', done: true, error: '' } });
+    const done = await moving;
+    expect([done.subscription?.host, done.bytes]).toEqual(['dst.example.net', '1024']);
+    expect((await api.call(api.client.getSubscription, { name: 'mv.example' })).subscription!.move).toBeUndefined();
+    // The target gets the subscription (to realize with what it received), the source its removal.
+    expect((await dst.next()).payload).toMatchObject({ $case: 'delta', value: { upserts: [expect.objectContaining({ name: 'mv.example' })] } });
+    expect((await src.next()).payload).toMatchObject({ $case: 'delta', value: { removals: ['mv.example'] } });
+    src.close();
+    dst.close();
+  });
+});
+
 describe('apply results, and sub sync retrying at once', () => {
   const HOST = 'web3.example.net';
   let agent: FakeAgent;

@@ -197,3 +197,13 @@ describe('plans', () => {
     expect(preview).not.toContain('Updated plan');
   });
 });
+
+describe('progress bar', () => {
+  it('shows the share of the expected size, never 100% before the end, and the bytes alone without a total', async () => {
+    const { progressBar } = await import('../../cli/src/progress.js');
+    const size = (n: number) => `${n}B`;
+    expect(progressBar(450, 1000, size, 10)).toBe('[#####-----] 45% 450B of 1000B');
+    expect(progressBar(1200, 1000, size, 10)).toBe('[##########] 99% 1200B of 1000B');
+    expect(progressBar(450, 0, size)).toBe('450B');
+  });
+});

@@ -21,6 +21,7 @@ import { group, verb, type Context, type VerbOptions } from '../context.js';
 import { CliError, EXIT, present } from '../errors.js';
 import { ago, humanTime, plural, renderFields, renderList, renderTable } from '../output.js';
 import { parseTtl } from '../options.js';
+import { withProgress } from '../progress.js';
 import { hostJson, hostStateWord, joinTokenJson, syncLag } from '../shapes.js';
 
 /** DetectHost waits for the agent to run detection and report. */
@@ -237,10 +238,24 @@ export function registerHost(program: Command, ctx: Context): void {
     'hostplane host drain web1.example.net',
     'hostplane host drain web1.example.net --json',
   ]).action(async (name: string, opts: VerbOptions, cmd: Command) => {
-    const res = await ctx.api(cmd).call('drainHost', DrainHostRequest.fromPartial({ name }), {
-      timeoutSeconds: 24 * 3600,
-      progress: `Draining ${name}: moving its subscriptions with their content`,
-    });
+    const api = ctx.api(cmd);
+    const pending = api.call('drainHost', DrainHostRequest.fromPartial({ name }), { timeoutSeconds: 24 * 3600 });
+    // On a terminal, how many subscriptions are left on the host (asked of the controller as it goes).
+    let left = '';
+    const poll = ctx.io.stderr.isTTY
+      ? setInterval(() => {
+          api.call('getHost', GetHostRequest.fromPartial({ name }), { timeoutSeconds: 5 }).then(
+            (r) => (left = r.host ? `: ${plural(r.host.subscriptionCount, 'subscription')} left` : ''),
+            () => undefined,
+          );
+        }, 1000)
+      : undefined;
+    let res: Awaited<typeof pending>;
+    try {
+      res = await withProgress(ctx.io.stderr, () => `Draining ${name}, moving its subscriptions with their content${left}`, pending);
+    } finally {
+      if (poll) clearInterval(poll);
+    }
     const h = present(res.host, 'host');
     const result = { host: hostJson(h), moved: res.moved.map((m) => ({ name: m.name, host: m.host, bytes: Number(m.bytes) })), failed: res.failed };
     ctx.emit(opts.json, result, () => {

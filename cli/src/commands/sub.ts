@@ -5,6 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { formatSize } from '@hostplane/shared';
+import { progressBar, withProgress } from '../progress.js';
 import {
   ActivateSubscriptionRequest,
   CreateSubscriptionRequest,
@@ -166,10 +167,29 @@ export function registerSub(program: Command, ctx: Context): void {
     .requiredOption('--host <host>', 'the host to move it to (its agent and the current host\'s must be connected)')
     .option('--allow-unsynced', 'move it even when the new host cannot provide all of its values (it becomes unsynced there)')
     .action(async (name: string, opts: VerbOptions & { host: string; allowUnsynced?: boolean }, cmd: Command) => {
-      const res = await ctx.api(cmd).call('moveSubscription', MoveSubscriptionRequest.fromPartial({ name, host: opts.host, allowUnsynced: opts.allowUnsynced ?? false }), {
+      const api = ctx.api(cmd);
+      const pending = api.call('moveSubscription', MoveSubscriptionRequest.fromPartial({ name, host: opts.host, allowUnsynced: opts.allowUnsynced ?? false }), {
         timeoutSeconds: MOVE_TIMEOUT_SECONDS,
-        progress: `Moving ${name} and its content to ${opts.host}`,
       });
+      // On a terminal, a bar of how far the content has come (asked of the controller as it goes).
+      let moved = '';
+      const poll = ctx.io.stderr.isTTY
+        ? setInterval(() => {
+            api.call('getSubscription', GetSubscriptionRequest.fromPartial({ name }), { timeoutSeconds: 5 }).then(
+              (r) => {
+                const m = r.subscription?.move;
+                if (m) moved = ` ${progressBar(Number(m.bytes), Number(m.expectedBytes), formatSize)}`;
+              },
+              () => undefined,
+            );
+          }, 500)
+        : undefined;
+      let res: Awaited<typeof pending>;
+      try {
+        res = await withProgress(ctx.io.stderr, () => `Moving ${name} to ${opts.host}${moved}`, pending);
+      } finally {
+        if (poll) clearInterval(poll);
+      }
       const s = present(res.subscription, 'subscription');
       ctx.emit(opts.json, { subscription: subscriptionJson(s), bytes: Number(res.bytes) }, () =>
         `Moved ${displayName(s)} to ${s.host} with its content (${formatSize(Number(res.bytes))} moved); the old host moves its copy aside.\n`,

@@ -471,6 +471,11 @@ export class AgentSessions implements AgentDirectory {
     });
   }
 
+  moveProgress(name: string): { to: string; bytes: number } | undefined {
+    for (const m of this.moves.values()) if (m.name === name) return { to: m.target.hostName, bytes: m.bytes };
+    return undefined;
+  }
+
   private endMove(m: Move): void {
     m.stop();
     this.moves.delete(m.id);

@@ -52,6 +52,8 @@ export interface AgentDirectory {
    * controller, with flow control); resolves with the bytes moved once the target holds it all.
    */
   moveContent(name: string, source: string, target: string): Promise<{ bytes: number }>;
+  /** The move of this subscription under way, if any: where to, and the bytes relayed so far. */
+  moveProgress(name: string): { to: string; bytes: number } | undefined;
 }
 
 export interface ApiDeps {

@@ -54,7 +54,14 @@ export function subscriptionHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
         }),
       ),
     ),
-    getSubscription: unary(deps, 'GetSubscription', (req) => one(core.getSubscription(req.name))),
+    getSubscription: unary(deps, 'GetSubscription', (req) => {
+      const view = core.getSubscription(req.name);
+      const res = one(view);
+      // A move under way shows how far its content has come (what `sub move` draws its bar from).
+      const moving = deps.agents?.moveProgress(view.name);
+      if (moving) res.subscription.move = { to: moving.to, bytes: String(moving.bytes), expectedBytes: String(view.usage?.diskBytes ?? 0) };
+      return res;
+    }),
     listSubscriptions: unary(deps, 'ListSubscriptions', (req) => {
       if (req.pageSize < 0) throw new InvalidArgumentError('pageSize', `pageSize: ${req.pageSize} is negative`);
       const size = Math.min(req.pageSize || DEFAULT_PAGE, MAX_PAGE);

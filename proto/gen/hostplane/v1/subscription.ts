@@ -290,7 +290,11 @@ export interface Subscription {
     | SubscriptionUsage
     | undefined;
   /** Its certificate (`hosting.ssl`): status `none` without SSL. */
-  certificate?: SubscriptionCertificate | undefined;
+  certificate?:
+    | SubscriptionCertificate
+    | undefined;
+  /** A move of it to another host under way (GetSubscription only); absent otherwise. */
+  move?: SubscriptionMove | undefined;
 }
 
 export interface Subscription_PlanValuesEntry {
@@ -645,6 +649,16 @@ export interface MoveSubscriptionResponse {
   bytes: string;
 }
 
+/** A move under way: how far its content has come. */
+export interface SubscriptionMove {
+  /** The host it is moving to. */
+  to: string;
+  /** Bytes of its webspace's tar stream relayed so far. */
+  bytes: string;
+  /** Its webspace's size as last measured (0 when unknown): what `bytes` is heading for. */
+  expectedBytes: string;
+}
+
 function createBaseSubscription(): Subscription {
   return {
     name: "",
@@ -672,6 +686,7 @@ function createBaseSubscription(): Subscription {
     systemUser: "",
     usage: undefined,
     certificate: undefined,
+    move: undefined,
   };
 }
 
@@ -755,6 +770,9 @@ export const Subscription: MessageFns<Subscription> = {
     }
     if (message.certificate !== undefined) {
       SubscriptionCertificate.encode(message.certificate, writer.uint32(202).fork()).join();
+    }
+    if (message.move !== undefined) {
+      SubscriptionMove.encode(message.move, writer.uint32(210).fork()).join();
     }
     return writer;
   },
@@ -997,6 +1015,14 @@ export const Subscription: MessageFns<Subscription> = {
             message.certificate = SubscriptionCertificate.decode(reader, reader.uint32());
             continue;
           }
+          case 26: {
+            if (tag !== 210) {
+              break;
+            }
+
+            message.move = SubscriptionMove.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -1208,6 +1234,7 @@ export const Subscription: MessageFns<Subscription> = {
         : "",
       usage: isSet(object.usage) ? SubscriptionUsage.fromJSON(object.usage) : undefined,
       certificate: isSet(object.certificate) ? SubscriptionCertificate.fromJSON(object.certificate) : undefined,
+      move: isSet(object.move) ? SubscriptionMove.fromJSON(object.move) : undefined,
     };
   },
 
@@ -1318,6 +1345,9 @@ export const Subscription: MessageFns<Subscription> = {
     if (message.certificate !== undefined) {
       obj.certificate = SubscriptionCertificate.toJSON(message.certificate);
     }
+    if (message.move !== undefined) {
+      obj.move = SubscriptionMove.toJSON(message.move);
+    }
     return obj;
   },
 
@@ -1394,6 +1424,9 @@ export const Subscription: MessageFns<Subscription> = {
       : undefined;
     message.certificate = (object.certificate !== undefined && object.certificate !== null)
       ? SubscriptionCertificate.fromPartial(object.certificate)
+      : undefined;
+    message.move = (object.move !== undefined && object.move !== null)
+      ? SubscriptionMove.fromPartial(object.move)
       : undefined;
     return message;
   },
@@ -5071,6 +5104,111 @@ export const MoveSubscriptionResponse: MessageFns<MoveSubscriptionResponse> = {
       ? Subscription.fromPartial(object.subscription)
       : undefined;
     message.bytes = object.bytes ?? "0";
+    return message;
+  },
+};
+
+function createBaseSubscriptionMove(): SubscriptionMove {
+  return { to: "", bytes: "0", expectedBytes: "0" };
+}
+
+export const SubscriptionMove: MessageFns<SubscriptionMove> = {
+  encode(message: SubscriptionMove, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.to !== "") {
+      writer.uint32(10).string(message.to);
+    }
+    if (message.bytes !== "0") {
+      writer.uint32(16).int64(message.bytes);
+    }
+    if (message.expectedBytes !== "0") {
+      writer.uint32(24).int64(message.expectedBytes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubscriptionMove {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubscriptionMove();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.to = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.bytes = reader.int64().toString();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.expectedBytes = reader.int64().toString();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubscriptionMove {
+    return {
+      to: isSet(object.to) ? globalThis.String(object.to) : "",
+      bytes: isSet(object.bytes) ? globalThis.String(object.bytes) : "0",
+      expectedBytes: isSet(object.expectedBytes)
+        ? globalThis.String(object.expectedBytes)
+        : isSet(object.expected_bytes)
+        ? globalThis.String(object.expected_bytes)
+        : "0",
+    };
+  },
+
+  toJSON(message: SubscriptionMove): unknown {
+    const obj: any = {};
+    if (message.to !== "") {
+      obj.to = message.to;
+    }
+    if (message.bytes !== "0") {
+      obj.bytes = message.bytes;
+    }
+    if (message.expectedBytes !== "0") {
+      obj.expectedBytes = message.expectedBytes;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubscriptionMove>, I>>(base?: I): SubscriptionMove {
+    return SubscriptionMove.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubscriptionMove>, I>>(object: I): SubscriptionMove {
+    const message = createBaseSubscriptionMove();
+    message.to = object.to ?? "";
+    message.bytes = object.bytes ?? "0";
+    message.expectedBytes = object.expectedBytes ?? "0";
     return message;
   },
 };
