@@ -19,7 +19,7 @@ import { ensureCredential } from './enrollment.js';
 import { saveCredential } from './credential.js';
 import type { QuotaTarget } from './realize/applier-options.js';
 import { UsageMeter } from './usage/meter.js';
-import { MoveManager } from './move.js';
+import { MoveManager, sweepIncoming } from './move.js';
 import { CertificateManager, LETS_ENCRYPT, type AcmeOptions, type CertificateStatus } from './acme/certificates.js';
 import { schedule } from 'node-cron';
 
@@ -223,6 +223,7 @@ export class AgentRunner {
         saving = save.catch(() => undefined);
         return save;
       };
+      await sweepIncoming(this.config.layout); // a move does not survive a restart: nothing staged may be adopted later
       await this.apply.start();
       await this.detection.detect();
       await this.applier.start(this.detection.fpmVersions());
@@ -251,6 +252,7 @@ export class AgentRunner {
         });
         const end = await this.session.run(signal);
         this.session = undefined;
+        this.moves.abortAll(); // the controller fails them too; nothing is left running or staged
         if (signal.aborted) break;
         const delay = end === 'unauthenticated' ? 60_000 : backoff.next();
         this.log.info({ component: 'session', reconnectInMs: delay }, 'disconnected; reconnecting');

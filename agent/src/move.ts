@@ -15,7 +15,8 @@ import type { SiteUsers } from './realize/site-users.js';
 
 /** A chunk of a tar stream, at most this long. */
 export const MOVE_CHUNK_BYTES = 1024 * 1024;
-const COMPLETE_MARKER = '.complete';
+/** Beside the staging dir, in the root-owned `.incoming/` (never inside what the site's user owns). */
+const completeMarker = (staging: string) => `${staging}.complete`;
 
 export type MoveMessage =
   | { $case: 'moveChunk'; value: { moveId: string; seq: string; data: Buffer; last: boolean; error: string } }
@@ -38,15 +39,35 @@ export function incomingDir(layout: Layout, name: string): string {
 export async function adoptIncoming(layout: Layout, name: string): Promise<boolean> {
   const staging = incomingDir(layout, name);
   const tree = path.join(staging, name);
-  const complete = await fs.lstat(path.join(staging, COMPLETE_MARKER)).then(() => true, () => false);
+  const complete = await fs.lstat(completeMarker(staging)).then(() => true, () => false);
   if (!complete) return false;
   const target = webspaceDir(layout, name);
   if (await fs.lstat(target).then(() => true, () => false)) return false; // a webspace is there: never replaced
   const st = await fs.lstat(tree);
   if (!st.isDirectory()) throw new Error(`${tree} is not a directory`);
   await fs.rename(tree, target);
-  await fs.rm(staging, { recursive: true, force: true });
+  await removeStaging(staging);
   return true;
+}
+
+/** Removes a staging dir and its marker (a failure to remove is said by the next start's sweep). */
+async function removeStaging(staging: string): Promise<void> {
+  await fs.rm(completeMarker(staging), { force: true }).catch(() => undefined);
+  await fs.rm(staging, { recursive: true, force: true }).catch(() => undefined);
+}
+
+/** At start: no move survives a restart, so whatever is staged is stale (it would otherwise be adopted later). */
+export async function sweepIncoming(layout: Layout): Promise<void> {
+  await fs.rm(path.join(path.resolve(layout.vhostsRoot), '.incoming'), { recursive: true, force: true }).catch(() => undefined);
+}
+
+/** Kills a child and what it started (runuser's tar): they run in a process group of their own. */
+function killGroup(child: ChildProcess): void {
+  try {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
+  }
 }
 
 class Export {
@@ -91,7 +112,7 @@ class Export {
 
   abort(): void {
     this.finished = true;
-    this.child.kill('SIGKILL');
+    killGroup(this.child);
     this.onDone();
   }
 
@@ -99,7 +120,7 @@ class Export {
     if (this.finished) return;
     this.finished = true;
     this.send({ $case: 'moveChunk', value: { moveId: this.moveId, seq: String(this.seq), data: Buffer.alloc(0), last: true, error } });
-    this.child.kill('SIGKILL');
+    killGroup(this.child);
     this.onDone();
   }
 
@@ -146,10 +167,11 @@ class Import {
 
   constructor(
     readonly moveId: string,
+    readonly name: string,
     private readonly staging: string,
     private readonly child: ChildProcess,
     private readonly send: (m: MoveMessage) => void,
-    private readonly onDone: () => void,
+    private readonly onDone: (completed: boolean) => void,
   ) {
     child.stderr!.on('data', (c: Buffer) => (this.stderr = (this.stderr + c.toString()).slice(-2000)));
     child.stdin!.on('error', () => undefined); // a tar that died is reported by its exit
@@ -176,10 +198,11 @@ class Import {
     void this.exited.then((code) => {
       if (this.failed) return;
       if (code !== 0) return void this.fail(`tar -x exited with ${code ?? 'a signal'}: ${this.stderr.trim()}`);
-      void fs.writeFile(path.join(this.staging, COMPLETE_MARKER), '').then(
+      // In the root-owned `.incoming/`, created anew (never through anything the archive placed).
+      void fs.rm(completeMarker(this.staging), { force: true }).then(() => fs.writeFile(completeMarker(this.staging), '', { flag: 'wx', mode: 0o600 })).then(
         () => {
           this.send({ $case: 'moveImported', value: { moveId: this.moveId, seq: String(seq), done: true, error: '' } });
-          this.onDone();
+          this.onDone(true);
         },
         (err: Error) => void this.fail(err.message),
       );
@@ -188,18 +211,18 @@ class Import {
 
   async abort(): Promise<void> {
     this.failed = true;
-    this.child.kill('SIGKILL');
-    await fs.rm(this.staging, { recursive: true, force: true });
-    this.onDone();
+    killGroup(this.child);
+    await removeStaging(this.staging);
+    this.onDone(false);
   }
 
   private async fail(error: string): Promise<void> {
     if (this.failed) return;
     this.failed = true;
-    this.child.kill('SIGKILL');
-    await fs.rm(this.staging, { recursive: true, force: true }).catch(() => undefined);
+    killGroup(this.child);
+    await removeStaging(this.staging);
     this.send({ $case: 'moveImported', value: { moveId: this.moveId, seq: String(this.expected), done: false, error } });
-    this.onDone();
+    this.onDone(false);
   }
 }
 
@@ -222,7 +245,8 @@ export class MoveManager {
       return send({ $case: 'moveChunk', value: { moveId, seq: '0', data: Buffer.alloc(0), last: true, error: (err as Error).message } });
     }
     // As root, of the webspace as it is: files, modes, times (owners are mapped on the target).
-    const child = spawn('tar', ['-C', path.dirname(dir), '-c', '-f', '-', '--', path.basename(dir)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // --sparse: a sparse file (holes cost no quota) travels as its data, not as its apparent size.
+    const child = spawn('tar', ['-C', path.dirname(dir), '--sparse', '-c', '-f', '-', '--', path.basename(dir)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     this.exports.set(moveId, new Export(moveId, child, send, () => this.exports.delete(moveId)));
     this.log.info({ component: 'move', subscription: name, move: moveId }, 'sending the webspace');
   }
@@ -258,12 +282,28 @@ export class MoveManager {
     imp.write(m.seq, m.data, m.last);
   }
 
+  /** Completed stagings by move id, until the switch adopts them (or an abort removes them). */
+  private readonly completed = new Map<string, string>();
+
   abort(moveId: string): void {
     this.exports.get(moveId)?.abort();
     void this.imports.get(moveId)?.abort();
+    // Completed, but the switch did not happen: the staged tree must never be adopted later.
+    const name = this.completed.get(moveId);
+    if (name !== undefined) {
+      this.completed.delete(moveId);
+      void removeStaging(incomingDir(this.layout, name));
+    }
   }
 
+  /** The session ended: every move under way ends with it (the controller fails them too). */
+  abortAll(): void {
+    for (const id of [...this.exports.keys(), ...this.imports.keys()]) this.abort(id);
+  }
+
+
   private async start(moveId: string, name: string, send: (m: MoveMessage) => void): Promise<Import> {
+    if ([...this.imports.values()].some((i) => i.name === name)) throw new Error(`a move of '${name}' to this host is already under way`);
     if (await fs.lstat(webspaceDir(this.layout, name)).then(() => true, () => false)) {
       throw new Error(`a webspace of '${name}' is already on this host: it is not replaced`);
     }
@@ -278,11 +318,16 @@ export class MoveManager {
     let child: ChildProcess;
     if (this.users.isolated) {
       await fs.chown(staging, user.uid, user.gid);
-      child = spawn('runuser', ['-u', user.name, '--', 'tar', '-x', '-p', '-f', '-', '-C', staging], { stdio: ['pipe', 'ignore', 'pipe'] });
+      // Only the member named after the site is extracted: nothing else lands in the staging dir.
+      child = spawn('runuser', ['-u', user.name, '--', 'tar', '-x', '-p', '-f', '-', '-C', staging, '--', name], { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
     } else {
-      child = spawn('tar', ['-x', '-p', '-f', '-', '-C', staging], { stdio: ['pipe', 'ignore', 'pipe'] });
+      child = spawn('tar', ['-x', '-p', '-f', '-', '-C', staging, '--', name], { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
     }
-    const imp = new Import(moveId, staging, child, send, () => this.imports.delete(moveId));
+    const imp = new Import(moveId, name, staging, child, send, (completed) => {
+      this.imports.delete(moveId);
+      // A completed staging waits for the switch (or an abort); a failed one is gone already.
+      if (completed) this.completed.set(moveId, name);
+    });
     this.imports.set(moveId, imp);
     this.log.info({ component: 'move', subscription: name, move: moveId, user: user.name }, 'receiving a webspace');
     return imp;

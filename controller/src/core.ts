@@ -113,6 +113,7 @@ export class ControllerCore {
   /** A move checked before content travels; the switch once the target holds it all. */
   planMove = (name: string, host: string, allowUnsynced: boolean) => uc.planMove(this.ctx, name, host, allowUnsynced);
   planDrain = (host: string) => uc.planDrain(this.ctx, host);
+  drainTarget = (name: string, host: string) => uc.drainTarget(this.ctx, name, host);
   completeMove = (plan: uc.MovePlan, bytes: number) => this.timed('move', () => uc.completeMove(this.ctx, plan, bytes));
   /** Usage an agent measured on its host's subscriptions, and the overuse policy applied to it. */
   recordUsage = (hostId: number, reports: readonly uc.UsageReport[]) => this.timed('usage', () => uc.recordUsage(this.ctx, hostId, reports));

@@ -394,6 +394,35 @@ describe('moving a webspace between two agents, through the controller', () => {
   });
 });
 
+describe('a hostile source of a move', () => {
+  it('a chunk beyond its credit or out of order fails the move; nothing switches', async () => {
+    const agentOf = async (host: string) => {
+      const { token } = await api.call(api.client.createJoinToken, { ttlSeconds: 600 });
+      const { credential } = await enroll(token, host);
+      const a = new FakeAgent(credential);
+      a.send({ $case: 'hello', value: { hostName: host, agentVersion: '0.1.0', protocolVersion: 2, observedRevision: '0' } });
+      a.send({ $case: 'capabilities', value: { report: reportToProto(report(STANDARD)), requestId: '' } });
+      await a.next();
+      return a;
+    };
+    const src = await agentOf('evil-src.example.net');
+    const dst = await agentOf('evil-dst.example.net');
+    await api.call(api.client.createSubscription, { name: 'hostile.example', customer: 'alice', plan: 'Basic', custom: false, addons: [], host: 'evil-src.example.net', values: {} });
+    await src.next();
+    const moving = api.fail(api.client.moveSubscription, { name: 'hostile.example', host: 'evil-dst.example.net', allowUnsynced: false });
+    const exp = await src.next();
+    const moveId = exp.payload?.$case === 'moveExport' ? exp.payload.value.moveId : '';
+    await src.next(); // its credit
+    src.send({ $case: 'moveChunk', value: { moveId, seq: '5', data: Buffer.alloc(10), last: false, error: '' } });
+    const err = await moving;
+    expect(err.code).toBe(status.FAILED_PRECONDITION);
+    expect(err.details).toContain('sent chunk 5 out of order or beyond its credit');
+    expect((await api.call(api.client.getSubscription, { name: 'hostile.example' })).subscription!.host).toBe('evil-src.example.net');
+    src.close();
+    dst.close();
+  });
+});
+
 describe('apply results, and sub sync retrying at once', () => {
   const HOST = 'web3.example.net';
   let agent: FakeAgent;

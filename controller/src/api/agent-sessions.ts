@@ -135,6 +135,11 @@ const MOVE_IDLE_MS = 60_000;
 /** One move of a webspace, relayed chunk by chunk with credit from the target's acknowledgements. */
 class Move {
   bytes = 0;
+  /** Chunks the source may still send, and the sequence number of the next. */
+  credit = 0;
+  nextSeq = 0;
+  /** The most bytes it may send (twice its measured webspace); undefined: not measured. */
+  limitBytes: number | undefined;
   private timer: NodeJS.Timeout;
 
   constructor(
@@ -142,7 +147,7 @@ class Move {
     readonly name: string,
     readonly source: Session,
     readonly target: Session,
-    readonly resolve: (r: { bytes: number }) => void,
+    readonly resolve: (r: { bytes: number; moveId: string }) => void,
     readonly reject: (e: Error) => void,
     private readonly onIdle: () => void,
   ) {
@@ -360,7 +365,14 @@ export class AgentSessions implements AgentDirectory {
         if (!m || m.source !== session) return; // not a move of this agent's: ignored
         if (payload.value.error) return this.failMove(m, `host '${m.source.hostName}' could not read the webspace: ${clipApplyError(payload.value.error)}`);
         const { seq, data, last } = payload.value;
+        // A source that ignores its credit or the order could make this process hold without bound.
+        if (m.credit <= 0 || Number(seq) !== m.nextSeq) return this.failMove(m, `host '${m.source.hostName}' sent chunk ${seq} out of order or beyond its credit`);
+        m.credit--;
+        m.nextSeq++;
         m.bytes += data.length;
+        if (m.limitBytes !== undefined && m.bytes > m.limitBytes) {
+          return this.failMove(m, `the webspace sent is larger than twice its measured size (${m.bytes} bytes so far): not moved`);
+        }
         m.touch();
         m.target.stream.write({ payload: { $case: 'moveImport', value: { moveId: m.id, name: m.name, seq, data, last } } });
         return;
@@ -372,10 +384,11 @@ export class AgentSessions implements AgentDirectory {
         m.touch();
         if (payload.value.done) {
           this.endMove(m);
-          m.resolve({ bytes: m.bytes });
+          m.resolve({ bytes: m.bytes, moveId: m.id });
           return;
         }
         // One chunk written on the target: the source may send one more.
+        m.credit++;
         m.source.stream.write({ payload: { $case: 'moveCredit', value: { moveId: m.id, chunks: 1 } } });
         return;
       }
@@ -457,18 +470,26 @@ export class AgentSessions implements AgentDirectory {
 
   private readonly moves = new Map<string, Move>();
 
-  moveContent(name: string, source: string, target: string): Promise<{ bytes: number }> {
+  moveContent(name: string, source: string, target: string, limitBytes?: number): Promise<{ bytes: number; moveId: string }> {
     const find = (host: string) => [...this.byHost.values()].find((s) => s.hostName === host && s.state === 'live');
     const from = find(source);
     const to = find(target);
     if (!from || !to) return Promise.reject(new FailedPreconditionError(`host '${!from ? source : target}' has no connected agent: the content travels from the source's agent to the target's`));
+    if ([...this.moves.values()].some((m) => m.name === name)) return Promise.reject(new FailedPreconditionError(`a move of '${name}' is already under way`));
     return new Promise((resolve, reject) => {
       const m = new Move(randomUUID(), name, from, to, resolve, reject, () => this.failMove(m, `the move of '${name}' made no progress for ${MOVE_IDLE_MS / 1000} s`));
+      m.limitBytes = limitBytes;
+      m.credit = MOVE_WINDOW;
       this.moves.set(m.id, m);
       this.log.info({ component: 'move', subscription: name, from: source, to: target, move: m.id }, 'moving');
       from.stream.write({ payload: { $case: 'moveExport', value: { moveId: m.id, name } } });
       from.stream.write({ payload: { $case: 'moveCredit', value: { moveId: m.id, chunks: MOVE_WINDOW } } });
     });
+  }
+
+  /** A move whose content arrived but whose switch did not happen: the target drops its staging. */
+  discardMove(moveId: string, target: string): void {
+    for (const s of this.byHost.values()) if (s.hostName === target && !s.stream.destroyed) s.stream.write({ payload: { $case: 'moveAbort', value: { moveId } } });
   }
 
   moveProgress(name: string): { to: string; bytes: number } | undefined {

@@ -11,6 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -18,6 +20,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 interface Artifact {
   readonly file: string;
   sha256?: string;
+  /** The file's mtime and size when `sha256` was computed: a rebuilt file is hashed again. */
+  stamp?: string;
+}
+
+async function hashOf(a: Artifact): Promise<string> {
+  const st = await stat(a.file);
+  const stamp = `${st.mtimeMs}:${st.size}`;
+  if (a.sha256 === undefined || a.stamp !== stamp) {
+    a.sha256 = await sha256(a.file);
+    a.stamp = stamp;
+  }
+  return a.sha256;
 }
 
 const require = createRequire(import.meta.url);
@@ -126,7 +140,8 @@ export function installRoutes(caPem: string | undefined): (req: IncomingMessage,
   const agent: Artifact | undefined = bundle ? { file: bundle } : undefined;
   const stream = (res: ServerResponse, artifact: Artifact, type: string) => {
     res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store' });
-    createReadStream(artifact.file).pipe(res);
+    // pipeline: a missing file or a client that goes away closes both ends (no crash, no leak).
+    pipeline(createReadStream(artifact.file), res).catch(() => res.destroy());
   };
   const notBuilt = (res: ServerResponse) => {
     res.writeHead(404, { 'content-type': 'text/plain' });
@@ -136,13 +151,12 @@ export function installRoutes(caPem: string | undefined): (req: IncomingMessage,
     if (req.method !== 'GET' || !(path === '/install.sh' || path.startsWith('/install/'))) return false;
     if (path === '/install.sh') {
       if (!agent) return (notBuilt(res), true);
-      node.sha256 ??= await sha256(node.file);
-      agent.sha256 ??= await sha256(agent.file);
+      const [nodeSha, agentSha] = [await hashOf(node), await hashOf(agent)];
       const proto = (req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http';
       // The base the node reached us by; only a name and a port (a forged Host header misleads no one else).
       const host = /^[A-Za-z0-9.[\]:-]{1,300}$/.test(req.headers.host ?? '') ? req.headers.host! : 'localhost';
       res.writeHead(200, { 'content-type': 'text/x-shellscript', 'cache-control': 'no-store' });
-      res.end(installScript(`${proto}://${host}`, node.sha256, agent.sha256));
+      res.end(installScript(`${proto}://${host}`, nodeSha, agentSha));
       return true;
     }
     if (path === '/install/node') return (stream(res, node, 'application/octet-stream'), true);

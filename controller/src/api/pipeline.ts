@@ -51,7 +51,9 @@ export interface AgentDirectory {
    * Moves a subscription's webspace from the source host's agent to the target's (through this
    * controller, with flow control); resolves with the bytes moved once the target holds it all.
    */
-  moveContent(name: string, source: string, target: string): Promise<{ bytes: number }>;
+  moveContent(name: string, source: string, target: string, limitBytes?: number): Promise<{ bytes: number; moveId: string }>;
+  /** The target drops the staged content of a move whose switch did not happen. */
+  discardMove(moveId: string, target: string): void;
   /** The move of this subscription under way, if any: where to, and the bytes relayed so far. */
   moveProgress(name: string): { to: string; bytes: number } | undefined;
 }

@@ -21,6 +21,7 @@ export class DeliveryStore {
   private readonly removalsStmt;
   private readonly recordRemovalStmt;
   private readonly clearRemovalStmt;
+  private readonly clearRemovalOnHostStmt;
   private readonly applyResultStmt;
   private readonly markAppliedStmt;
   private readonly systemUserStmt;
@@ -37,6 +38,7 @@ export class DeliveryStore {
       'INSERT INTO host_removals (host_id, name, revision) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET revision = excluded.revision',
     );
     this.clearRemovalStmt = db.prepare<[string]>('DELETE FROM host_removals WHERE name = ?');
+    this.clearRemovalOnHostStmt = db.prepare<[string, number]>('DELETE FROM host_removals WHERE name = ? AND host_id = ?');
     this.markAppliedStmt = db.prepare<[number, number]>(
       `UPDATE subscriptions SET applied_generation = generation, apply_error = NULL
         WHERE host_id = ? AND revision <= ? AND (applied_generation <> generation OR apply_error IS NOT NULL)`,
@@ -73,6 +75,11 @@ export class DeliveryStore {
   /** A name used again is no longer a removal anywhere. */
   clearRemoval(name: string): void {
     this.clearRemovalStmt.run(name);
+  }
+
+  /** A name that comes back to a host is no longer a removal there (elsewhere it still is). */
+  clearRemovalOnHost(hostId: number, name: string): void {
+    this.clearRemovalOnHostStmt.run(name, hostId);
   }
 
   /** Every subscription of the host changed at or before `revision` is applied at its generation. */

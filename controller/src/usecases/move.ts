@@ -59,7 +59,7 @@ export function completeMove(ctx: Context, plan: MovePlan, bytes: number): Subsc
     d.generation = row.generation + 1;
     d.revision = bumper.revisionFor(target.id);
     save(ctx, row, d, bumper);
-    ctx.delivery.clearRemoval(row.name); // an old departure from the target is history
+    ctx.delivery.clearRemovalOnHost(target.id, row.name); // an old departure from the target is history
     ctx.delivery.recordRemoval(source.id, row.name, bumper.revisionFor(source.id));
     ctx.record({ type: 'subscription.moved', entity: row.name, data: { from: source.name, to: target.name, bytes } });
     return new SubscriptionViews(ctx).view(ctx.subscriptions.byId(row.id)!);
@@ -68,31 +68,25 @@ export function completeMove(ctx: Context, plan: MovePlan, bytes: number): Subsc
 
 export interface DrainPlan {
   readonly host: string;
-  /** Each subscription still on the host, and where placement puts it. */
-  readonly moves: readonly MovePlan[];
-  /** Those placement finds no host for, with the reason. */
-  readonly unplaceable: readonly { readonly name: string; readonly reason: string }[];
+  /** The subscriptions on the host, in name order. */
+  readonly names: readonly string[];
 }
 
 /**
- * Draining a host: it goes into maintenance (no new placements), and each of its subscriptions is
- * given the host placement picks for it (never this one). Resumable: what was moved already is no
- * longer on the host, so running it again plans the rest.
+ * Draining a host: it goes into maintenance (no new placements) and its subscriptions are listed;
+ * each gets its target from `drainTarget` just before it moves (so that each placement sees the
+ * room the previous moves took). Resumable: what moved already is no longer on the host.
  */
 export function planDrain(ctx: Context, hostName: string): DrainPlan {
   const host = findHost(ctx, hostName, 'name');
   if (host.state === 'ready') setHostState(ctx, host.name, 'maintenance');
-  const lookups = new Lookups(ctx);
-  const moves: MovePlan[] = [];
-  const unplaceable: { name: string; reason: string }[] = [];
-  for (const row of ctx.subscriptions.list({ hostId: host.id })) {
-    try {
-      const desired = evaluateData(editable(row), lookups).desiredValues;
-      const target = pickHost(ctx, desired, host.id);
-      moves.push({ name: row.name, source: host.name, target: target.name });
-    } catch (err) {
-      unplaceable.push({ name: row.name, reason: (err as Error).message });
-    }
-  }
-  return { host: host.name, moves, unplaceable };
+  return { host: host.name, names: ctx.subscriptions.list({ hostId: host.id }).map((r) => r.name) };
+}
+
+/** Where placement puts one subscription of a host being drained (never that host). */
+export function drainTarget(ctx: Context, name: string, hostName: string): string {
+  const host = findHost(ctx, hostName, 'name');
+  const row = findSubscription(ctx, name);
+  const desired = evaluateData(editable(row), new Lookups(ctx)).desiredValues;
+  return pickHost(ctx, desired, host.id).name;
 }

@@ -5,6 +5,7 @@ import type { JoinToken } from '@hostplane/proto/hostplane/v1/host.js';
 import type { JoinTokenRecord } from '../../store/index.js';
 import { enumFilter, hostStateFromProto, hostToProto } from '../convert.js';
 import { unary, type ApiDeps } from '../pipeline.js';
+import { moveOne } from './subscriptions.js';
 
 type Names = 'createJoinToken' | 'listJoinTokens' | 'listHosts' | 'getHost' | 'detectHost' | 'setHostMaintenance' | 'removeHost' | 'rotateHostCredential' | 'drainHost';
 
@@ -60,17 +61,17 @@ export function hostHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
     drainHost: unary(deps, 'DrainHost', async (req) => {
       const plan = core.planDrain(req.name);
       const moved: { name: string; host: string; bytes: string }[] = [];
-      const failed = plan.unplaceable.map((u) => ({ name: u.name, reason: u.reason }));
-      // One at a time: each is served from this host until its new one has it all.
-      for (const m of plan.moves) {
+      const failed: { name: string; reason: string }[] = [];
+      // One at a time, each placed when its turn comes (the room the previous ones took counts);
+      // each is served from this host until its new one has it all.
+      for (const name of plan.names) {
         try {
           if (!deps.agents) throw new FailedPreconditionError('this controller has no agent sessions');
-          const checked = core.planMove(m.name, m.target, false);
-          const { bytes } = await deps.agents.moveContent(checked.name, checked.source, checked.target);
-          core.completeMove(checked, bytes);
-          moved.push({ name: m.name, host: m.target, bytes: String(bytes) });
+          const target = core.drainTarget(name, plan.host);
+          const res = await moveOne(deps, core.planMove(name, target, false));
+          moved.push({ name, host: target, bytes: res.bytes });
         } catch (err) {
-          failed.push({ name: m.name, reason: err instanceof Error ? err.message : String(err) });
+          failed.push({ name, reason: err instanceof Error ? err.message : String(err) });
         }
       }
       deps.log.info({ component: 'admin-api', host: plan.host, moved: moved.length, failed: failed.length }, 'host drained');

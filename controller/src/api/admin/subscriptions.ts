@@ -3,7 +3,7 @@ import { FailedPreconditionError, InvalidArgumentError } from '@hostplane/shared
 import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import { SubscriptionView as ProtoView } from '@hostplane/proto/hostplane/v1/subscription.js';
 import { conflictsFingerprint } from '../../domain/index.js';
-import type { SubscriptionView } from '../../usecases/index.js';
+import type { MovePlan, SubscriptionView } from '../../usecases/index.js';
 import { conflictToProto, enumFilter, requestValues, subscriptionStateFromProto, subscriptionToProto, syncStatusFromProto } from '../convert.js';
 import { unary, type ApiDeps } from '../pipeline.js';
 
@@ -27,6 +27,24 @@ type Names =
 
 const DEFAULT_PAGE = 1000;
 const MAX_PAGE = 5000;
+
+/**
+ * Moves one subscription: its content first (served from the source meanwhile), then the switch.
+ * A switch that fails leaves the target's staged copy discarded (never adopted later). The relay
+ * refuses more than twice the webspace's measured size (a sparse file, a hostile source).
+ */
+export async function moveOne(deps: ApiDeps, plan: MovePlan): Promise<{ subscription: ReturnType<typeof one>['subscription']; bytes: string }> {
+  const agents = deps.agents!;
+  const measured = deps.core.getSubscription(plan.name).usage?.diskBytes;
+  const limit = measured ? 2 * measured + 64 * 1024 * 1024 : undefined;
+  const { bytes, moveId } = await agents.moveContent(plan.name, plan.source, plan.target, limit);
+  try {
+    return { ...one(deps.core.completeMove(plan, bytes)), bytes: String(bytes) };
+  } catch (err) {
+    agents.discardMove(moveId, plan.target);
+    throw err;
+  }
+}
 
 const one = (s: SubscriptionView) => ({ subscription: subscriptionToProto(s, conflictsFingerprint(s.conflicts)) });
 
@@ -114,8 +132,7 @@ export function subscriptionHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
       const plan = core.planMove(req.name, req.host, req.allowUnsynced);
       if (!deps.agents) throw new FailedPreconditionError('this controller has no agent sessions: a move needs the source and target agents connected');
       // The content first (the site is served from the source meanwhile), then the switch.
-      const { bytes } = await deps.agents.moveContent(plan.name, plan.source, plan.target);
-      return { ...one(core.completeMove(plan, bytes)), bytes: String(bytes) };
+      return { ...(await moveOne(deps, plan)), };
     }),
   };
 }
