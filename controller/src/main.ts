@@ -209,7 +209,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   if (config.httpListen !== 'off') {
     const h = parseListen(config.httpListen);
     try {
-      http = await startHttpServer({ ...apiDeps, agents: running.agents }, { host: h.host, port: h.port, tls, caPem });
+      http = await startHttpServer({ ...apiDeps, agents: running.agents }, { host: h.host, port: h.port, tls, caPem, admin: running.admin });
     } catch (err) {
       process.stderr.write(`hostplane-controller: ${listenFailure(config.httpListen, err, '--http-listen')} ('off' disables the JSON API)\n`);
       metricsServer?.close();

@@ -349,17 +349,19 @@ describe('host credential rotation over the stream', () => {
   });
 });
 
+/** A newly enrolled host's agent, connected, with its report sent and its first snapshot taken. */
+async function agentOf(host: string): Promise<FakeAgent> {
+  const { token } = await api.call(api.client.createJoinToken, { ttlSeconds: 600 });
+  const { credential } = await enroll(token, host);
+  const a = new FakeAgent(credential);
+  a.send({ $case: 'hello', value: { hostName: host, agentVersion: '0.1.0', protocolVersion: 2, observedRevision: '0' } });
+  a.send({ $case: 'capabilities', value: { report: reportToProto(report(STANDARD)), requestId: '' } });
+  expect((await a.next()).payload?.$case).toBe('snapshot');
+  return a;
+}
+
 describe('moving a webspace between two agents, through the controller', () => {
   it('relays chunks with credit from the target, shows progress, and switches host once the target has it all', async () => {
-    const agentOf = async (host: string) => {
-      const { token } = await api.call(api.client.createJoinToken, { ttlSeconds: 600 });
-      const { credential } = await enroll(token, host);
-      const a = new FakeAgent(credential);
-      a.send({ $case: 'hello', value: { hostName: host, agentVersion: '0.1.0', protocolVersion: 2, observedRevision: '0' } });
-      a.send({ $case: 'capabilities', value: { report: reportToProto(report(STANDARD)), requestId: '' } });
-      expect((await a.next()).payload?.$case).toBe('snapshot');
-      return a;
-    };
     const src = await agentOf('src.example.net');
     const dst = await agentOf('dst.example.net');
     await api.call(api.client.createSubscription, { name: 'mv.example', customer: 'alice', plan: 'Basic', custom: false, addons: [], host: 'src.example.net', values: {} });
@@ -396,15 +398,6 @@ describe('moving a webspace between two agents, through the controller', () => {
 
 describe('a hostile source of a move', () => {
   it('a chunk beyond its credit or out of order fails the move; nothing switches', async () => {
-    const agentOf = async (host: string) => {
-      const { token } = await api.call(api.client.createJoinToken, { ttlSeconds: 600 });
-      const { credential } = await enroll(token, host);
-      const a = new FakeAgent(credential);
-      a.send({ $case: 'hello', value: { hostName: host, agentVersion: '0.1.0', protocolVersion: 2, observedRevision: '0' } });
-      a.send({ $case: 'capabilities', value: { report: reportToProto(report(STANDARD)), requestId: '' } });
-      await a.next();
-      return a;
-    };
     const src = await agentOf('evil-src.example.net');
     const dst = await agentOf('evil-dst.example.net');
     await api.call(api.client.createSubscription, { name: 'hostile.example', customer: 'alice', plan: 'Basic', custom: false, addons: [], host: 'evil-src.example.net', values: {} });

@@ -8,7 +8,7 @@
  *
  * Nothing here is a second list of routes: the methods are those of the generated Admin service
  * definition, their message types are found by name in the generated code (whose fromJSON/toJSON
- * are proto3 JSON), and each call goes to the very gRPC handler — the same authentication (from the
+ * are proto3 JSON), and each call goes to the very gRPC handler (the gRPC server's own set when given) — the same authentication (from the
  * header, before the body is read), validation, reseller scoping, logging and error mapping.
  */
 import { EventEmitter } from 'node:events';
@@ -16,7 +16,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import { Metadata, status, type ServiceError } from '@grpc/grpc-js';
 import { MAX_MESSAGE_BYTES, UnauthenticatedError } from '@hostplane/shared';
-import { AdminService } from '@hostplane/proto/hostplane/v1/admin.js';
+import { AdminService, type AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import * as customer from '@hostplane/proto/hostplane/v1/customer.js';
 import * as event from '@hostplane/proto/hostplane/v1/event.js';
 import * as host from '@hostplane/proto/hostplane/v1/host.js';
@@ -66,7 +66,7 @@ const CONNECT: Record<number, [code: string, http: number]> = {
 };
 
 /** The unary Admin procedures by path, from the service definition and the generated messages. */
-export function adminProcedures(deps: ApiDeps): Map<string, Procedure> {
+export function adminProcedures(deps: ApiDeps, admin: AdminServer = adminService(deps)): Map<string, Procedure> {
   const types = new Map<string, MessageType>();
   for (const mod of [customer, event, host, job, plan, reseller, subscription, token]) {
     for (const [name, value] of Object.entries(mod)) {
@@ -74,7 +74,7 @@ export function adminProcedures(deps: ApiDeps): Map<string, Procedure> {
     }
   }
   const described = loadPackageDefinition()['hostplane.v1.Admin'] as Record<string, { requestType: { type: { name: string } }; responseType: { type: { name: string } } }>;
-  const handlers = adminService(deps) as unknown as Record<string, Procedure['handler']>;
+  const handlers = admin as unknown as Record<string, Procedure['handler']>;
   const procedures = new Map<string, Procedure>();
   for (const [key, def] of Object.entries(AdminService)) {
     if (def.requestStream) continue; // no client streams in the Admin service
@@ -122,8 +122,8 @@ function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | u
 }
 
 /** Handles one HTTP request of the JSON API. */
-export function jsonApiHandler(deps: ApiDeps, caPem?: string): (req: IncomingMessage, res: ServerResponse) => void {
-  const procedures = adminProcedures(deps);
+export function jsonApiHandler(deps: ApiDeps, caPem?: string, admin?: AdminServer): (req: IncomingMessage, res: ServerResponse) => void {
+  const procedures = adminProcedures(deps, admin);
   const install = installRoutes(caPem);
   return (req, res) => {
     void (async () => {
@@ -255,9 +255,16 @@ export interface RunningHttp {
 /** Serves the JSON API on `host:port` (HTTPS with `tls`, as the gRPC port). */
 export async function startHttpServer(
   deps: ApiDeps,
-  options: { host: string; port: number; tls?: { cert: Buffer; key: Buffer } | undefined; caPem?: string | undefined },
+  options: {
+    host: string;
+    port: number;
+    tls?: { cert: Buffer; key: Buffer } | undefined;
+    caPem?: string | undefined;
+    /** The gRPC server's Admin handlers, to share (one watcher cap, one state); else a set of its own. */
+    admin?: AdminServer | undefined;
+  },
 ): Promise<RunningHttp> {
-  const handler = jsonApiHandler(deps, options.caPem);
+  const handler = jsonApiHandler(deps, options.caPem, options.admin);
   const server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, handler) : createHttpServer(handler);
   server.headersTimeout = 10_000;
   server.requestTimeout = 60_000;

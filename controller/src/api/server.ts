@@ -5,7 +5,7 @@
 import { Server, ServerCredentials, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { HealthImplementation } from 'grpc-health-check';
 import { ReflectionService } from '@grpc/reflection';
-import { AdminService } from '@hostplane/proto/hostplane/v1/admin.js';
+import { AdminService, type AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import { AgentService } from '@hostplane/proto/hostplane/v1/agent.js';
 import { adminService } from './admin-service.js';
 import { AgentSessions } from './agent-sessions.js';
@@ -35,6 +35,8 @@ export interface RunningServer {
   readonly port: number;
   readonly health: HealthImplementation;
   readonly agents: AgentSessions;
+  /** The Admin handlers this server serves (the JSON API serves the very same ones). */
+  readonly admin: AdminServer;
   /** Stops accepting calls, lets running ones finish for up to `graceMs`, then forces. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -56,7 +58,8 @@ export async function startGrpcServer(
   });
   const agents = new AgentSessions(deps.core, deps.log);
   deps.core.ctx.agentPresence = agents; // placement only on hosts whose agent is connected now
-  server.addService(decodeAfterAuth(AdminService), adminService({ ...deps, agents }) as unknown as UntypedServiceImplementation);
+  const admin = adminService({ ...deps, agents });
+  server.addService(decodeAfterAuth(AdminService), admin as unknown as UntypedServiceImplementation);
   server.addService(AgentService, agents.service(deps) as unknown as UntypedServiceImplementation);
   const health = new HealthImplementation({ '': 'SERVING', 'hostplane.v1.Admin': 'SERVING', 'hostplane.v1.Agent': 'SERVING' });
   health.addToServer(server);
@@ -70,6 +73,7 @@ export async function startGrpcServer(
   });
   return {
     server,
+    admin,
     port,
     health,
     agents,

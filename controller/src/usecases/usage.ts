@@ -22,7 +22,7 @@ const valid = (u: UsageReport) =>
   Number.isSafeInteger(u.diskBytes) && u.diskBytes >= 0 && Number.isSafeInteger(u.trafficBytes) && u.trafficBytes >= 0 && MONTH.test(u.trafficMonth);
 
 /** Traffic counts for the current month only: a count of an earlier month is 0 now. */
-function current(u: MeasuredUsage, month: string): MeasuredUsage {
+export function current(u: MeasuredUsage, month: string): MeasuredUsage {
   return u.trafficMonth < month ? { ...u, trafficBytes: 0, trafficMonth: month } : u;
 }
 

@@ -4,6 +4,7 @@ import { stateOf, type Conflict, type HostState, type PlanKind, type Subscriptio
 import { type CustomerRecord, type HostCounts, type HostRecord, type PlanRecord, type ReportedCertificate, type SubscriptionRecord } from '../store/index.js';
 import type { Context } from './context.js';
 import { evaluateData, Lookups } from './reevaluate.js';
+import { current } from './usage.js';
 
 export interface PlanView {
   readonly name: string;
@@ -178,8 +179,7 @@ export class SubscriptionViews {
       updatedAt: row.updatedAt,
       usage: row.usage && {
         diskBytes: row.usage.diskBytes,
-        // A count of an earlier month is this month's 0.
-        trafficBytes: row.usage.trafficMonth < this.ctx.nowIso().slice(0, 7) ? 0 : row.usage.trafficBytes,
+        trafficBytes: current(row.usage, this.ctx.nowIso().slice(0, 7)).trafficBytes,
         measuredAt: row.usage.measuredAt,
         diskLimit: d.providedValues['limits.disk_space'] ?? UNLIMITED,
         trafficLimit: d.providedValues['limits.traffic'] ?? UNLIMITED,
