@@ -44,8 +44,9 @@ Options:
   --nats URL         publish events to NATS JetStream (stream HOSTPLANE_EVENTS; env HOSTPLANE_NATS_URL)
   --http-listen HOST:PORT
                      the JSON API over HTTP: every Admin RPC as POST /hostplane.v1.Admin/<Method>
-                     (Connect unary, proto3 JSON, Authorization: Bearer); HTTPS like the gRPC
-                     port off loopback (default off; env HOSTPLANE_HTTP_LISTEN)
+                     (Connect, proto3 JSON, Authorization: Bearer), and the one-command node
+                     install that 'hostplane host token create' then prints (/install.sh); HTTPS
+                     like the gRPC port off loopback (default off; env HOSTPLANE_HTTP_LISTEN)
   --metrics-listen HOST:PORT
                      Prometheus /metrics endpoint (default 127.0.0.1:9464; 'off' disables;
                      env HOSTPLANE_METRICS_LISTEN)
