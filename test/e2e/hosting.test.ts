@@ -202,6 +202,8 @@ describe('hosting.ssl: certificates by ACME HTTP-01 from a real CA (pebble)', ()
     expect(Date.parse(cert.notAfter!)).toBeGreaterThan(Date.now() + 30 * 86_400_000);
     const root = await pebble.root();
     await eventually(async () => (await https('s.test', '/', root).catch(() => ({ status: 0, body: '' }))).body === 'secure hello\n', 20_000, 'HTTPS served');
+    // (old workers finish their connections for a moment after a reload: asked until the new ones answer)
+    await eventually(async () => (await headers('s.test', '/page?x=1')).status === 301, 10_000, 'HTTP redirected');
     expect(await headers('s.test', '/page?x=1')).toEqual({ status: 301, location: 'https://s.test/page?x=1' });
     expect(statSync(join(dirs.stateDir, 'acme', 'account.key')).mode & 0o777).toBe(0o600);
     expect(statSync(join(dirs.configDir, 'ssl', 's.test', 'privkey.pem')).mode & 0o777).toBe(0o600);
