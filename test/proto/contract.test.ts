@@ -86,7 +86,7 @@ const ADMIN_RPCS = [
   'CreateCustomer', 'GetCustomer', 'ListCustomers', 'SuspendCustomer', 'ActivateCustomer', 'DeleteCustomer',
   'CreateReseller', 'GetReseller', 'ListResellers', 'SuspendReseller', 'ActivateReseller', 'DeleteReseller',
   'SwitchResellerPlan', 'CustomizeReseller', 'UnlockReseller', 'SyncReseller', 'AcceptResellerValues', 'CreateResellerToken',
-  'ListTokens', 'CreateToken', 'RevokeToken',
+  'ListTokens', 'CreateToken', 'RevokeToken', 'WhoAmI',
   'CreateSubscription', 'GetSubscription', 'ListSubscriptions', 'SyncSubscription', 'AcceptAvailableValues',
   'CustomizeSubscription', 'UnlockSubscription', 'SwitchSubscriptionPlan', 'DetachSubscription',
   'AddSubscriptionAddon', 'RemoveSubscriptionAddon', 'SuspendSubscription', 'ActivateSubscription',

@@ -18,6 +18,13 @@ beforeAll(async () => {
 afterAll(() => api.stop());
 
 describe('reseller tokens', () => {
+  it('WhoAmI names the token, its role and, for a reseller token, the reseller; a wrong token is unauthenticated', async () => {
+    expect(await api.call(c().whoAmI, {}, ADMIN_TOKEN)).toEqual({ name: 'bootstrap-admin', role: 'admin', reseller: '' });
+    const { token } = await api.call(c().createResellerToken, { login: 'rc', name: 'rc-who' });
+    expect(await api.call(c().whoAmI, {}, token)).toEqual({ name: 'rc-who', role: 'reseller', reseller: 'rc' });
+    expect((await api.fail(c().whoAmI, {}, 'hp_not-a-token')).code).toBe(status.UNAUTHENTICATED);
+  });
+
   it('a token name is never replaced: not the admin token, not another reseller token', async () => {
     const before = api.dump();
     const err = await api.fail(c().createResellerToken, { login: 'rc', name: 'bootstrap-admin' });

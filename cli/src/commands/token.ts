@@ -1,10 +1,10 @@
 /**
- * `hostplane token list|create|revoke`: the bearer tokens of the Admin API — admin tokens for
+ * `hostplane token list|create|revoke` and `hostplane whoami`: the bearer tokens of the Admin API — admin tokens for
  * tooling, reseller tokens bound to a reseller — with an optional expiry. A secret is shown once,
  * at creation; a taken name is refused, never replaced; a revoked token is refused at once.
  */
 import { InvalidArgumentError as CommanderInvalidArgument, type Command } from 'commander';
-import { CreateTokenRequest, ListTokensRequest, RevokeTokenRequest, type ApiToken } from '@hostplane/proto/hostplane/v1/token.js';
+import { CreateTokenRequest, ListTokensRequest, RevokeTokenRequest, WhoAmIRequest, type ApiToken } from '@hostplane/proto/hostplane/v1/token.js';
 import { group, verb, type Context, type VerbOptions } from '../context.js';
 import { UsageError } from '../errors.js';
 import { humanTime, renderList } from '../output.js';
@@ -72,5 +72,12 @@ export function registerToken(program: Command, ctx: Context): void {
     .action(async (name: string, opts: VerbOptions, cmd: Command) => {
       await ctx.api(cmd).call('revokeToken', RevokeTokenRequest.fromPartial({ name }));
       ctx.emit(opts.json, { revoked: name }, () => `Revoked token ${name}.\n`);
+    });
+  verb(program, 'whoami', 'say which token this is: its name, its role and, for a reseller token, the reseller', ['hostplane whoami', 'hostplane whoami --json'])
+    .action(async (opts: VerbOptions, cmd: Command) => {
+      const me = await ctx.api(cmd).call('whoAmI', WhoAmIRequest.fromPartial({}));
+      ctx.emit(opts.json, { name: me.name, role: me.role, reseller: me.reseller || null }, () =>
+        `Token ${me.name} (${me.role}${me.reseller ? ` of reseller ${me.reseller}` : ''}).\n`,
+      );
     });
 }

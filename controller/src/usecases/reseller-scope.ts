@@ -89,6 +89,7 @@ export const RESELLER_RPCS: Readonly<Record<string, Check>> = {
   ActivateSubscription: ownSubscription,
   RenewSubscription: ownSubscription,
   DeleteSubscription: ownSubscription,
+  WhoAmI: none,
   GetReseller: (_ctx, r, req) => {
     if (str(req['login']) !== r.login) hidden('reseller', str(req['login']));
   },

@@ -1,4 +1,4 @@
-/** Admin RPCs for API tokens (`hostplane token list|create|revoke`): proto ↔ core, nothing else. */
+/** Admin RPCs for API tokens (`hostplane token list|create|revoke`, `hostplane whoami`): proto ↔ core, nothing else. */
 import type { AdminServer } from '@hostplane/proto/hostplane/v1/admin.js';
 import type { ApiToken } from '@hostplane/proto/hostplane/v1/token.js';
 import type { ApiTokenView } from '../../usecases/index.js';
@@ -15,7 +15,7 @@ function tokenToProto(t: ApiTokenView): ApiToken {
   };
 }
 
-export function tokenHandlers(deps: ApiDeps): Pick<AdminServer, 'listTokens' | 'createToken' | 'revokeToken'> {
+export function tokenHandlers(deps: ApiDeps): Pick<AdminServer, 'listTokens' | 'createToken' | 'revokeToken' | 'whoAmI'> {
   const { core } = deps;
   return {
     listTokens: unary(deps, 'ListTokens', () => ({ tokens: core.listTokens().map(tokenToProto) })),
@@ -29,5 +29,10 @@ export function tokenHandlers(deps: ApiDeps): Pick<AdminServer, 'listTokens' | '
       deps.log.info({ component: 'admin-api', token: req.name }, 'API token revoked');
       return {};
     }),
+    whoAmI: unary(deps, 'WhoAmI', (_req, principal) => ({
+      name: principal.name,
+      role: principal.role,
+      reseller: principal.role === 'reseller' ? (principal.subject ?? '') : '',
+    })),
   };
 }

@@ -134,6 +134,8 @@ import {
   ListTokensResponse,
   RevokeTokenRequest,
   RevokeTokenResponse,
+  WhoAmIRequest,
+  WhoAmIResponse,
 } from "./token.js";
 
 export const protobufPackage = "hostplane.v1";
@@ -459,6 +461,19 @@ export const AdminService = {
     requestDeserialize: (value: Buffer): RevokeTokenRequest => RevokeTokenRequest.decode(value),
     responseSerialize: (value: RevokeTokenResponse): Buffer => Buffer.from(RevokeTokenResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): RevokeTokenResponse => RevokeTokenResponse.decode(value),
+  },
+  /**
+   * Says who the calling token is: its name, role and, for a reseller token, the reseller's login
+   * (`hostplane whoami`; the console's sign-in). Any valid token may call it.
+   */
+  whoAmI: {
+    path: "/hostplane.v1.Admin/WhoAmI" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: WhoAmIRequest): Buffer => Buffer.from(WhoAmIRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): WhoAmIRequest => WhoAmIRequest.decode(value),
+    responseSerialize: (value: WhoAmIResponse): Buffer => Buffer.from(WhoAmIResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): WhoAmIResponse => WhoAmIResponse.decode(value),
   },
   /**
    * Creates a subscription on a plan or custom, places it on a host and evaluates it
@@ -886,6 +901,11 @@ export interface AdminServer extends UntypedServiceImplementation {
   createToken: handleUnaryCall<CreateTokenRequest, CreateTokenResponse>;
   /** Revokes an API token: refused from then on, live streams included (`hostplane token revoke`). */
   revokeToken: handleUnaryCall<RevokeTokenRequest, RevokeTokenResponse>;
+  /**
+   * Says who the calling token is: its name, role and, for a reseller token, the reseller's login
+   * (`hostplane whoami`; the console's sign-in). Any valid token may call it.
+   */
+  whoAmI: handleUnaryCall<WhoAmIRequest, WhoAmIResponse>;
   /**
    * Creates a subscription on a plan or custom, places it on a host and evaluates it
    * (`hostplane sub create`).
@@ -1409,6 +1429,25 @@ export interface AdminClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: RevokeTokenResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Says who the calling token is: its name, role and, for a reseller token, the reseller's login
+   * (`hostplane whoami`; the console's sign-in). Any valid token may call it.
+   */
+  whoAmI(
+    request: WhoAmIRequest,
+    callback: (error: ServiceError | null, response: WhoAmIResponse) => void,
+  ): ClientUnaryCall;
+  whoAmI(
+    request: WhoAmIRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: WhoAmIResponse) => void,
+  ): ClientUnaryCall;
+  whoAmI(
+    request: WhoAmIRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: WhoAmIResponse) => void,
   ): ClientUnaryCall;
   /**
    * Creates a subscription on a plan or custom, places it on a host and evaluates it
