@@ -10,6 +10,8 @@
  * definition, their message types are found by name in the generated code (whose fromJSON/toJSON
  * are proto3 JSON), and each call goes to the very gRPC handler (the gRPC server's own set when given) — the same authentication (from the
  * header, before the body is read), validation, reseller scoping, logging and error mapping.
+ *
+ * The same listener serves the web console (console.ts) at `/` and the node install (install.ts).
  */
 import { EventEmitter } from 'node:events';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -29,6 +31,7 @@ import { adminService } from './admin-service.js';
 import { AS_RESELLER_METADATA, bearerToken, undecoded, type ApiDeps } from './pipeline.js';
 import { loadPackageDefinition } from './protos.js';
 import { installRoutes } from './install.js';
+import { consoleRoutes } from './console.js';
 
 /** A generated message type: proto3 JSON both ways. */
 interface MessageType {
@@ -125,9 +128,11 @@ function readBody(req: IncomingMessage, res: ServerResponse): Promise<Buffer | u
 export function jsonApiHandler(deps: ApiDeps, caPem?: string, admin?: AdminServer): (req: IncomingMessage, res: ServerResponse) => void {
   const procedures = adminProcedures(deps, admin);
   const install = installRoutes(caPem);
+  const serveConsole = consoleRoutes();
   return (req, res) => {
     void (async () => {
       const path = (req.url ?? '').split('?')[0]!;
+      if (serveConsole(req, res, path)) return;
       if (await install(req, res, path)) return;
       const procedure = procedures.get(path);
       if (!procedure) return sendError(res, status.UNIMPLEMENTED, `no procedure ${path.slice(0, 100)}: POST /hostplane.v1.Admin/<Method>, e.g. /hostplane.v1.Admin/ListPlans`);

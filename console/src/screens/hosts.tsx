@@ -1,0 +1,136 @@
+/** Hosts: state, connection, detected components, disk, subscriptions and lag; Detect and maintenance. */
+import { useState } from 'preact/hooks';
+import { DetectHostRequest, DetectHostResponse, HostState, ListHostsRequest, ListHostsResponse, SetHostMaintenanceRequest, SetHostMaintenanceResponse, type Host } from '@hostplane/proto/hostplane/v1/host.js';
+import { call } from '../api.js';
+import { Badge, ErrorNote, bytes, useLoad, when } from '../ui.js';
+
+const STATE: Record<number, string> = {
+  [HostState.HOST_STATE_READY]: 'ready',
+  [HostState.HOST_STATE_UNKNOWN]: 'unknown',
+  [HostState.HOST_STATE_MAINTENANCE]: 'maintenance',
+  [HostState.HOST_STATE_INCOMPATIBLE]: 'incompatible',
+};
+
+/** How far the agent is behind what the controller wants it to have. */
+function lag(h: Host): string {
+  const behind = Number(h.revision) - Number(h.observedRevision);
+  return behind <= 0 ? 'in sync' : `${behind} revision${behind === 1 ? '' : 's'} behind`;
+}
+
+export function Hosts() {
+  const list = useLoad(() => call('ListHosts', ListHostsRequest, ListHostsResponse, {}), []);
+  const [error, setError] = useState<unknown>();
+  const [notice, setNotice] = useState<string>();
+  const [busy, setBusy] = useState('');
+  const act = (key: string, fn: () => Promise<string>) => {
+    setBusy(key);
+    setError(undefined);
+    setNotice(undefined);
+    fn().then(
+      (text) => {
+        setBusy('');
+        setNotice(text);
+        list.reload();
+      },
+      (err: unknown) => {
+        setBusy('');
+        setError(err);
+      },
+    );
+  };
+  const hosts = list.data?.hosts ?? [];
+  return (
+    <section>
+      <h1>Hosts</h1>
+      <p>
+        <small>
+          A new server joins with <code>hostplane host token create</code>: it prints the one-line install.
+        </small>
+      </p>
+      <ErrorNote error={list.error ?? error} />
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
+      <div class="overflow-auto">
+        <table class="striped" aria-busy={list.loading}>
+          <thead>
+            <tr>
+              <th scope="col">Host</th>
+              <th scope="col">State</th>
+              <th scope="col">Connected</th>
+              <th scope="col">Components</th>
+              <th scope="col">Disk free</th>
+              <th scope="col">Subscriptions</th>
+              <th scope="col">Lag</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {hosts.map((h) => {
+              const state = STATE[h.state] ?? 'unknown';
+              const disk = h.capabilities?.disk;
+              return (
+                <tr key={h.name}>
+                  <td>
+                    <a href={`#/subscriptions?host=${encodeURIComponent(h.name)}`}>{h.name}</a>
+                    <br />
+                    <small>
+                      agent {h.agentVersion || '—'} · {h.capabilities?.os ? `${h.capabilities.os.distro} ${h.capabilities.os.release}` : ''}
+                    </small>
+                  </td>
+                  <td>
+                    <Badge kind={state === 'ready' ? 'synced' : state === 'maintenance' ? 'locked' : 'unsynced'}>{state}</Badge>
+                  </td>
+                  <td>
+                    {h.connected ? 'yes' : 'no'}
+                    <br />
+                    <small>{when(h.lastHeartbeatAt)}</small>
+                  </td>
+                  <td>
+                    <small>{(h.capabilities?.components ?? []).map((c) => `${c.name}${c.version ? ` ${c.version}` : ''}`).join(', ') || '—'}</small>
+                  </td>
+                  <td>{disk ? `${bytes(disk.freeBytes)} of ${bytes(disk.totalBytes)}` : '—'}</td>
+                  <td>
+                    {h.subscriptionCount}
+                    {h.failingSubscriptionCount > 0 && <small class="error"> ({h.failingSubscriptionCount} failing)</small>}
+                  </td>
+                  <td>{lag(h)}</td>
+                  <td>
+                    <div class="actions">
+                      <button
+                        type="button"
+                        class="secondary outline small"
+                        aria-busy={busy === `detect-${h.name}`}
+                        disabled={!!busy || !h.connected}
+                        onClick={() => act(`detect-${h.name}`, async () => ((await call('DetectHost', DetectHostRequest, DetectHostResponse, { name: h.name })).changed ? `${h.name}: new capabilities detected.` : `${h.name}: nothing changed.`))}
+                      >
+                        Detect
+                      </button>
+                      <button
+                        type="button"
+                        class="secondary outline small"
+                        disabled={!!busy}
+                        onClick={() => {
+                          const maintenance = h.state !== HostState.HOST_STATE_MAINTENANCE;
+                          act(`maint-${h.name}`, async () => {
+                            await call('SetHostMaintenance', SetHostMaintenanceRequest, SetHostMaintenanceResponse, { name: h.name, maintenance });
+                            return maintenance ? `${h.name} is in maintenance: no new subscriptions are placed on it.` : `${h.name} is out of maintenance.`;
+                          });
+                        }}
+                      >
+                        {h.state === HostState.HOST_STATE_MAINTENANCE ? 'End maintenance' : 'Maintenance'}
+                      </button>
+                    </div>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
+      {!list.loading && hosts.length === 0 && <p>No hosts yet.</p>}
+    </section>
+  );
+}
