@@ -3,7 +3,7 @@
 // one local agent for this machine, enrolled automatically the first time. Ctrl-C stops both.
 // Options: --data-dir DIR (default ./data), --listen HOST:PORT (default 127.0.0.1:50051),
 // --metrics-listen HOST:PORT (default 127.0.0.1:9464; 'off' disables /metrics),
-// --http-listen HOST:PORT (the JSON API; default off).
+// --http-listen HOST:PORT (the web console and the JSON API; default 127.0.0.1:8080, 'off' disables).
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
@@ -17,7 +17,7 @@ const { values } = parseArgs({
     'data-dir': { type: 'string', default: './data' },
     listen: { type: 'string', default: '127.0.0.1:50051' },
     'metrics-listen': { type: 'string', default: '127.0.0.1:9464' },
-    'http-listen': { type: 'string', default: 'off' },
+    'http-listen': { type: 'string', default: '127.0.0.1:8080' },
   },
 });
 const dataDir = resolve(values['data-dir']);
@@ -49,13 +49,16 @@ const controller = run('hostplane-controller', [
   '--metrics-listen', values['metrics-listen'],
   '--http-listen', values['http-listen'],
 ]);
-const address = await new Promise((resolveAddress, reject) => {
+const [address, httpAddress] = await new Promise((resolveAddress, reject) => {
   let buffer = '';
+  const wantHttp = values['http-listen'] !== 'off';
   controller.stdout.on('data', (chunk) => {
     process.stdout.write(chunk);
     buffer += chunk.toString('utf8');
-    const line = buffer.split('\n').find((l) => l.includes('"msg":"listening"'));
-    if (line) resolveAddress(JSON.parse(line).address);
+    const lines = buffer.split('\n');
+    const grpc = lines.find((l) => l.includes('"msg":"listening"'));
+    const http = lines.find((l) => l.includes('"component":"http-api"') && l.includes('"address"'));
+    if (grpc && (http || !wantHttp)) resolveAddress([JSON.parse(grpc).address, http ? JSON.parse(http).address : undefined]);
   });
   controller.on('exit', () => reject(new Error('the controller did not start')));
 }).catch(() => {
@@ -104,8 +107,10 @@ if (!existsSync(join(agentState, 'credential.json'))) {
 const agent = run('hostplane-agent', agentArgs);
 agent.stdout.pipe(process.stdout);
 
+const signIn = process.env.HOSTPLANE_ADMIN_TOKEN ? 'your HOSTPLANE_ADMIN_TOKEN' : `the token in ${tokenFile}`;
 process.stderr.write(
   `\nhostplane is running: controller on ${address}, local agent '${hostname().toLowerCase()}'.\n` +
+    (httpAddress ? `Console: http://${httpAddress}/ (sign in with ${signIn})\n` : '') +
     `In another terminal:\n  export HOSTPLANE_CONTROLLER=${address}\n` +
     (process.env.HOSTPLANE_ADMIN_TOKEN ? '  export HOSTPLANE_TOKEN=<your HOSTPLANE_ADMIN_TOKEN>\n' : `  export HOSTPLANE_TOKEN=$(cat ${tokenFile})\n`) +
     '  npx hostplane host list\n\n',

@@ -43,10 +43,11 @@ Options:
   --log-level LEVEL  fatal, error, warn, info, debug, trace or silent (default info)
   --nats URL         publish events to NATS JetStream (stream HOSTPLANE_EVENTS; env HOSTPLANE_NATS_URL)
   --http-listen HOST:PORT
-                     the JSON API over HTTP: every Admin RPC as POST /hostplane.v1.Admin/<Method>
-                     (Connect, proto3 JSON, Authorization: Bearer), and the one-command node
-                     install that 'hostplane host token create' then prints (/install.sh); HTTPS
-                     like the gRPC port off loopback (default off; env HOSTPLANE_HTTP_LISTEN)
+                     the web console at / (sign in with an API token), the JSON API: every
+                     Admin RPC as POST /hostplane.v1.Admin/<Method> (Connect, proto3 JSON,
+                     Authorization: Bearer), and the one-command node install that
+                     'hostplane host token create' then prints (/install.sh); HTTPS like the
+                     gRPC port off loopback (default off; env HOSTPLANE_HTTP_LISTEN)
   --metrics-listen HOST:PORT
                      Prometheus /metrics endpoint (default 127.0.0.1:9464; 'off' disables;
                      env HOSTPLANE_METRICS_LISTEN)
@@ -220,7 +221,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       return;
     }
     install = { port: http.port, tls: Boolean(tls) };
-    log.info({ component: 'http-api', address: `${h.host}:${http.port}`, tls: Boolean(tls) }, 'serving the JSON API (Connect unary) and the node install over HTTP');
+    log.info({ component: 'http-api', address: `${h.host}:${http.port}`, tls: Boolean(tls) }, 'serving the web console, the JSON API (Connect) and the node install over HTTP');
   }
   const scheduler = new Scheduler(
     {

@@ -31,7 +31,7 @@ const run = async (...args: string[]) => {
 
 beforeAll(async () => {
   ctl = await startController({ args: ['--http-listen', '127.0.0.1:0'] });
-  const line = await ctl.waitFor((l) => l.includes('serving the JSON API'));
+  const line = await ctl.waitFor((l) => l.includes('serving the web console'));
   base = `http://${(JSON.parse(line) as { address: string }).address}`;
   const dirs = await agentDirs(['nginx', { name: 'php', version: '8.2.12' }, { name: 'php-fpm', version: '8.2.12' }, 'postfix']);
   const { token } = await json<{ token: string }>('host', 'token', 'create');
