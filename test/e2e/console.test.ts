@@ -198,6 +198,52 @@ describe('the web console', () => {
     await context.close();
   });
 
+  it('creates a subscription; Customize locks it with its own value; add-ons; Suspend and Activate — each as the API then says', async () => {
+    const { context, page } = await open();
+    await signIn(page, E2E_ADMIN_TOKEN);
+    await page.getByRole('heading', { name: 'Subscriptions' }).waitFor();
+    await page.getByText('New subscription').click();
+    await page.getByLabel('Domain').fill('new.example');
+    await page.getByLabel('Customer').selectOption('alice');
+    await page.getByLabel('Service plan').selectOption('Basic');
+    await page.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: /new\.example/ }).waitFor();
+    expect(page.url()).toBe(`${base}/#/subscriptions/new.example`);
+    expect(await json<{ plan: string; customer: string }>('sub', 'show', 'new.example')).toMatchObject({ plan: 'Basic', customer: 'alice' });
+
+    await page.getByRole('button', { name: 'Customize' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Customize new.example' });
+    await dialog.getByLabel('limits.mailboxes').fill('25');
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.locator('h1 .badge').first().textContent()).toBe('Locked');
+    const locked = await json<SubJson & { ownValues: Record<string, unknown> }>('sub', 'show', 'new.example');
+    expect(locked.syncStatus).toBe('locked');
+    expect(locked.ownValues['limits.mailboxes']).toBe(25);
+    expect(locked.providedValues['limits.mailboxes']).toBe(25);
+
+    await page.getByLabel('Add-on plan').selectOption('Extra');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await page.getByRole('button', { name: 'Remove add-on Extra' }).waitFor();
+    expect((await json<{ addons: string[] }>('sub', 'show', 'new.example')).addons).toEqual(['Extra']);
+    // A duplicate add-on is refused with the controller's own message, and nothing changes.
+    const refused = await fetch(`${base}/hostplane.v1.Admin/AddSubscriptionAddon`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${E2E_ADMIN_TOKEN}` },
+      body: JSON.stringify({ name: 'new.example', addon: 'Extra' }),
+    });
+    expect(refused.status).toBe(409);
+    expect(await refused.json()).toEqual({ code: 'already_exists', message: "add-on 'Extra' is already attached to 'new.example'" });
+    expect((await json<{ addons: string[] }>('sub', 'show', 'new.example')).addons).toEqual(['Extra']);
+
+    await page.getByRole('button', { name: 'Suspend' }).click();
+    await expect.poll(() => page.locator('h1 .badge').allTextContents()).toEqual(['Locked', 'Suspended']);
+    expect((await json<{ state: string }>('sub', 'show', 'new.example')).state).toBe('suspended');
+    await page.getByRole('button', { name: 'Activate' }).click();
+    await expect.poll(() => page.locator('h1 .badge').allTextContents()).toEqual(['Locked']);
+    expect((await json<{ state: string }>('sub', 'show', 'new.example')).state).toBe('active');
+    await context.close();
+  });
+
   it('hosts, customers, resellers and live events', async () => {
     const { context, page } = await open();
     await signIn(page, E2E_ADMIN_TOKEN);

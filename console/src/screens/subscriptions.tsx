@@ -12,6 +12,8 @@ import {
   ActivateSubscriptionResponse,
   AddSubscriptionAddonRequest,
   AddSubscriptionAddonResponse,
+  CreateSubscriptionRequest,
+  CreateSubscriptionResponse,
   CustomizeSubscriptionRequest,
   CustomizeSubscriptionResponse,
   GetSubscriptionRequest,
@@ -32,6 +34,7 @@ import {
   type Subscription,
 } from '@hostplane/proto/hostplane/v1/subscription.js';
 import { ListPlansRequest, ListPlansResponse, PlanKind } from '@hostplane/proto/hostplane/v1/plan.js';
+import { ListCustomersRequest, ListCustomersResponse } from '@hostplane/proto/hostplane/v1/customer.js';
 import type { Conflict } from '@hostplane/proto/hostplane/v1/values.js';
 import { PROPERTIES, PROPERTY_KEYS, valuesFromProto } from '@hostplane/shared';
 import { call } from '../api.js';
@@ -49,6 +52,58 @@ function Applied({ sub }: { sub: Subscription }) {
 function usageCell(used: string | undefined, limit: string | undefined): string {
   if (used === undefined) return '—';
   return `${bytes(used)}${limit ? ` / ${limit}` : ''}`;
+}
+
+/** A new subscription: its domain, customer and plan (and, for an operator, a host; else placement chooses). */
+function NewSubscription({ me, plans }: { me: Me; plans: readonly { name: string }[] }) {
+  const customers = useLoad(() => call('ListCustomers', ListCustomersRequest, ListCustomersResponse, {}), []);
+  const [form, setForm] = useState({ name: '', customer: '', plan: '', host: '' });
+  const [error, setError] = useState<unknown>();
+  const [busy, setBusy] = useState(false);
+  const set = (key: keyof typeof form) => (e: { currentTarget: EventTarget | null }) => setForm({ ...form, [key]: (e.currentTarget as HTMLInputElement).value });
+  return (
+    <details>
+      <summary role="button" class="secondary outline">
+        New subscription
+      </summary>
+      <form
+        class="inline"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setBusy(true);
+          setError(undefined);
+          call('CreateSubscription', CreateSubscriptionRequest, CreateSubscriptionResponse, { name: form.name.trim(), customer: form.customer, plan: form.plan, host: form.host.trim() }).then(
+            (res) => {
+              location.hash = `#/subscriptions/${encodeURIComponent(res.subscription!.name)}`;
+            },
+            (err: unknown) => {
+              setBusy(false);
+              setError(err);
+            },
+          );
+        }}
+      >
+        <input aria-label="Domain" placeholder="Domain (example.com)" required value={form.name} onInput={set('name')} autocomplete="off" />
+        <select aria-label="Customer" required value={form.customer} onChange={set('customer')}>
+          <option value="">Customer…</option>
+          {customers.data?.customers.map((c) => (
+            <option value={c.login}>{c.login}</option>
+          ))}
+        </select>
+        <select aria-label="Service plan" required value={form.plan} onChange={set('plan')}>
+          <option value="">Plan…</option>
+          {plans.map((p) => (
+            <option value={p.name}>{p.name}</option>
+          ))}
+        </select>
+        {me.role === 'admin' && <input aria-label="On host" placeholder="Host (default: placement)" value={form.host} onInput={set('host')} />}
+        <button type="submit" aria-busy={busy} disabled={busy}>
+          Create
+        </button>
+      </form>
+      <ErrorNote error={error} />
+    </details>
+  );
 }
 
 export function Subscriptions({ me }: { me: Me }) {
@@ -174,6 +229,7 @@ export function Subscriptions({ me }: { me: Me }) {
           Load more
         </button>
       )}
+      <NewSubscription me={me} plans={plans.data?.plans ?? []} />
     </section>
   );
 }
