@@ -157,7 +157,8 @@ function Screen({ me, route }: { me: Me; route: string[] }) {
       return <Events />;
     case 'subscriptions':
     case undefined:
-      return second ? <SubscriptionPage key={second} name={second} me={me} /> : <Subscriptions me={me} />;
+      // A new query (`?host=web1` from the hosts page) is a new list with those filters.
+      return second ? <SubscriptionPage key={second} name={second} me={me} /> : <Subscriptions key={location.hash.split('?')[1] ?? ''} me={me} />;
     default:
       return (
         <p>

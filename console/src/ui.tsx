@@ -69,7 +69,7 @@ export function useLoad<T>(fn: () => Promise<T>, deps: unknown[]): { data?: T; e
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `fn` is new at each render: `deps` say when it means another load.
   }, [...deps, tick]);
   return { ...state, reload: () => setTick((t) => t + 1) };
 }
@@ -267,4 +267,30 @@ export function bytes(n: string | number | undefined): string {
     u++;
   }
   return `${u === 0 ? x : x.toFixed(x < 10 ? 1 : 0)}${units[u]}`;
+}
+
+/** Where a page is: a link up to its list, then its own name. */
+export function Breadcrumb(props: { href: string; label: string; current: string }) {
+  return (
+    <nav aria-label="breadcrumb">
+      <ul>
+        <li>
+          <a href={props.href}>{props.label}</a>
+        </li>
+        <li>{props.current}</li>
+      </ul>
+    </nav>
+  );
+}
+
+/** "New …": a form folded under a button until wanted. */
+export function Unfold(props: { label: string; children: ComponentChildren }) {
+  return (
+    <details>
+      <summary role="button" class="secondary outline">
+        {props.label}
+      </summary>
+      {props.children}
+    </details>
+  );
 }

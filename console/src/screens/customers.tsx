@@ -13,7 +13,7 @@ import {
 } from '@hostplane/proto/hostplane/v1/customer.js';
 import { call } from '../api.js';
 import type { Me } from '../main.js';
-import { Badge, ErrorNote, useLoad } from '../ui.js';
+import { Badge, ErrorNote, Unfold, useLoad } from '../ui.js';
 
 export function Customers({ me }: { me: Me }) {
   const list = useLoad(() => call('ListCustomers', ListCustomersRequest, ListCustomersResponse, {}), []);
@@ -77,10 +77,7 @@ export function Customers({ me }: { me: Me }) {
         </table>
       </div>
       {!list.loading && customers.length === 0 && <p>No customers{needle ? ' match' : ' yet'}.</p>}
-      <details>
-        <summary role="button" class="secondary outline">
-          New customer
-        </summary>
+      <Unfold label="New customer">
         <form
           class="inline"
           onSubmit={(e) => {
@@ -97,7 +94,7 @@ export function Customers({ me }: { me: Me }) {
           <input aria-label="Email" placeholder="Email" type="email" required value={form.email} onInput={(e) => setForm({ ...form, email: (e.currentTarget as HTMLInputElement).value })} />
           <button type="submit">Create</button>
         </form>
-      </details>
+      </Unfold>
     </section>
   );
 }

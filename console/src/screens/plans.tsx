@@ -23,7 +23,7 @@ import type { Value as ProtoValue } from '@hostplane/proto/hostplane/v1/values.j
 import { PROPERTIES, PROPERTY_KEYS, isResellerPlanKey, valuesFromProto } from '@hostplane/shared';
 import { call } from '../api.js';
 import type { Me } from '../main.js';
-import { ConflictTable, ErrorNote, Modal, PropertyFields, changesOf, grouped, inputText, useLoad, valueText, when } from '../ui.js';
+import { Breadcrumb, ConflictTable, ErrorNote, Modal, PropertyFields, Unfold, changesOf, grouped, inputText, useLoad, valueText, when } from '../ui.js';
 
 const KINDS: [PlanKind, string][] = [
   [PlanKind.PLAN_KIND_SERVICE, 'Service plans'],
@@ -89,10 +89,7 @@ export function Plans({ me }: { me: Me }) {
           </section>
         );
       })}
-      <details>
-        <summary role="button" class="secondary outline">
-          New plan
-        </summary>
+      <Unfold label="New plan">
         <form
           class="inline"
           onSubmit={(e) => {
@@ -112,7 +109,7 @@ export function Plans({ me }: { me: Me }) {
           <button type="submit">Create</button>
         </form>
         <ErrorNote error={error} />
-      </details>
+      </Unfold>
     </section>
   );
 }
@@ -170,14 +167,7 @@ export function PlanPage({ name }: { name: string; me: Me }) {
     call('UpdatePlan', UpdatePlanRequest, UpdatePlanResponse, { name: p.name, expectedVersion: pending!.version, set: pending!.set, unset: pending!.unset, dryRun });
   return (
     <section>
-      <nav aria-label="breadcrumb">
-        <ul>
-          <li>
-            <a href="#/plans">Plans</a>
-          </li>
-          <li>{p.name}</li>
-        </ul>
-      </nav>
+      <Breadcrumb href="#/plans" label="Plans" current={p.name} />
       <hgroup>
         <h1>{p.name}</h1>
         <p>

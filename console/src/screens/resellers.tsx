@@ -18,7 +18,7 @@ import {
 import { UNLIMITED, valueFromProto } from '@hostplane/shared';
 import { call } from '../api.js';
 import type { Me } from '../main.js';
-import { Badge, ConflictTable, ErrorNote, SYNC_LABEL, grouped, useLoad, valueText } from '../ui.js';
+import { Badge, Breadcrumb, ConflictTable, ErrorNote, SYNC_LABEL, grouped, useLoad, valueText } from '../ui.js';
 
 /** Used against its limit: `3 / 10`, with a meter when the limit is a number. */
 function Allocation({ r, keyName }: { r: Reseller; keyName: string }) {
@@ -97,14 +97,7 @@ export function ResellerPage({ login, me }: { login: string; me: Me }) {
   return (
     <section>
       {me.role === 'admin' && (
-        <nav aria-label="breadcrumb">
-          <ul>
-            <li>
-              <a href="#/resellers">Resellers</a>
-            </li>
-            <li>{r.login}</li>
-          </ul>
-        </nav>
+        <Breadcrumb href="#/resellers" label="Resellers" current={r.login} />
       )}
       <hgroup>
         <h1>

@@ -40,7 +40,7 @@ import { PROPERTIES, PROPERTY_KEYS, valuesFromProto } from '@hostplane/shared';
 import { call } from '../api.js';
 import type { Me } from '../main.js';
 import { routeQuery } from '../main.js';
-import { Badge, ConflictTable, ErrorNote, Modal, PropertyFields, StatusBadges, bytes, changesOf, grouped, inputText, useLoad, valueText, when } from '../ui.js';
+import { Badge, Breadcrumb, ConflictTable, ErrorNote, Modal, PropertyFields, StatusBadges, Unfold, bytes, changesOf, grouped, inputText, useLoad, valueText, when } from '../ui.js';
 
 const PAGE = 100;
 
@@ -62,10 +62,7 @@ function NewSubscription({ me, plans }: { me: Me; plans: readonly { name: string
   const [busy, setBusy] = useState(false);
   const set = (key: keyof typeof form) => (e: { currentTarget: EventTarget | null }) => setForm({ ...form, [key]: (e.currentTarget as HTMLInputElement).value });
   return (
-    <details>
-      <summary role="button" class="secondary outline">
-        New subscription
-      </summary>
+    <Unfold label="New subscription">
       <form
         class="inline"
         onSubmit={(e) => {
@@ -102,7 +99,7 @@ function NewSubscription({ me, plans }: { me: Me; plans: readonly { name: string
         </button>
       </form>
       <ErrorNote error={error} />
-    </details>
+    </Unfold>
   );
 }
 
@@ -346,6 +343,15 @@ function ValuesTable({ sub }: { sub: Subscription }) {
   );
 }
 
+/** A secondary action of the page: busy while it runs, disabled while another does. */
+function ActionButton(props: { id: string; busy: string; run: () => void; children: string }) {
+  return (
+    <button type="button" class="secondary" aria-busy={props.busy === props.id} disabled={!!props.busy} onClick={props.run}>
+      {props.children}
+    </button>
+  );
+}
+
 export function SubscriptionPage({ name, me }: { name: string; me: Me }) {
   const loaded = useLoad(() => call('GetSubscription', GetSubscriptionRequest, GetSubscriptionResponse, { name }), [name]);
   const addons = useLoad(() => call('ListPlans', ListPlansRequest, ListPlansResponse, { kind: PlanKind.PLAN_KIND_ADDON }), []);
@@ -385,14 +391,7 @@ export function SubscriptionPage({ name, me }: { name: string; me: Me }) {
   const available = (addons.data?.plans ?? []).filter((p) => !s.addons.includes(p.name));
   return (
     <section>
-      <nav aria-label="breadcrumb">
-        <ul>
-          <li>
-            <a href="#/subscriptions">Subscriptions</a>
-          </li>
-          <li>{s.name}</li>
-        </ul>
-      </nav>
+      <Breadcrumb href="#/subscriptions" label="Subscriptions" current={s.name} />
       <hgroup>
         <h1>
           {s.name} <StatusBadges sub={s} />
@@ -426,12 +425,10 @@ export function SubscriptionPage({ name, me }: { name: string; me: Me }) {
           Customize
         </button>
         {locked && (
-          <button
-            type="button"
-            class="secondary"
-            aria-busy={busy === 'unlock'}
-            disabled={!!busy}
-            onClick={() =>
+          <ActionButton
+            busy={busy}
+            id="unlock"
+            run={() =>
               act(
                 'unlock',
                 async () => (await call('UnlockSubscription', UnlockSubscriptionRequest, UnlockSubscriptionResponse, { name: s.name })).subscription,
@@ -440,28 +437,16 @@ export function SubscriptionPage({ name, me }: { name: string; me: Me }) {
             }
           >
             Unlock and Sync
-          </button>
+          </ActionButton>
         )}
         {suspended ? (
-          <button
-            type="button"
-            class="secondary"
-            aria-busy={busy === 'activate'}
-            disabled={!!busy}
-            onClick={() => act('activate', async () => (await call('ActivateSubscription', ActivateSubscriptionRequest, ActivateSubscriptionResponse, { name: s.name })).subscription, () => 'Activated.')}
-          >
+          <ActionButton busy={busy} id="activate" run={() => act('activate', async () => (await call('ActivateSubscription', ActivateSubscriptionRequest, ActivateSubscriptionResponse, { name: s.name })).subscription, () => 'Activated.')}>
             Activate
-          </button>
+          </ActionButton>
         ) : (
-          <button
-            type="button"
-            class="secondary"
-            aria-busy={busy === 'suspend'}
-            disabled={!!busy}
-            onClick={() => act('suspend', async () => (await call('SuspendSubscription', SuspendSubscriptionRequest, SuspendSubscriptionResponse, { name: s.name })).subscription, () => 'Suspended.')}
-          >
+          <ActionButton busy={busy} id="suspend" run={() => act('suspend', async () => (await call('SuspendSubscription', SuspendSubscriptionRequest, SuspendSubscriptionResponse, { name: s.name })).subscription, () => 'Suspended.')}>
             Suspend
-          </button>
+          </ActionButton>
         )}
       </div>
       {notice && (
