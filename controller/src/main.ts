@@ -173,7 +173,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   };
   let metrics: ControllerMetrics | undefined;
   let running: RunningServer;
-  let install: { port: number; tls: boolean } | undefined; // set once the HTTP listener is up
+  let install: { port: number; tls: boolean; grpcPort: number } | undefined; // set once the HTTP listener is up
   const apiDeps = {
     core,
     log,
@@ -220,7 +220,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
       process.exitCode = 1;
       return;
     }
-    install = { port: http.port, tls: Boolean(tls) };
+    install = { port: http.port, tls: Boolean(tls), grpcPort: running.port };
     log.info({ component: 'http-api', address: `${h.host}:${http.port}`, tls: Boolean(tls) }, 'serving the web console, the JSON API (Connect) and the node install over HTTP');
   }
   const scheduler = new Scheduler(

@@ -13,3 +13,4 @@ export * from './catalogue/changes.js';
 export * from './addresses.js';
 export * from './report-equality.js';
 export * from './wire/limits.js';
+export * from './install-command.js';

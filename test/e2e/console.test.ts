@@ -252,6 +252,13 @@ describe('the web console', () => {
     await host.waitFor();
     expect(await host.textContent()).toMatch(/ready.*yes.*nginx 1\.22\.1.*php 8\.2\.12/s);
     await shot(page, 'hosts');
+    // Add a host: the one-command install, as the CLI prints it, for this controller.
+    const unused = (await json<{ tokens: unknown[] }>('host', 'token', 'list')).tokens.length;
+    await page.getByRole('button', { name: 'Add a host' }).click();
+    const command = await page.getByRole('dialog', { name: 'Add a host' }).locator('pre code').textContent();
+    expect(command).toMatch(new RegExp(`^curl -fsS ${base}/install\\.sh \\| HOSTPLANE_JOIN_TOKEN=hpj_\\S+ sh -s -- --controller ${ctl.address.replace(/\./g, '\\.')}$`));
+    expect((await json<{ tokens: unknown[] }>('host', 'token', 'list')).tokens.length).toBe(unused + 1);
+    await page.getByRole('button', { name: 'Done' }).click();
     await page.getByRole('link', { name: 'Resellers' }).click();
     const acme = page.getByRole('row', { name: /acme/ });
     await acme.waitFor();

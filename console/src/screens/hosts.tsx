@@ -1,8 +1,9 @@
 /** Hosts: state, connection, detected components, disk, subscriptions and lag; Detect and maintenance. */
 import { useState } from 'preact/hooks';
-import { DetectHostRequest, DetectHostResponse, HostState, ListHostsRequest, ListHostsResponse, SetHostMaintenanceRequest, SetHostMaintenanceResponse, type Host } from '@hostplane/proto/hostplane/v1/host.js';
+import { CreateJoinTokenRequest, CreateJoinTokenResponse, DetectHostRequest, DetectHostResponse, HostState, ListHostsRequest, ListHostsResponse, SetHostMaintenanceRequest, SetHostMaintenanceResponse, type Host } from '@hostplane/proto/hostplane/v1/host.js';
+import { installCommand } from '@hostplane/shared';
 import { call } from '../api.js';
-import { Badge, ErrorNote, bytes, useLoad, when } from '../ui.js';
+import { Badge, ErrorNote, Modal, bytes, useLoad, when } from '../ui.js';
 
 const STATE: Record<number, string> = {
   [HostState.HOST_STATE_READY]: 'ready',
@@ -17,11 +18,46 @@ function lag(h: Host): string {
   return behind <= 0 ? 'in sync' : `${behind} revision${behind === 1 ? '' : 's'} behind`;
 }
 
+/**
+ * A new node: a single-use join token and the one-command install, as `hostplane host token create`
+ * prints them — with this page's host name for the controller (agents that reach it by another
+ * name get that one in the command instead).
+ */
+function AddHost({ onClose }: { onClose: () => void }) {
+  const created = useLoad(() => call('CreateJoinToken', CreateJoinTokenRequest, CreateJoinTokenResponse, {}), []);
+  const res = created.data;
+  const controller = res?.grpcPort ? `${location.hostname}:${res.grpcPort}` : undefined;
+  const install = res && controller ? installCommand(controller, res.token, res.caHash, res.installPort, res.installTls) : undefined;
+  return (
+    <Modal title="Add a host" onClose={onClose}>
+      <ErrorNote error={created.error} />
+      {res && (
+        <>
+          <p>
+            A join token, single use, valid until {when(res.joinToken?.expiresAt)}; shown only once. As root on a fresh Debian 12 node with curl, this installs the agent (checked by
+            SHA-256) and enrolls it:
+          </p>
+          <pre class="command">
+            <code>{install ?? `HOSTPLANE_JOIN_TOKEN=${res.token} hostplane-agent --controller ${controller ?? 'CONTROLLER:PORT'}${res.caHash ? ` --ca-hash ${res.caHash}` : ''}`}</code>
+          </pre>
+          {res.caHash && <p>The agent will trust only the controller whose CA has the hash {res.caHash}.</p>}
+        </>
+      )}
+      <footer>
+        <button type="button" onClick={onClose}>
+          Done
+        </button>
+      </footer>
+    </Modal>
+  );
+}
+
 export function Hosts() {
   const list = useLoad(() => call('ListHosts', ListHostsRequest, ListHostsResponse, {}), []);
   const [error, setError] = useState<unknown>();
   const [notice, setNotice] = useState<string>();
   const [busy, setBusy] = useState('');
+  const [adding, setAdding] = useState(false);
   const act = (key: string, fn: () => Promise<string>) => {
     setBusy(key);
     setError(undefined);
@@ -42,11 +78,19 @@ export function Hosts() {
   return (
     <section>
       <h1>Hosts</h1>
-      <p>
-        <small>
-          A new server joins with <code>hostplane host token create</code>: it prints the one-line install.
-        </small>
-      </p>
+      <div class="actions">
+        <button type="button" onClick={() => setAdding(true)}>
+          Add a host
+        </button>
+      </div>
+      {adding && (
+        <AddHost
+          onClose={() => {
+            setAdding(false);
+            list.reload();
+          }}
+        />
+      )}
       <ErrorNote error={list.error ?? error} />
       {notice && (
         <p class="notice" role="status">

@@ -68,7 +68,7 @@ export interface ApiDeps {
   /** `sha256:<hex>` of the controller's own CA, when it serves TLS with one (given with join tokens). */
   readonly caHash?: string;
   /** The HTTP listener that serves the node install, once it listens (given with join tokens). */
-  readonly install?: () => { readonly port: number; readonly tls: boolean } | undefined;
+  readonly install?: () => { readonly port: number; readonly tls: boolean; readonly grpcPort: number } | undefined;
 }
 
 /** Metadata by which an admin acts on a reseller's behalf (`hostplane --as-reseller LOGIN`). */

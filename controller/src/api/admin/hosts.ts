@@ -26,7 +26,7 @@ export function hostHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
     createJoinToken: unary(deps, 'CreateJoinToken', (req) => {
       const { token, record } = core.createJoinToken(req.ttlSeconds);
       deps.log.info({ component: 'admin-api', joinToken: record.id, expiresAt: record.expiresAt }, 'join token created');
-      return { token, joinToken: joinTokenToProto(record), caHash: deps.caHash ?? '', installPort: deps.install?.()?.port ?? 0, installTls: deps.install?.()?.tls ?? false };
+      return { token, joinToken: joinTokenToProto(record), caHash: deps.caHash ?? '', installPort: deps.install?.()?.port ?? 0, installTls: deps.install?.()?.tls ?? false, grpcPort: deps.install?.()?.grpcPort ?? 0 };
     }),
     listJoinTokens: unary(deps, 'ListJoinTokens', (req) => ({ joinTokens: core.listJoinTokens(req.includeSpent).map(joinTokenToProto) })),
     listHosts: unary(deps, 'ListHosts', (req) => {

@@ -161,6 +161,11 @@ export interface CreateJoinTokenResponse {
   installPort: number;
   /** Whether that listener speaks HTTPS. */
   installTls: boolean;
+  /**
+   * The port of the controller's gRPC listener, where agents connect: for a client that knows the
+   * controller by the HTTP listener's host name only (the web console).
+   */
+  grpcPort: number;
 }
 
 /** Request of Admin.ListJoinTokens. */
@@ -821,7 +826,7 @@ export const CreateJoinTokenRequest: MessageFns<CreateJoinTokenRequest> = {
 };
 
 function createBaseCreateJoinTokenResponse(): CreateJoinTokenResponse {
-  return { token: "", joinToken: undefined, caHash: "", installPort: 0, installTls: false };
+  return { token: "", joinToken: undefined, caHash: "", installPort: 0, installTls: false, grpcPort: 0 };
 }
 
 export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
@@ -840,6 +845,9 @@ export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
     }
     if (message.installTls !== false) {
       writer.uint32(40).bool(message.installTls);
+    }
+    if (message.grpcPort !== 0) {
+      writer.uint32(48).int32(message.grpcPort);
     }
     return writer;
   },
@@ -897,6 +905,14 @@ export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
             message.installTls = reader.bool();
             continue;
           }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.grpcPort = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -932,6 +948,11 @@ export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
         : isSet(object.install_tls)
         ? globalThis.Boolean(object.install_tls)
         : false,
+      grpcPort: isSet(object.grpcPort)
+        ? globalThis.Number(object.grpcPort)
+        : isSet(object.grpc_port)
+        ? globalThis.Number(object.grpc_port)
+        : 0,
     };
   },
 
@@ -952,6 +973,9 @@ export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
     if (message.installTls !== false) {
       obj.installTls = message.installTls;
     }
+    if (message.grpcPort !== 0) {
+      obj.grpcPort = Math.round(message.grpcPort);
+    }
     return obj;
   },
 
@@ -967,6 +991,7 @@ export const CreateJoinTokenResponse: MessageFns<CreateJoinTokenResponse> = {
     message.caHash = object.caHash ?? "";
     message.installPort = object.installPort ?? 0;
     message.installTls = object.installTls ?? false;
+    message.grpcPort = object.grpcPort ?? 0;
     return message;
   },
 };
