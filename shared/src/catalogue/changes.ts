@@ -47,6 +47,7 @@ export function parseChanges(input: ChangeInput, context: ChangeContext, options
   const unset = [...new Set(input.unset ?? [])];
   for (const key of unset) {
     if (!PROPERTIES.has(key)) throw new InvalidArgumentError(key, `unknown property '${shown(key)}'`);
+    if (Object.hasOwn(set, key)) throw new InvalidArgumentError(key, `${key}: both set and unset`);
   }
   if (options.required && Object.keys(set).length === 0 && unset.length === 0) {
     throw new InvalidArgumentError('set', 'set: nothing to change: give at least one key=value');
