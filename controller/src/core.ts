@@ -4,7 +4,7 @@
  */
 import type { CapabilityReport } from '@hostplane/shared';
 import type { HostState } from './domain/index.js';
-import { openDatabase, SqliteStore, type Db } from './store/index.js';
+import { openDatabase, SqlStore, type Db } from './store/index.js';
 import * as uc from './usecases/index.js';
 
 export class ControllerCore {
@@ -13,7 +13,7 @@ export class ControllerCore {
   syncObserver?: (operation: string, seconds: number) => void;
 
   constructor(db: Db, clock: uc.Clock = uc.systemClock) {
-    this.ctx = new uc.Context(new SqliteStore(db), clock);
+    this.ctx = new uc.Context(new SqlStore(db), clock);
   }
 
   /** Opens (creating and migrating as needed) the SQLite store at `file`. */

@@ -34,7 +34,7 @@ export function openTestCore(): TestCore {
     file,
     dump() {
       const db = core.ctx.db;
-      const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all();
+      const tables = db.tables().map((name) => ({ name }));
       // A token's last use is bookkeeping of the call itself, not a change the call made.
       const rows = (name: string) => db.prepare<[], Record<string, unknown>>(`SELECT * FROM "${name}" ORDER BY 1`).all().map((r) => (name === 'api_tokens' ? { ...r, last_used_at: null } : r));
       return tables.map((t) => `${t.name}:${JSON.stringify(rows(t.name))}`).join('\n');

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ControllerCore } from '../../controller/src/index.js';
 import { MIGRATIONS } from '../../controller/src/store/migrations.js';
+import type { SqliteDb } from '../../controller/src/store/db.js';
 import { recordAcks } from '../../controller/src/usecases/index.js';
 import { STANDARD, openTestCore, report, type TestCore } from '../helpers/core.js';
 
@@ -112,7 +113,7 @@ describe('migration 6', () => {
       old.close();
       const core = ControllerCore.open(file);
       try {
-        expect(core.ctx.db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+        expect((core.ctx.db as SqliteDb).sqlite.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
         expect(core.getSubscription('old.example')).toMatchObject({ systemUser: null, applyError: null });
         expect(core.getHost('web1.example.net')).toMatchObject({ subscriptions: 1, failingSubscriptions: 0 });
       } finally {

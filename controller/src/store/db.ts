@@ -3,10 +3,42 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { MIGRATIONS } from './migrations.js';
+import type { SqlDb, SqlStatement } from './sql.js';
 
-export type Db = Database.Database;
+/** The store's connection, on either engine. */
+export type Db = SqlDb;
 
-export function openDatabase(file: string): Db {
+/** better-sqlite3 as a `SqlDb`: its own statements and transactions, passed through. */
+export class SqliteDb implements SqlDb {
+  readonly dialect = 'sqlite' as const;
+
+  constructor(readonly sqlite: Database.Database) {}
+
+  prepare<P extends unknown[] | object = unknown[], R = unknown>(sql: string): SqlStatement<P extends unknown[] ? P : [P], R> {
+    return this.sqlite.prepare(sql) as unknown as SqlStatement<P extends unknown[] ? P : [P], R>;
+  }
+
+  transaction<A extends unknown[], T>(fn: (...args: A) => T): (...args: A) => T {
+    return this.sqlite.transaction(fn) as unknown as (...args: A) => T;
+  }
+
+  exec(sql: string): void {
+    this.sqlite.exec(sql);
+  }
+
+  tables(): string[] {
+    return this.sqlite
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+      .all()
+      .map((t) => t.name);
+  }
+
+  close(): void {
+    this.sqlite.close();
+  }
+}
+
+export function openDatabase(file: string): SqliteDb {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -16,10 +48,10 @@ export function openDatabase(file: string): Db {
   db.pragma('cache_size = -131072'); // 128 MiB page cache: bulk re-evaluation touches every row of a plan
   db.pragma('temp_store = MEMORY');
   migrate(db);
-  return db;
+  return new SqliteDb(db);
 }
 
-export function migrate(db: Db): void {
+export function migrate(db: Database.Database): void {
   const current = db.pragma('user_version', { simple: true }) as number;
   if (current > MIGRATIONS.length) {
     throw new Error(`the database is at schema version ${current}, newer than this controller (${MIGRATIONS.length})`);

@@ -10,3 +10,4 @@ export * from './tokens.js';
 export * from './events.js';
 export * from './resellers.js';
 export * from './store.js';
+export * from './sql.js';

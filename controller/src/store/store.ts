@@ -1,7 +1,7 @@
 /**
  * The store, as the use cases see it: one interface per table (or concern) and transactions. It is
  * the seam a second engine implements (PostgreSQL next to the embedded SQLite): the use cases and
- * everything above them know only `Store`. The SQLite implementation is `SqliteStore`.
+ * everything above them know only `Store`. `SqlStore` implements it on either engine's `Db`.
  */
 import type { Db } from './db.js';
 import { CustomerStore } from './customers.js';
@@ -40,11 +40,16 @@ export interface Store {
   readonly events: EventTable;
   /** Runs `fn` in one transaction (nested calls are savepoints): all of its writes land, or none. */
   transaction<T>(fn: () => T): T;
+  /** The connection (raw SQL for tests, benchmarks and tooling), on either engine. */
+  readonly db: Db;
   close(): void;
 }
 
-/** The embedded default: every table on one SQLite connection (better-sqlite3, WAL). */
-export class SqliteStore implements Store {
+/**
+ * Every table on one connection: the embedded default on SQLite (better-sqlite3, WAL), or
+ * PostgreSQL (`--store postgres://…`, libpq): the same table classes, written in the SQL both speak.
+ */
+export class SqlStore implements Store {
   readonly plans: PlanStore;
   readonly customers: CustomerStore;
   readonly resellers: ResellerStore;

@@ -2,7 +2,6 @@
 import { ResourceExhaustedError, type HostplaneEvent } from '@hostplane/shared';
 import type { Db } from '../store/db.js';
 import {
-  SqliteStore,
   type CustomerTable,
   type DeliveryTable,
   type EventTable,
@@ -75,9 +74,8 @@ export class Context {
     this.events = store.events;
   }
 
-  /** The SQLite connection of the embedded store (tests, benchmarks and SQLite-only tooling). */
+  /** The store's connection (tests, benchmarks and tooling; `db.dialect` says which engine). */
   get db(): Db {
-    if (!(this.store instanceof SqliteStore)) throw new Error('this controller does not run on the embedded SQLite store');
     return this.store.db;
   }
 
