@@ -7,8 +7,13 @@ import { resolve } from 'node:path';
 import { InvalidArgumentError, isLoopbackHost, splitHostPort } from '@hostplane/shared';
 
 export interface ControllerConfig {
-  /** Where the SQLite store (and the generated admin token) live. */
+  /** Where the SQLite store (unless `store` says otherwise), the generated admin token and the own CA live. */
   readonly dataDir: string;
+  /**
+   * The store: a `postgres://` URL puts the state in PostgreSQL; unset, the SQLite file
+   * `DATA_DIR/hostplane.db` (the embedded default).
+   */
+  readonly store?: string;
   /** `HOST:PORT` of the gRPC server (Admin and Agent services). */
   readonly listen: string;
   readonly tlsCert?: string;
@@ -59,6 +64,7 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 export function configFromEnv(env: NodeJS.ProcessEnv): ConfigInput {
   const out: ConfigInput = {};
   if (env.HOSTPLANE_DATA_DIR) out.dataDir = env.HOSTPLANE_DATA_DIR;
+  if (env.HOSTPLANE_STORE) out.store = env.HOSTPLANE_STORE;
   if (env.HOSTPLANE_LISTEN) out.listen = env.HOSTPLANE_LISTEN;
   if (env.HOSTPLANE_TLS_CERT) out.tlsCert = env.HOSTPLANE_TLS_CERT;
   if (env.HOSTPLANE_TLS_KEY) out.tlsKey = env.HOSTPLANE_TLS_KEY;
@@ -83,7 +89,7 @@ export function configFromFile(path: string): ConfigInput {
     throw new InvalidArgumentError('config', `config: ${path} must hold a JSON object`);
   }
   for (const key of Object.keys(parsed)) {
-    if (!(key in DEFAULTS) && key !== 'tlsCert' && key !== 'tlsKey' && key !== 'nats') throw new InvalidArgumentError(key, `config: unknown field '${key}' in ${path}`);
+    if (!(key in DEFAULTS) && key !== 'tlsCert' && key !== 'tlsKey' && key !== 'nats' && key !== 'store') throw new InvalidArgumentError(key, `config: unknown field '${key}' in ${path}`);
   }
   return parsed as ConfigInput;
 }
@@ -137,6 +143,10 @@ export function compileConfig(...stages: ConfigInput[]): ControllerConfig {
   for (const n of tlsNames) {
     if (typeof n !== 'string' || !/^[A-Za-z0-9.:-]*$/.test(n)) throw new InvalidArgumentError('tlsNames', `tlsNames: '${String(n)}' is not a host name or IP address`);
   }
+  const store = merged.store === undefined ? undefined : str('store', merged.store);
+  if (store !== undefined && !/^postgres(ql)?:\/\/\S+$/i.test(store)) {
+    throw new InvalidArgumentError('store', `store: '${store.replace(/\/\/[^@/]*@/, '//…@')}' is not a postgres:// URL (leave it unset for the SQLite file in the data dir)`);
+  }
   const nats = merged.nats === undefined ? undefined : str('nats', merged.nats);
   if (nats !== undefined && !/^(nats|tls|ws|wss):\/\/[^\s]+$|^[^\s:/]+:\d+$/.test(nats)) {
     throw new InvalidArgumentError('nats', `nats: '${nats}' is not a NATS URL such as nats://127.0.0.1:4222`);
@@ -153,6 +163,7 @@ export function compileConfig(...stages: ConfigInput[]): ControllerConfig {
   const credentialMaxAgeDays = positive('credentialMaxAgeDays', merged.credentialMaxAgeDays);
   return {
     dataDir,
+    store,
     listen,
     tlsCert,
     tlsKey,

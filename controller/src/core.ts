@@ -1,11 +1,15 @@
 /**
  * The controller core: every use case bound to one store — the one way into the use cases for the
- * gRPC handlers, the agent sessions and the scheduled jobs alike. It owns the SQLite connection.
+ * gRPC handlers, the agent sessions and the scheduled jobs alike. It owns the store's connection.
  */
 import type { CapabilityReport } from '@hostplane/shared';
 import type { HostState } from './domain/index.js';
-import { openDatabase, SqlStore, type Db } from './store/index.js';
+import { openDatabase, openPostgres, SqlStore, type Db } from './store/index.js';
 import * as uc from './usecases/index.js';
+
+export function isPostgresUrl(location: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(location);
+}
 
 export class ControllerCore {
   readonly ctx: uc.Context;
@@ -16,9 +20,12 @@ export class ControllerCore {
     this.ctx = new uc.Context(new SqlStore(db), clock);
   }
 
-  /** Opens (creating and migrating as needed) the SQLite store at `file`. */
-  static open(file: string, clock?: uc.Clock): ControllerCore {
-    return new ControllerCore(openDatabase(file), clock);
+  /**
+   * Opens (creating and migrating as needed) the store at `location`: a `postgres://` or
+   * `postgresql://` URL for PostgreSQL, else the path of the SQLite file.
+   */
+  static open(location: string, clock?: uc.Clock): ControllerCore {
+    return new ControllerCore(isPostgresUrl(location) ? openPostgres(location) : openDatabase(location), clock);
   }
 
   close(): void {

@@ -37,7 +37,10 @@ Options:
                      'hostplane host token create' prints the CA's hash for agents to pin
   --tls-name NAMES   ','-separated extra names (DNS or IP) for the own CA's server certificate,
                      e.g. the name agents dial (env HOSTPLANE_TLS_NAMES)
-  --config FILE      JSON file with any of: dataDir, listen, tlsCert, tlsKey, insecure, ownCa,
+  --store URL        postgres://USER@HOST/DB puts the state in PostgreSQL (libpq URI; the password
+                     from ~/.pgpass or PGPASSWORD, not the URL; env HOSTPLANE_STORE); default: the
+                     SQLite file DATA_DIR/hostplane.db
+  --config FILE      JSON file with any of: dataDir, store, listen, tlsCert, tlsKey, insecure, ownCa,
                      tlsNames, logLevel, nats, metricsListen, httpListen, livenessGraceSeconds, eventRetentionDays,
                      credentialMaxAgeDays (default 30: agents get a new credential over their stream)
   --log-level LEVEL  fatal, error, warn, info, debug, trace or silent (default info)
@@ -79,6 +82,7 @@ function parseFlags(argv: string[]): { input: ConfigInput; configFile?: string; 
       nats: { type: 'string' },
       'metrics-listen': { type: 'string' },
       'http-listen': { type: 'string' },
+      store: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -95,6 +99,7 @@ function parseFlags(argv: string[]): { input: ConfigInput; configFile?: string; 
       nats: values.nats,
       metricsListen: values['metrics-listen'],
       httpListen: values['http-listen'],
+      store: values.store,
     },
     configFile: values.config,
     help: values.help ?? false,
@@ -138,8 +143,16 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   chmodSync(config.dataDir, 0o700);
   const dbFile = join(config.dataDir, 'hostplane.db');
-  const core = ControllerCore.open(dbFile);
-  for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
+  let core: ControllerCore;
+  try {
+    core = ControllerCore.open(config.store ?? dbFile);
+  } catch (err) {
+    // A PostgreSQL that cannot be reached, refuses us, or has a newer schema: one line, exit 1.
+    process.stderr.write(`hostplane-controller: store: ${(err as Error).message.split('\n')[0]}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  if (!config.store) for (const f of [dbFile, `${dbFile}-wal`, `${dbFile}-shm`]) if (existsSync(f)) chmodSync(f, 0o600);
   let tokenFile: string | undefined;
   try {
     const admin = adminSecret(config, env);
@@ -238,7 +251,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   publisher?.start();
   const host = config.listen.slice(0, config.listen.lastIndexOf(':'));
   const address = `${host}:${running.port}`;
-  log.info({ component: 'controller', address, port: running.port, tls: Boolean(tls), dataDir: config.dataDir, tokenFile }, 'listening');
+  log.info({ component: 'controller', address, port: running.port, tls: Boolean(tls), dataDir: config.dataDir, store: config.store ? 'postgres' : 'sqlite', tokenFile }, 'listening');
   if (process.stderr.isTTY) {
     process.stderr.write(
       `\nhostplane controller listening on ${address}\nPoint the CLI at it:\n  export HOSTPLANE_CONTROLLER=${address}\n` +

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { isHostplaneError, type CapabilityReport, type Component } from '@hostplane/shared';
+import { freshStore } from './store.js';
 import { ControllerCore } from '../../controller/src/index.js';
 
 export class TestClock {
@@ -25,7 +26,8 @@ export interface TestCore {
 
 export function openTestCore(): TestCore {
   const dir = mkdtempSync(join(process.env.HOSTPLANE_TEST_TMP ?? tmpdir(), 'hostplane-test-'));
-  const file = join(dir, 'hostplane.db');
+  const store = freshStore(dir);
+  const file = store.location;
   const clock = new TestClock();
   const core = ControllerCore.open(file, clock);
   return {
@@ -41,6 +43,7 @@ export function openTestCore(): TestCore {
     },
     close() {
       core.close();
+      store.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

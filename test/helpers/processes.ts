@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { writeProbeDir, type FixtureComponent } from '../agent/fixtures.js';
+import { freshStore, TEST_STORE } from './store.js';
 import { TEST_UID_MAX, TEST_UID_MIN, testUserPrefix } from './test-users.js';
 import type { ComponentName } from '@hostplane/shared';
 
@@ -86,9 +87,11 @@ export interface ControllerProc extends Proc {
 
 export async function startController(options: { dataDir?: string; port?: number; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<ControllerProc> {
   const dataDir = options.dataDir ?? tempDir('hostplane-ctl-');
+  // On PostgreSQL runs, the store of this data dir (the same one when a test restarts the controller).
+  const store = TEST_STORE === 'postgres' ? ['--store', freshStore(dataDir).location] : [];
   const child = spawn(
     process.execPath,
-    [BIN.controller, '--data-dir', dataDir, '--listen', `127.0.0.1:${options.port ?? 0}`, '--metrics-listen', '127.0.0.1:0', ...(options.args ?? [])],
+    [BIN.controller, '--data-dir', dataDir, ...store, '--listen', `127.0.0.1:${options.port ?? 0}`, '--metrics-listen', '127.0.0.1:0', ...(options.args ?? [])],
     { env: { ...process.env, HOSTPLANE_ADMIN_TOKEN: E2E_ADMIN_TOKEN, HOSTPLANE_LOG_LEVEL: 'debug', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const proc = new Proc(child) as ControllerProc;

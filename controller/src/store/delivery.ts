@@ -35,7 +35,7 @@ export class DeliveryStore {
       'SELECT name FROM host_removals WHERE host_id = ? AND revision > ? ORDER BY name',
     );
     this.recordRemovalStmt = db.prepare<[number, string, number]>(
-      'INSERT INTO host_removals (host_id, name, revision) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET revision = excluded.revision',
+      'INSERT INTO host_removals (host_id, name, revision) VALUES (?, ?, ?) ON CONFLICT (host_id, name) DO UPDATE SET revision = excluded.revision',
     );
     this.clearRemovalStmt = db.prepare<[string]>('DELETE FROM host_removals WHERE name = ?');
     this.clearRemovalOnHostStmt = db.prepare<[string, number]>('DELETE FROM host_removals WHERE name = ? AND host_id = ?');
@@ -45,10 +45,10 @@ export class DeliveryStore {
     );
     this.applyResultStmt = db.prepare<[{ gen: number; error: string | null; host: number; name: string }]>(
       `UPDATE subscriptions SET applied_generation = @gen, apply_error = @error
-        WHERE name = @name AND host_id = @host AND (applied_generation <> @gen OR apply_error IS NOT @error)`,
+        WHERE name = @name AND host_id = @host AND (applied_generation <> @gen OR apply_error IS DISTINCT FROM @error)`,
     );
     this.systemUserStmt = db.prepare<[{ user: string; host: number; name: string }]>(
-      'UPDATE subscriptions SET system_user = @user WHERE name = @name AND host_id = @host AND system_user IS NOT @user',
+      'UPDATE subscriptions SET system_user = @user WHERE name = @name AND host_id = @host AND system_user IS DISTINCT FROM @user',
     );
   }
 

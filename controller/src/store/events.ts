@@ -54,7 +54,11 @@ export class EventStore {
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare<[string, string, string, string, string | null, string], { id: number }>(
-      'INSERT INTO events (type, entity_name, time, actor, on_behalf_of, data) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
+      db.dialect === 'postgres'
+        ? // The id from the counter row, in this transaction (see the PostgreSQL schema): gap-free across controllers.
+          `WITH n AS (UPDATE event_counter SET last_id = last_id + 1 RETURNING last_id)
+           INSERT INTO events (id, type, entity_name, time, actor, on_behalf_of, data) SELECT last_id, ?, ?, ?, ?, ?, ? FROM n RETURNING id`
+        : 'INSERT INTO events (type, entity_name, time, actor, on_behalf_of, data) VALUES (?, ?, ?, ?, ?, ?) RETURNING id',
     );
     this.afterStmt = db.prepare<[number, number], EventRow>('SELECT * FROM events WHERE id > ? ORDER BY id LIMIT ?');
     this.unpublishedStmt = db.prepare<[number], EventRow>('SELECT * FROM events WHERE published_at IS NULL AND parked IS NULL ORDER BY id LIMIT ?');

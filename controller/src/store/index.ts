@@ -11,3 +11,4 @@ export * from './events.js';
 export * from './resellers.js';
 export * from './store.js';
 export * from './sql.js';
+export * from './pg.js';

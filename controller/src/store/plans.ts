@@ -53,7 +53,7 @@ export class PlanStore {
 
   constructor(db: Db) {
     this.byNameStmt = db.prepare<[string], PlanRow>('SELECT * FROM plans WHERE name = ?');
-    this.byNameAnyCaseStmt = db.prepare<[string], PlanRow>('SELECT * FROM plans WHERE name = ? COLLATE NOCASE ORDER BY id LIMIT 1');
+    this.byNameAnyCaseStmt = db.prepare<[string], PlanRow>('SELECT * FROM plans WHERE lower(name) = lower(?) ORDER BY id LIMIT 1');
     this.byIdStmt = db.prepare<[number], PlanRow>('SELECT * FROM plans WHERE id = ?');
     this.listStmt = db.prepare<[], PlanRow>('SELECT * FROM plans ORDER BY kind, name');
     this.listKindStmt = db.prepare<[string], PlanRow>('SELECT * FROM plans WHERE kind = ? ORDER BY name');

@@ -5,6 +5,7 @@
 import type { Values } from '@hostplane/shared';
 import { SUSPENSION_REASONS, stateOf, type Conflict, type SubscriptionState, type SuspensionReason, type SyncStatus } from '../domain/index.js';
 import type { Db } from './db.js';
+import { idsOf } from './sql.js';
 import { formatReasons, parseConflictsJson, parseReasons, parseValuesJson } from './json.js';
 import type { ValueSets } from './value-sets.js';
 
@@ -276,7 +277,7 @@ export class SubscriptionStore {
     // thousand statements rather than one each, a third less time in the transaction.
     this.evalStmt = db.prepare<[string, number, string, string, string, string]>(
       `UPDATE subscriptions SET subscriber_values = ?, provided_set = ?, conflicts = ?, sync_status = ?, updated_at = ?
-        WHERE id IN (SELECT value FROM json_each(?))`,
+        WHERE id IN (${idsOf(db)})`,
     );
     this.usageStmt = db.prepare<[number, number, string, string, 0 | 1, number]>(
       'UPDATE subscriptions SET disk_bytes = ?, traffic_bytes = ?, traffic_month = ?, usage_measured_at = ?, overused = ? WHERE id = ?',
@@ -289,7 +290,7 @@ export class SubscriptionStore {
     );
     this.evalPushStmt = db.prepare<[string, number, string, string, number, string, string]>(
       `UPDATE subscriptions SET subscriber_values = ?, provided_set = ?, conflicts = ?, sync_status = ?,
-         generation = generation + 1, revision = ?, updated_at = ? WHERE id IN (SELECT value FROM json_each(?))`,
+         generation = generation + 1, revision = ?, updated_at = ? WHERE id IN (${idsOf(db)})`,
     );
     this.addAddonStmt = db.prepare<[number, number]>('INSERT INTO subscription_addons (subscription_id, plan_id) VALUES (?, ?)');
     this.removeAddonStmt = db.prepare<[number, number]>('DELETE FROM subscription_addons WHERE subscription_id = ? AND plan_id = ?');
@@ -365,7 +366,7 @@ export class SubscriptionStore {
   /** Subscriptions past their expiry date and not yet suspended for it. */
   expiredAt(nowIso: string): SubscriptionRecord[] {
     return this.rows({
-      sql: "s.expires_at IS NOT NULL AND s.expires_at <= ? AND instr(s.suspension_reasons, 'expired') = 0",
+      sql: "s.expires_at IS NOT NULL AND s.expires_at <= ? AND s.suspension_reasons NOT LIKE '%expired%'",
       params: [nowIso],
     });
   }
@@ -385,7 +386,7 @@ export class SubscriptionStore {
     if (filter.state !== undefined) parts.push(filter.state === 'active' ? ACTIVE_SQL : `NOT (${ACTIVE_SQL})`);
     if (filter.afterName !== undefined) add('s.name > ?', filter.afterName);
     const limit = filter.limit !== undefined ? ` LIMIT ${Math.max(1, Math.floor(filter.limit))}` : '';
-    return this.rows({ sql: parts.length ? parts.join(' AND ') : '1', params }, `s.name${limit}`);
+    return this.rows({ sql: parts.length ? parts.join(' AND ') : 'TRUE', params }, `s.name${limit}`);
   }
 
   insert(d: Omit<SubscriptionData, 'id' | AgentReported | 'createdAt'>, sets: ValueSets, now: string): number {

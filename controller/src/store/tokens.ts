@@ -20,7 +20,7 @@ export interface ApiTokenRecord {
   readonly lastUsedAt: string | null;
 }
 
-const API_COLUMNS = 'id, name, role, subject, reseller_id AS resellerId, created_at AS createdAt, expires_at AS expiresAt, last_used_at AS lastUsedAt';
+const API_COLUMNS = 'id, name, role, subject, reseller_id AS "resellerId", created_at AS "createdAt", expires_at AS "expiresAt", last_used_at AS "lastUsedAt"';
 
 export interface JoinTokenRecord {
   readonly id: string;
