@@ -32,7 +32,10 @@ import { Applier, SharedSiteUser, SystemUsers, webspaceDir, type SiteUsers } fro
 import { Session } from './session.js';
 
 export interface AgentConfig {
+  /** The controller it enrolls with (the first of `controllers`). */
   readonly controller: string;
+  /** Every controller it may connect to (several on one PostgreSQL): it fails over in this order. */
+  readonly controllers?: readonly string[] | undefined;
   readonly hostName: string;
   readonly joinToken?: string | undefined;
   /** Where things go on this host and how servers are validated and reloaded. */
@@ -197,10 +200,17 @@ export class AgentRunner {
 
   /** Runs until `signal` aborts: enrollment, then sessions with reconnects. */
   async run(signal: AbortSignal): Promise<void> {
-    const client = new AgentClient(this.config.controller, await this.channelCredentials(), {
-      'grpc.keepalive_time_ms': 30_000,
-      'grpc.keepalive_timeout_ms': 10_000,
-    });
+    const channel = await this.channelCredentials();
+    const addresses = this.config.controllers?.length ? this.config.controllers : [this.config.controller];
+    const clients = addresses.map(
+      (address) =>
+        new AgentClient(address, channel, {
+          'grpc.keepalive_time_ms': 30_000,
+          'grpc.keepalive_timeout_ms': 10_000,
+        }),
+    );
+    const client = clients[0]!;
+    let current = 0;
     const stopDetection = new AbortController();
     let detecting: Promise<void> | undefined;
     try {
@@ -235,7 +245,7 @@ export class AgentRunner {
       const backoff = new Backoff(500, 5000);
       while (!signal.aborted) {
         this.session = new Session({
-          client,
+          client: clients[current]!,
           credential,
           detection: this.detection,
           apply: this.apply,
@@ -255,7 +265,10 @@ export class AgentRunner {
         this.moves.abortAll(); // the controller fails them too; nothing is left running or staged
         if (signal.aborted) break;
         const delay = end === 'unauthenticated' ? 60_000 : backoff.next();
-        this.log.info({ component: 'session', reconnectInMs: delay }, 'disconnected; reconnecting');
+        // With several controllers, the next one (the backoff's jitter spreads a failed controller's
+        // agents over time; each agent tries them in turn).
+        if (clients.length > 1) current = (current + 1) % clients.length;
+        this.log.info({ component: 'session', reconnectInMs: delay, controller: addresses[current] }, 'disconnected; reconnecting');
         await sleep(delay, signal);
       }
     } finally {
@@ -264,7 +277,7 @@ export class AgentRunner {
       await this.apply.stop();
       // Production CGI runners outlive the agent; a developer's do not outlive `npm start`.
       if (!this.applier.opts.users.isolated) await this.applier.stopRuntime();
-      client.close();
+      for (const c of clients) c.close();
     }
   }
 

@@ -21,7 +21,9 @@ controller, and realizes the desired state the controller pushes: one system use
 its webspace, nginx server block, php-fpm pool and fcgiwrap (CGI), validated then reloaded.
 
 Options:
-  --controller HOST:PORT   the controller's gRPC address (env HOSTPLANE_CONTROLLER)
+  --controller HOST:PORT   the controller's gRPC address (env HOSTPLANE_CONTROLLER); several,
+                           ','-separated, for controllers sharing one PostgreSQL: the agent
+                           enrolls with the first and fails over to the next, with jitter
   --join-token TOKEN       from 'hostplane host token create'; needed the first time only
                            (env HOSTPLANE_JOIN_TOKEN, which unlike a flag does not show in ps)
   --join-token-file FILE   read the join token from FILE (env HOSTPLANE_JOIN_TOKEN_FILE)
@@ -140,18 +142,22 @@ export function parseAgentArgs(args: string[], env: NodeJS.ProcessEnv): ParsedAg
   const caHash = values['ca-hash'] ?? env.HOSTPLANE_CA_HASH;
   if (caHash !== undefined && !CA_HASH.test(caHash)) throw new Error(`--ca-hash: '${caHash}' is not sha256:<64 hex digits>`);
   const insecure = values.insecure ?? (env.HOSTPLANE_INSECURE === '1' || env.HOSTPLANE_INSECURE === 'true');
+  const controllers = (controller ?? '').split(',').map((c) => c.trim()).filter(Boolean);
   if (controller && !base.detectOnly && !base.printConfig) {
-    if (!splitHostPort(controller)) throw new Error(`--controller: '${controller}' is not HOST:PORT, e.g. ctl.example.net:50051`);
-    // A rogue server must not be able to pose as the controller: plaintext only over loopback.
-    const pinned = readPinnedCa(layout.stateDir) !== undefined;
-    if (!caFile && !caHash && !pinned && !insecure && !isLoopbackAddress(controller)) {
-      throw new Error(
-        `--controller ${controller} is not on this machine: give --ca-hash (printed with the join token) or --ca FILE to talk TLS, or --insecure to talk plaintext`,
-      );
+    for (const c of controllers) {
+      if (!splitHostPort(c)) throw new Error(`--controller: '${c}' is not HOST:PORT, e.g. ctl.example.net:50051`);
+      // A rogue server must not be able to pose as the controller: plaintext only over loopback.
+      const pinned = readPinnedCa(layout.stateDir) !== undefined;
+      if (!caFile && !caHash && !pinned && !insecure && !isLoopbackAddress(c)) {
+        throw new Error(
+          `--controller ${c} is not on this machine: give --ca-hash (printed with the join token) or --ca FILE to talk TLS, or --insecure to talk plaintext`,
+        );
+      }
     }
   }
   const config: AgentConfig = {
-    controller: controller ?? '',
+    controller: controllers[0] ?? '',
+    controllers,
     hostName: validateHostName(values.name ?? env.HOSTPLANE_HOST_NAME ?? hostname(), 'name'),
     joinToken: values['join-token'] ?? readTokenFile(values['join-token-file'] ?? env.HOSTPLANE_JOIN_TOKEN_FILE) ?? env.HOSTPLANE_JOIN_TOKEN,
     layout,

@@ -6,7 +6,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { credentials, Metadata, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, status, type ChannelCredentials, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { AdminClient, AdminService } from '@hostplane/proto/hostplane/v1/admin.js';
 import type { Event, WatchEventsRequest } from '@hostplane/proto/hostplane/v1/event.js';
 import { isLoopbackAddress } from '@hostplane/shared';
@@ -27,7 +27,10 @@ export const AS_RESELLER_METADATA = 'hostplane-as-reseller';
 
 /** Connection settings, compiled from flags over environment over defaults. */
 export interface ConnectionOptions {
+  /** The controller called first (the first of `addresses`). */
   readonly address: string;
+  /** Every controller given (`--controller a,b,c`): a call that cannot reach one goes to the next. */
+  readonly addresses?: readonly string[];
   readonly token: string | undefined;
   /** PEM file of the CA that signed the controller's certificate; TLS when set. */
   readonly caFile: string | undefined;
@@ -51,17 +54,20 @@ export interface ConnectionFlags {
 export function resolveConnection(flags: ConnectionFlags, env: Readonly<Record<string, string | undefined>>): ConnectionOptions {
   const nonEmpty = (v: string | undefined) => (v !== undefined && v.trim() !== '' ? v.trim() : undefined);
   const given = nonEmpty(flags.controller) ?? nonEmpty(env['HOSTPLANE_CONTROLLER']);
-  const address = checkAddress(given ?? DEFAULT_CONTROLLER);
+  const addresses = (given ?? DEFAULT_CONTROLLER).split(',').map((a) => checkAddress(a.trim()));
+  const address = addresses[0]!;
   const caFile = nonEmpty(flags.ca) ?? nonEmpty(env['HOSTPLANE_CA']);
   const insecure = flags.insecure ?? (env['HOSTPLANE_INSECURE'] === '1' || env['HOSTPLANE_INSECURE'] === 'true');
   // The token goes with every call: never in plaintext to another machine unless told so.
-  if (!caFile && !insecure && !isLoopbackAddress(address)) {
+  const remote = addresses.find((a) => !isLoopbackAddress(a));
+  if (!caFile && !insecure && remote !== undefined) {
     throw new UsageError(
-      `the controller ${address} is not on this machine: give --ca FILE (its CA, or HOSTPLANE_CA) to talk TLS, or --insecure to send the token in plaintext`,
+      `the controller ${remote} is not on this machine: give --ca FILE (its CA, or HOSTPLANE_CA) to talk TLS, or --insecure to send the token in plaintext`,
     );
   }
   return {
     address,
+    ...(addresses.length > 1 ? { addresses } : {}),
     token: nonEmpty(env['HOSTPLANE_TOKEN']),
     caFile,
     timeoutSeconds: flags.timeout,
@@ -116,13 +122,28 @@ export interface CallOptions {
 
 /** A connected Admin API client. Close it when done, or the process stays alive. */
 export class AdminApi {
-  readonly #client: AdminClient;
+  #client: AdminClient;
+  readonly #clients: AdminClient[] = [];
+  #current = 0;
+  readonly #addresses: readonly string[];
+  readonly #credentials: ChannelCredentials;
 
   constructor(
     readonly options: ConnectionOptions,
     private readonly progressTarget?: ProgressTarget,
   ) {
-    this.#client = new AdminClient(options.address, channelCredentials(options.caFile));
+    this.#addresses = options.addresses ?? [options.address];
+    this.#credentials = channelCredentials(options.caFile);
+    this.#client = new AdminClient(this.#addresses[0]!, this.#credentials);
+    this.#clients.push(this.#client);
+  }
+
+  /** The next controller of the list, after one that could not be reached; false when none is left. */
+  #failOver(tried: number): boolean {
+    if (tried >= this.#addresses.length) return false;
+    this.#current = (this.#current + 1) % this.#addresses.length;
+    this.#client = this.#clients[this.#current] ??= new AdminClient(this.#addresses[this.#current]!, this.#credentials);
+    return true;
   }
 
   #metadata(): Metadata {
@@ -134,7 +155,7 @@ export class AdminApi {
 
   #context(opts: CallOptions, timeoutSeconds?: number): CallContext {
     return {
-      address: this.options.address,
+      address: this.#addresses.length > 1 ? this.#addresses.join(', ') : this.options.address,
       defaultAddress: this.options.defaultAddress === true,
       hasToken: this.options.token !== undefined,
       tls: this.options.caFile !== undefined,
@@ -151,21 +172,26 @@ export class AdminApi {
       responseDeserialize: (value: Buffer) => ResponseOf<K>;
     };
     const timeoutSeconds = this.options.timeoutSeconds ?? opts.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
-    const pending = new Promise<ResponseOf<K>>((resolve, reject) => {
-      this.#client.makeUnaryRequest(
-        def.path,
-        def.requestSerialize,
-        def.responseDeserialize,
-        request,
-        this.#metadata(),
-        { deadline: new Date(Date.now() + timeoutSeconds * 1000) },
-        (err: ServiceError | null, response?: ResponseOf<K>) => {
-          if (err) reject(fromServiceError(err, this.#context(opts, timeoutSeconds)));
-          else if (response === undefined) reject(new CliError('the controller sent an empty response'));
-          else resolve(response);
-        },
-      );
-    });
+    const deadline = new Date(Date.now() + timeoutSeconds * 1000);
+    const attempt = (tried: number): Promise<ResponseOf<K>> =>
+      new Promise<ResponseOf<K>>((resolve, reject) => {
+        this.#client.makeUnaryRequest(
+          def.path,
+          def.requestSerialize,
+          def.responseDeserialize,
+          request,
+          this.#metadata(),
+          { deadline },
+          (err: ServiceError | null, response?: ResponseOf<K>) => {
+            // A controller that cannot be reached never saw the call: the next one of the list takes it.
+            if (err?.code === status.UNAVAILABLE && this.#failOver(tried)) resolve(attempt(tried + 1));
+            else if (err) reject(fromServiceError(err, this.#context(opts, timeoutSeconds)));
+            else if (response === undefined) reject(new CliError('the controller sent an empty response'));
+            else resolve(response);
+          },
+        );
+      });
+    const pending = attempt(1);
     if (opts.progress !== undefined && this.progressTarget) return withProgress(this.progressTarget, opts.progress, pending);
     return pending;
   }
@@ -200,6 +226,6 @@ export class AdminApi {
   }
 
   close(): void {
-    this.#client.close();
+    for (const c of this.#clients) c?.close();
   }
 }

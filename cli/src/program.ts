@@ -30,7 +30,7 @@ function version(): string {
 
 const ROOT_HELP = `
 Environment:
-  HOSTPLANE_CONTROLLER  the controller address, when --controller is not given (default ${DEFAULT_CONTROLLER})
+  HOSTPLANE_CONTROLLER  the controller address(es), when --controller is not given (default ${DEFAULT_CONTROLLER})
   HOSTPLANE_TOKEN       the bearer token sent with every call
   HOSTPLANE_CA          the CA certificate file, when --ca is not given (TLS)
   HOSTPLANE_INSECURE    1: plaintext to a non-loopback controller (as --insecure)
@@ -53,7 +53,7 @@ export function buildProgram(ctx: Context): Command {
   const program = new Command('hostplane')
     .description('hostplane: drive a hostplane controller (plans, customers, subscriptions, hosts, events).')
     .version(version(), '-V, --version', 'print the version')
-    .option('--controller <host:port>', `controller address (env HOSTPLANE_CONTROLLER; default ${DEFAULT_CONTROLLER})`)
+    .option('--controller <host:port>', `controller address, or several ','-separated (a call that cannot reach one goes to the next; env HOSTPLANE_CONTROLLER; default ${DEFAULT_CONTROLLER})`)
     .option('--ca <file>', 'CA certificate (PEM) of the controller: use TLS (env HOSTPLANE_CA; default: plaintext, loopback only)')
     .option('--insecure', 'talk plaintext to a controller on another machine (env HOSTPLANE_INSECURE=1): the token would travel in clear')
     .option('--as-reseller <login>', "with an admin token: act on the reseller's behalf, seeing and changing only its own entities")

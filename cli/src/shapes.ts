@@ -154,6 +154,7 @@ export function hostJson(h: Host) {
     name: h.name,
     state: hostStateWord(h.state),
     connected: h.connected,
+    controller: h.controller || null,
     lastHeartbeatAt: isoTime(h.lastHeartbeatAt),
     revision: int64Json(h.revision),
     observedRevision: int64Json(h.observedRevision),

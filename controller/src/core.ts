@@ -133,7 +133,9 @@ export class ControllerCore {
   completeCredentialRotation = (hostId: number, savedHash?: string) => uc.completeCredentialRotation(this.ctx, hostId, savedHash);
   /** Enrolled hosts whose agent's credential is older than `maxAgeMs`. */
   credentialsDue = (maxAgeMs: number) => uc.credentialsIssuedBefore(this.ctx, new Date(this.ctx.clock.now().getTime() - maxAgeMs).toISOString());
-  agentHello = (hostId: number, agentVersion: string, protocolVersion: number) => uc.agentHello(this.ctx, hostId, agentVersion, protocolVersion);
+  agentHello = (hostId: number, agentVersion: string, protocolVersion: number, controller?: string) => uc.agentHello(this.ctx, hostId, agentVersion, protocolVersion, controller);
+  agentLeft = (hostId: number, controller: string) => uc.agentLeft(this.ctx, hostId, controller);
+  controllerGone = (controller: string) => uc.controllerGone(this.ctx, controller);
   recordHeartbeat = (hostId: number) => uc.recordHeartbeat(this.ctx, hostId);
   recordAcks = (acks: readonly uc.Ack[]) => uc.recordAcks(this.ctx, acks);
   desiredState = (hostId: number, afterRevision: number) => uc.desiredState(this.ctx, hostId, afterRevision);

@@ -12,6 +12,8 @@ import { writeSecretFile } from './secret-file.js';
 import { ensureOwnCa, serverNames } from './own-ca.js';
 import { startGrpcServer, type RunningServer } from './api/server.js';
 import { compileConfig, configFromEnv, configFromFile, parseListen, type ConfigInput, type ControllerConfig } from './config.js';
+import { hostname } from 'node:os';
+import { Cluster } from './cluster.js';
 import { NatsPublisher } from './events/nats-publisher.js';
 import type { JobSettings } from './jobs.js';
 import { ControllerMetrics } from './metrics.js';
@@ -246,11 +248,32 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     },
     log,
   );
-  scheduler.start();
-  const publisher = config.nats ? new NatsPublisher(core, config.nats, log) : undefined;
-  publisher?.start();
   const host = config.listen.slice(0, config.listen.lastIndexOf(':'));
   const address = `${host}:${running.port}`;
+  // Its name among several controllers on one PostgreSQL: the address agents and tools reach it at.
+  const controllerId = ['0.0.0.0', '::', '[::]'].includes(host) ? `${hostname()}:${running.port}` : address;
+  core.controllerGone(controllerId); // agents a crash of this controller left recorded here are not here
+  running.agents.controllerId = controllerId;
+  // The jobs and the NATS publisher: here, or — with several controllers on one PostgreSQL — on the
+  // one holding the cluster's lease.
+  let publisher: NatsPublisher | undefined;
+  const lead = () => {
+    scheduler.start();
+    if (config.nats) {
+      publisher = new NatsPublisher(core, config.nats, log);
+      publisher.start();
+    }
+  };
+  const follow = async () => {
+    await scheduler.stop();
+    await publisher?.stop();
+    publisher = undefined;
+  };
+  let cluster: Cluster | undefined;
+  if (config.store) {
+    cluster = new Cluster(core, { url: config.store, id: controllerId, lead, follow }, log);
+    cluster.start();
+  } else lead();
   log.info({ component: 'controller', address, port: running.port, tls: Boolean(tls), dataDir: config.dataDir, store: config.store ? 'postgres' : 'sqlite', tokenFile }, 'listening');
   if (process.stderr.isTTY) {
     process.stderr.write(
@@ -265,10 +288,10 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     if (stopping) return;
     stopping = true;
     log.info({ component: 'controller', signal }, 'shutting down');
-    await scheduler.stop();
+    if (cluster) await cluster.stop();
+    else await follow();
     await http?.close();
     await running.shutdown(5000);
-    await publisher?.stop();
     metricsServer?.close();
     core.close();
     log.info({ component: 'controller' }, 'stopped');

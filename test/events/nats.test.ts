@@ -3,46 +3,19 @@
  * order; an outage loses and duplicates nothing, and the API stays responsive throughout.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { PlanKind } from '@hostplane/proto/hostplane/v1/plan.js';
 import { NatsPublisher, STREAM } from '../../controller/src/events/nats-publisher.js';
 import { silentLogger } from '../../controller/src/logger.js';
 import { startTestApi, type TestApi } from '../helpers/api.js';
 import { STANDARD, report } from '../helpers/core.js';
-import { NATS_SERVER, PrivateNats } from '../helpers/nats.js';
-
-interface Published {
-  id: number;
-  type: string;
-  entityName: string;
-  seq: number;
-  subject: string;
-}
+import { NATS_SERVER, PrivateNats, readPublished } from '../helpers/nats.js';
 
 let api: TestApi;
 let nats: PrivateNats;
 let publisher: NatsPublisher;
-
-async function readAll(url: string): Promise<Published[]> {
-  const nc: NatsConnection = await connect({ servers: url });
-  try {
-    const jsm = await jetstreamManager(nc);
-    const info = await jsm.streams.info(STREAM);
-    const out: Published[] = [];
-    if (info.state.messages === 0) return out;
-    const consumer = await jetstream(nc).consumers.get(STREAM); // ordered, from the start
-    const iter = await consumer.fetch({ max_messages: info.state.messages, expires: 5000 });
-    for await (const m of iter) {
-      const body = m.json<{ id: number; type: string; entityName: string }>();
-      out.push({ ...body, seq: m.seq, subject: m.subject });
-      if (out.length >= info.state.messages) break;
-    }
-    return out;
-  } finally {
-    await nc.close();
-  }
-}
+const readAll = readPublished;
 
 describe.skipIf(!NATS_SERVER)('NATS JetStream publishing', () => {
   beforeAll(async () => {

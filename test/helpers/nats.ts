@@ -2,6 +2,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { connect as tcpConnect } from 'node:net';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { STREAM } from '../../controller/src/events/nats-publisher.js';
 import { freePort, tempDir } from './processes.js';
 
 export const NATS_SERVER = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) => existsSync(p));
@@ -46,5 +49,34 @@ export class PrivateNats {
     const exited = new Promise((r) => c.once('exit', r));
     c.kill('SIGTERM');
     await exited;
+  }
+}
+
+export interface Published {
+  id: number;
+  type: string;
+  entityName: string;
+  seq: number;
+  subject: string;
+}
+
+/** Every event the stream holds, in stream order. */
+export async function readPublished(url: string): Promise<Published[]> {
+  const nc: NatsConnection = await connect({ servers: url });
+  try {
+    const jsm = await jetstreamManager(nc);
+    const info = await jsm.streams.info(STREAM);
+    const out: Published[] = [];
+    if (info.state.messages === 0) return out;
+    const consumer = await jetstream(nc).consumers.get(STREAM); // ordered, from the start
+    const iter = await consumer.fetch({ max_messages: info.state.messages, expires: 5000 });
+    for await (const m of iter) {
+      const body = m.json<{ id: number; type: string; entityName: string }>();
+      out.push({ ...body, seq: m.seq, subject: m.subject });
+      if (out.length >= info.state.messages) break;
+    }
+    return out;
+  } finally {
+    await nc.close();
   }
 }

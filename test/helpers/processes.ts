@@ -85,10 +85,11 @@ export interface ControllerProc extends Proc {
   metricsPort: number;
 }
 
-export async function startController(options: { dataDir?: string; port?: number; args?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<ControllerProc> {
+export async function startController(options: { dataDir?: string; port?: number; args?: string[]; env?: NodeJS.ProcessEnv; store?: string } = {}): Promise<ControllerProc> {
   const dataDir = options.dataDir ?? tempDir('hostplane-ctl-');
-  // On PostgreSQL runs, the store of this data dir (the same one when a test restarts the controller).
-  const store = TEST_STORE === 'postgres' ? ['--store', freshStore(dataDir).location] : [];
+  // On PostgreSQL runs, the store of this data dir (the same one when a test restarts the controller);
+  // `store` shares one between controllers.
+  const store = options.store ? ['--store', options.store] : TEST_STORE === 'postgres' ? ['--store', freshStore(dataDir).location] : [];
   const child = spawn(
     process.execPath,
     [BIN.controller, '--data-dir', dataDir, ...store, '--listen', `127.0.0.1:${options.port ?? 0}`, '--metrics-listen', '127.0.0.1:0', ...(options.args ?? [])],

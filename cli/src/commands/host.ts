@@ -52,7 +52,7 @@ export function renderHost(h: Host, now = new Date()): string {
   let out = renderFields([
     ['Host', h.name],
     ['State', hostStateWord(h.state)],
-    ['Connected', h.connected ? 'yes' : 'no'],
+    ['Connected', h.connected ? `yes${h.controller ? ` (to ${h.controller})` : ''}` : 'no'],
     ['Last heartbeat', h.lastHeartbeatAt ? `${humanTime(h.lastHeartbeatAt)} (${ago(h.lastHeartbeatAt, now)})` : 'never'],
     ['Agent', h.agentVersion ? `${h.agentVersion} (protocol ${h.protocolVersion})` : '-'],
     ['Revision', `${h.revision} (observed ${h.observedRevision}, lag ${syncLag(h)})`],
@@ -146,7 +146,7 @@ export function registerHost(program: Command, ctx: Context): void {
   ]);
   registerTokens(host, ctx);
 
-  verb(host, 'list', 'list hosts with their state, heartbeat, sync lag, subscriptions and how many of them failed to apply', ['hostplane host list', 'hostplane host list --state unknown --json'])
+  verb(host, 'list', 'list hosts with their state, the controller their agent is connected to, heartbeat, sync lag, subscriptions and how many of them failed to apply', ['hostplane host list', 'hostplane host list --state unknown --json'])
     .addOption(new Option('--state <state>', 'only hosts in this state').choices(Object.keys(STATES)))
     .action(async (opts: VerbOptions & { state?: keyof typeof STATES }, cmd: Command) => {
       const state = opts.state ? STATES[opts.state] : HostState.HOST_STATE_UNSPECIFIED;
@@ -154,11 +154,12 @@ export function registerHost(program: Command, ctx: Context): void {
       const now = new Date();
       ctx.emit(opts.json, { hosts: hosts.map(hostJson) }, () =>
         renderList(
-          ['name', 'state', 'connected', 'heartbeat', 'lag', 'subscriptions', 'failing'],
+          ['name', 'state', 'connected', 'controller', 'heartbeat', 'lag', 'subscriptions', 'failing'],
           hosts.map((h) => [
             h.name,
             hostStateWord(h.state),
             h.connected ? 'yes' : 'no',
+            h.controller || '-',
             ago(h.lastHeartbeatAt, now),
             String(syncLag(h)),
             String(h.subscriptionCount),

@@ -166,6 +166,8 @@ class Move {
 
 export class AgentSessions implements AgentDirectory {
   private readonly byHost = new Map<number, Session>();
+  /** This controller's name, recorded on the hosts whose agents connect here (`host list`). */
+  controllerId: string | undefined;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -325,7 +327,7 @@ export class AgentSessions implements AgentDirectory {
           throw new PermissionDeniedError(`this credential belongs to host '${session.hostName}', not '${hello.hostName}'`);
         }
         session.protocol = hello.protocolVersion;
-        session.state = this.core.agentHello(session.hostId, hello.agentVersion, hello.protocolVersion) ? 'live' : 'incompatible';
+        session.state = this.core.agentHello(session.hostId, hello.agentVersion, hello.protocolVersion, this.controllerId) ? 'live' : 'incompatible';
         const previous = this.byHost.get(session.hostId);
         if (previous && previous !== session) {
           previous.close('replaced by a new session');
@@ -519,6 +521,13 @@ export class AgentSessions implements AgentDirectory {
     session.close(reason);
     if (this.byHost.get(session.hostId) === session) {
       this.byHost.delete(session.hostId);
+      if (this.controllerId) {
+        try {
+          this.core.agentLeft(session.hostId, this.controllerId);
+        } catch {
+          // The store is closing (shutdown): the next start clears this controller's hosts.
+        }
+      }
       this.log.info({ component: 'agent-session', host: session.hostName, reason }, 'agent disconnected');
     }
   }

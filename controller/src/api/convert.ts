@@ -147,6 +147,7 @@ export function hostToProto(h: HostView, connected = false): Host {
     failingSubscriptionCount: h.failingSubscriptions,
     createdAt: new Date(h.createdAt),
     credentialIssuedAt: h.credentialIssuedAt ? new Date(h.credentialIssuedAt) : undefined,
+    controller: connected ? (h.controller ?? '') : '',
   };
 }
 

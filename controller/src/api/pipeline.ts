@@ -31,6 +31,8 @@ import { toGrpcError, type GrpcError } from './errors.js';
 /** What the Admin API needs from the agent side (connected sessions), when there is one. */
 export interface AgentDirectory {
   isConnected(host: string): boolean;
+  /** This controller's name among several on one store (recorded on the hosts whose agents are here). */
+  readonly controllerId?: string | undefined;
   /** Asks the host's agent to detect now; resolves with whether its report changed. */
   detect(host: string): Promise<boolean>;
   /** Sends every connected agent a fresh snapshot. */

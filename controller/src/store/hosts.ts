@@ -19,6 +19,8 @@ export interface HostRecord {
   readonly createdAt: string;
   /** When its agent's current credential was issued (enrollment or rotation); null without one. */
   readonly credentialIssuedAt: string | null;
+  /** The controller its agent is connected to (its address); null when none. */
+  readonly controller: string | null;
 }
 
 interface HostRow {
@@ -35,6 +37,7 @@ interface HostRow {
   created_at: string;
   pending_credential_hash: string | null;
   credential_issued_at: string | null;
+  controller: string | null;
 }
 
 const toRecord = (r: HostRow): HostRecord => ({
@@ -51,6 +54,7 @@ const toRecord = (r: HostRow): HostRecord => ({
   enrolled: r.credential_hash !== null,
   createdAt: r.created_at,
   credentialIssuedAt: r.credential_issued_at,
+  controller: r.controller,
 });
 
 export class HostStore {
@@ -68,6 +72,9 @@ export class HostStore {
   private readonly byCredentialStmt;
   private readonly setCredentialStmt;
   private readonly setAgentStmt;
+  private readonly attachStmt;
+  private readonly detachStmt;
+  private readonly detachAllStmt;
   private readonly setObservedStmt;
   private readonly heartbeatStmt;
 
@@ -90,6 +97,9 @@ export class HostStore {
     this.setPendingCredentialStmt = db.prepare<[string, number]>('UPDATE hosts SET pending_credential_hash = ? WHERE id = ?');
     this.setAgentStmt = db.prepare<[string, number, number]>('UPDATE hosts SET agent_version = ?, protocol_version = ? WHERE id = ?');
     this.setObservedStmt = db.prepare<[number, number]>('UPDATE hosts SET observed_revision = ? WHERE id = ?');
+    this.attachStmt = db.prepare<[string, number]>('UPDATE hosts SET controller = ? WHERE id = ?');
+    this.detachStmt = db.prepare<[number, string]>('UPDATE hosts SET controller = NULL WHERE id = ? AND controller = ?');
+    this.detachAllStmt = db.prepare<[string]>('UPDATE hosts SET controller = NULL WHERE controller = ?');
     this.heartbeatStmt = db.prepare<[string, number]>('UPDATE hosts SET last_heartbeat_at = ? WHERE id = ?');
     this.allocatedStmt = db.prepare<[], { host_id: number; bytes: number }>(
       `SELECT s.host_id, sum(v.disk_bytes) AS bytes FROM subscriptions s JOIN value_sets v ON v.id = s.provided_set
@@ -157,6 +167,21 @@ export class HostStore {
   setAgentInfo(id: number, agentVersion: string, protocolVersion: number): void {
     this.setAgentStmt.run(agentVersion, protocolVersion, id);
   }
+  /** Its agent is connected to `controller` (from now until detached). */
+  attach(id: number, controller: string): void {
+    this.attachStmt.run(controller, id);
+  }
+
+  /** Its agent left `controller` (unless it is connected to another one by now). */
+  detach(id: number, controller: string): void {
+    this.detachStmt.run(id, controller);
+  }
+
+  /** No agent is connected to `controller` (it starts, or stops). */
+  detachAll(controller: string): void {
+    this.detachAllStmt.run(controller);
+  }
+
 
   setObservedRevision(id: number, revision: number): void {
     this.setObservedStmt.run(revision, id);

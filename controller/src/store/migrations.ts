@@ -196,4 +196,8 @@ export const MIGRATIONS: readonly string[] = [
   `
   ALTER TABLE subscriptions ADD COLUMN certificate TEXT;
   `,
+  // 13: which controller a host's agent is connected to (several controllers may share a store).
+  `
+  ALTER TABLE hosts ADD COLUMN controller TEXT;
+  `,
 ];

@@ -1,7 +1,7 @@
 /**
  * The PostgreSQL schema, in numbered migrations (`hostplane_schema.version` records the last one
  * applied; each runs in its own transaction). The first is the SQLite store's schema as of its
- * migration 12, in PostgreSQL's words: the same tables, columns, checks and indexes, so that the
+ * migration 12 (the later ones follow SQLite's one by one), in PostgreSQL's words: the same tables, columns, checks and indexes, so that the
  * same table classes read and write both. Text compares bytewise (`COLLATE "C"`), as in SQLite.
  * Append new migrations — to both lists; never edit one that has shipped.
  */
@@ -165,5 +165,9 @@ export const PG_MIGRATIONS: readonly string[] = [
   CREATE INDEX events_unpublished ON events (id) WHERE published_at IS NULL;
   CREATE INDEX events_type ON events (type, id);
   CREATE INDEX events_parked ON events (id) WHERE parked IS NOT NULL;
+  `,
+  // 2: SQLite's 13 — which controller a host's agent is connected to.
+  `
+  ALTER TABLE hosts ADD COLUMN controller ${T};
   `,
 ];

@@ -16,6 +16,12 @@ import type { SqlDb, SqlStatement } from './sql.js';
 /** The libpq binding (npm `libpq`, the native half of node-postgres): what is used of it. */
 interface PQ {
   connectSync(conninfo: string): void;
+  startReader(): void;
+  stopReader(): void;
+  consumeInput(): boolean;
+  notifies(): { relname: string; extra: string; be_pid: number } | undefined;
+  on(event: 'readable', listener: () => void): void;
+  removeAllListeners(event?: string): void;
   exec(sql: string): void;
   execParams(sql: string, params: (string | null)[]): void;
   prepare(name: string, sql: string, nParams: number): void;
@@ -318,4 +324,54 @@ export function openPostgres(url: string): PgDb {
     db.exec('SELECT pg_advisory_unlock(7204311)');
   }
   return db;
+}
+
+/**
+ * A connection that LISTENs on `channel` and hands each notification's payload to `onPayload`, read
+ * as it arrives (libpq's socket watched by the event loop). A broken connection is reported once
+ * to `onLost` and the listener is done; the caller starts another.
+ */
+export class PgListener {
+  private readonly pq: PQ;
+  private closed = false;
+
+  constructor(url: string, channel: string, onPayload: (payload: string) => void, onLost: (err: Error) => void) {
+    if (!/^[a-z_]+$/.test(channel)) throw new Error(`bad channel name '${channel}'`);
+    const Libpq = loadLibpq();
+    this.pq = new Libpq();
+    try {
+      this.pq.connectSync(url);
+    } catch (err) {
+      throw new Error(`cannot connect to PostgreSQL: ${(err as Error).message.trim()}`);
+    }
+    this.pq.exec(`LISTEN ${channel}`);
+    const status = this.pq.resultStatus();
+    this.pq.clear();
+    if (status !== 'PGRES_COMMAND_OK') {
+      this.close();
+      throw new Error(`LISTEN ${channel} failed (${status})`);
+    }
+    this.pq.on('readable', () => {
+      if (this.closed) return;
+      if (!this.pq.consumeInput()) {
+        const err = new Error(`the PostgreSQL connection of LISTEN ${channel} broke: ${this.pq.errorMessage().trim()}`);
+        this.close();
+        onLost(err);
+        return;
+      }
+      for (let n = this.pq.notifies(); n; n = this.pq.notifies()) onPayload(n.extra);
+    });
+    this.pq.startReader();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.pq.stopReader();
+    this.pq.removeAllListeners('readable');
+    const pq = this.pq;
+    FINISHING.add(pq);
+    pq.finish();
+    setTimeout(() => FINISHING.delete(pq), 100).unref();
+  }
 }

@@ -83,10 +83,11 @@ export function credentialsIssuedBefore(ctx: Context, beforeIso: string): HostRe
  * Records the agent's hello. An unsupported protocol makes the host `incompatible` (pushes held);
  * a compatible agent brings an incompatible or unknown host back to `ready`. Returns compatibility.
  */
-export function agentHello(ctx: Context, hostId: number, agentVersion: string, protocolVersion: number): boolean {
+export function agentHello(ctx: Context, hostId: number, agentVersion: string, protocolVersion: number, controller?: string): boolean {
   return ctx.tx(() => {
     const host = ctx.hosts.byId(hostId)!;
     ctx.hosts.setAgentInfo(hostId, agentVersion, protocolVersion);
+    if (controller) ctx.hosts.attach(hostId, controller);
     ctx.hosts.touchHeartbeat(hostId, ctx.nowIso());
     const compatible = SUPPORTED_PROTOCOL_VERSIONS.includes(protocolVersion);
     const next = nextHostState(host.state, compatible ? 'hello-compatible' : 'hello-incompatible');
@@ -96,6 +97,16 @@ export function agentHello(ctx: Context, hostId: number, agentVersion: string, p
     }
     return compatible;
   });
+}
+
+/** The agent of `hostId` left `controller` (its stream ended). */
+export function agentLeft(ctx: Context, hostId: number, controller: string): void {
+  ctx.tx(() => ctx.hosts.detach(hostId, controller));
+}
+
+/** No agent is connected to `controller` (it starts after a crash, or stops). */
+export function controllerGone(ctx: Context, controller: string): void {
+  ctx.tx(() => ctx.hosts.detachAll(controller));
 }
 
 /** A heartbeat: the host is alive; an `unknown` host is `ready` again. */

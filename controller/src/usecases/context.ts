@@ -93,7 +93,13 @@ export class Context {
     this.depth++;
     let result: T;
     try {
-      result = this.store.transaction(fn);
+      result = this.store.transaction(() => {
+        const r = fn();
+        // Told inside the outermost transaction, so that what it announces (PostgreSQL's NOTIFY to
+        // the other controllers) goes out with the commit, and not at all with a rollback.
+        if (this.depth === 1 && this.announce && (this.pendingHosts.size > 0 || this.pendingEvents)) this.announce(this.pendingHosts, this.pendingEvents);
+        return r;
+      });
     } catch (err) {
       this.depth--;
       // An inner savepoint's changes roll back with it, but a change already recorded by a
@@ -174,6 +180,22 @@ export class Context {
   /** Called within a transaction when a host's desired state changed (its revision was bumped). */
   hostChanged(hostId: number): void {
     this.pendingHosts.add(hostId);
+  }
+
+  /**
+   * Told, inside each transaction that changed hosts or recorded events, of those changes — the
+   * cluster (several controllers on one PostgreSQL) announces them to the other controllers.
+   */
+  announce: ((hostIds: ReadonlySet<number>, events: boolean) => void) | undefined;
+
+  /**
+   * Changes another controller committed (heard from the cluster): listeners hear of them as of
+   * this controller's own. `hostIds` undefined: any host may have changed.
+   */
+  changedElsewhere(hostIds: ReadonlySet<number> | undefined, events: boolean): void {
+    if (events) for (const listener of this.eventListeners) listener();
+    const ids = hostIds ?? new Set(this.hosts.list().map((h) => h.id));
+    if (ids.size > 0) for (const listener of this.hostListeners) listener(ids);
   }
 
   /** Subscribes to committed changes of hosts' desired state; returns the unsubscribe function. */

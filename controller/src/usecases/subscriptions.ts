@@ -68,7 +68,8 @@ export function pickHost(ctx: Context, desired: Values, exclude?: number): HostR
     state: h.state,
     report: h.report,
     allocatedBytes: allocated.get(h.id) ?? 0,
-    connected: ctx.agentPresence?.hasSession(h.id) ?? true,
+    // Connected here, or to another controller on the same store (as it recorded).
+    connected: ctx.agentPresence ? ctx.agentPresence.hasSession(h.id) || h.controller !== null : true,
   }));
   const choice = choosePlacement(desired, candidates);
   if (!choice) {

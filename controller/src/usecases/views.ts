@@ -44,6 +44,8 @@ export interface HostView {
   readonly createdAt: string;
   /** When its agent's current credential was issued; null without an agent. */
   readonly credentialIssuedAt: string | null;
+  /** The controller its agent is connected to; null when none. */
+  readonly controller: string | null;
 }
 
 export interface SubscriptionView {
@@ -132,6 +134,7 @@ export function hostView(h: HostRecord, counts: HostCounts): HostView {
     failingSubscriptions: counts.failing,
     createdAt: h.createdAt,
     credentialIssuedAt: h.credentialIssuedAt,
+    controller: h.controller,
   };
 }
 

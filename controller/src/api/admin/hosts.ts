@@ -21,7 +21,9 @@ function joinTokenToProto(t: JoinTokenRecord): JoinToken {
 
 export function hostHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
   const { core } = deps;
-  const connected = (name: string) => deps.agents?.isConnected(name) ?? false;
+  // Connected here, or (several controllers on one PostgreSQL) to another controller, as recorded.
+  const self = () => deps.agents?.controllerId;
+  const connected = (h: { name: string; controller: string | null }) => (deps.agents?.isConnected(h.name) ?? false) || (h.controller !== null && h.controller !== self());
   return {
     createJoinToken: unary(deps, 'CreateJoinToken', (req) => {
       const { token, record } = core.createJoinToken(req.ttlSeconds);
@@ -31,11 +33,11 @@ export function hostHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
     listJoinTokens: unary(deps, 'ListJoinTokens', (req) => ({ joinTokens: core.listJoinTokens(req.includeSpent).map(joinTokenToProto) })),
     listHosts: unary(deps, 'ListHosts', (req) => {
       const state = enumFilter(req.state, hostStateFromProto, 'state');
-      return { hosts: core.listHosts().filter((h) => !state || h.state === state).map((h) => hostToProto(h, connected(h.name))) };
+      return { hosts: core.listHosts().filter((h) => !state || h.state === state).map((h) => hostToProto(h, connected(h))) };
     }),
     getHost: unary(deps, 'GetHost', (req) => {
       const h = core.getHost(req.name);
-      return { host: hostToProto(h, connected(h.name)) };
+      return { host: hostToProto(h, connected(h)) };
     }),
     detectHost: unary(deps, 'DetectHost', async (req) => {
       const h = core.getHost(req.name);
@@ -47,7 +49,7 @@ export function hostHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
     }),
     setHostMaintenance: unary(deps, 'SetHostMaintenance', (req) => {
       const h = core.setHostState(req.name, req.maintenance ? 'maintenance' : 'ready');
-      return { host: hostToProto(h, connected(h.name)) };
+      return { host: hostToProto(h, connected(h)) };
     }),
     rotateHostCredential: unary(deps, 'RotateHostCredential', async (req) => {
       const h = core.getHost(req.name);
@@ -56,7 +58,7 @@ export function hostHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
       }
       await deps.agents.rotateCredential(h.name);
       deps.log.info({ component: 'admin-api', host: h.name }, 'host credential rotated');
-      return { host: hostToProto(core.getHost(h.name), connected(h.name)) };
+      return { host: hostToProto(core.getHost(h.name), connected(h)) };
     }),
     drainHost: unary(deps, 'DrainHost', async (req) => {
       const plan = core.planDrain(req.name);
@@ -75,7 +77,8 @@ export function hostHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
         }
       }
       deps.log.info({ component: 'admin-api', host: plan.host, moved: moved.length, failed: failed.length }, 'host drained');
-      return { host: hostToProto(core.getHost(plan.host), connected(plan.host)), moved, failed };
+      const drained = core.getHost(plan.host);
+      return { host: hostToProto(drained, connected(drained)), moved, failed };
     }),
     removeHost: unary(deps, 'RemoveHost', (req) => {
       const h = core.getHost(req.name);

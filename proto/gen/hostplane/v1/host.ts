@@ -109,7 +109,14 @@ export interface Host {
    * When the agent's current credential was issued: at enrollment, then at each rotation. Absent
    * for a host without an agent.
    */
-  credentialIssuedAt?: Date | undefined;
+  credentialIssuedAt?:
+    | Date
+    | undefined;
+  /**
+   * The controller its agent is connected to (its address), when connected: with several
+   * controllers on one PostgreSQL, any of them.
+   */
+  controller: string;
 }
 
 /**
@@ -313,6 +320,7 @@ function createBaseHost(): Host {
     createdAt: undefined,
     failingSubscriptionCount: 0,
     credentialIssuedAt: undefined,
+    controller: "",
   };
 }
 
@@ -356,6 +364,9 @@ export const Host: MessageFns<Host> = {
     }
     if (message.credentialIssuedAt !== undefined) {
       Timestamp.encode(toTimestamp(message.credentialIssuedAt), writer.uint32(106).fork()).join();
+    }
+    if (message.controller !== "") {
+      writer.uint32(114).string(message.controller);
     }
     return writer;
   },
@@ -477,6 +488,14 @@ export const Host: MessageFns<Host> = {
             message.credentialIssuedAt = fromTimestamp(Timestamp.decode(reader, reader.uint32()));
             continue;
           }
+          case 14: {
+            if (tag !== 114) {
+              break;
+            }
+
+            message.controller = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -536,6 +555,7 @@ export const Host: MessageFns<Host> = {
         : isSet(object.credential_issued_at)
         ? fromJsonTimestamp(object.credential_issued_at)
         : undefined,
+      controller: isSet(object.controller) ? globalThis.String(object.controller) : "",
     };
   },
 
@@ -580,6 +600,9 @@ export const Host: MessageFns<Host> = {
     if (message.credentialIssuedAt !== undefined) {
       obj.credentialIssuedAt = message.credentialIssuedAt.toISOString();
     }
+    if (message.controller !== "") {
+      obj.controller = message.controller;
+    }
     return obj;
   },
 
@@ -603,6 +626,7 @@ export const Host: MessageFns<Host> = {
     message.createdAt = object.createdAt ?? undefined;
     message.failingSubscriptionCount = object.failingSubscriptionCount ?? 0;
     message.credentialIssuedAt = object.credentialIssuedAt ?? undefined;
+    message.controller = object.controller ?? "";
     return message;
   },
 };
