@@ -39,6 +39,8 @@ interface PQ {
   cmdTuples(): string;
   clear(): void;
   finish(): void;
+  /** 0 idle, 1 active, 2 in a transaction, 3 in a failed transaction, 4 the connection is bad. */
+  transactionStatus(): number;
 }
 
 function loadLibpq(): new () => PQ {
@@ -107,6 +109,7 @@ function param(v: unknown): string | null {
 
 class PgStatement<P extends unknown[], R> implements SqlStatement<P, R> {
   private name: string | undefined;
+  private generation = -1;
   private asArrays = false;
   private readonly text: string;
   private readonly names: string[] | null;
@@ -137,7 +140,11 @@ class PgStatement<P extends unknown[], R> implements SqlStatement<P, R> {
   }
 
   private execute(args: unknown[]): PQ {
-    this.name ??= this.db.prepareNamed(this.text, this.count);
+    // Prepared on this connection (again after a reconnect: the server forgot it with the old one).
+    if (this.name === undefined || this.generation !== this.db.generation) {
+      this.name = this.db.prepareNamed(this.text, this.count);
+      this.generation = this.db.generation;
+    }
     return this.db.run(this.name, this.params(args));
   }
 
@@ -193,27 +200,50 @@ function readRows(pq: PQ, asArrays: boolean): unknown[] {
 
 export class PgDb implements SqlDb {
   readonly dialect = 'postgres' as const;
-  private readonly pq: PQ;
+  private pq: PQ;
   private statements = 0;
   private depth = 0;
   private closed = false;
+  /** The connection broke: the next call outside a transaction connects again. */
+  private broken = false;
+  /** Counts connections: statements prepared on an earlier one are prepared again. */
+  generation = 0;
 
-  constructor(conninfo: string) {
+  constructor(private readonly conninfo: string) {
+    this.pq = PgDb.connect(conninfo);
+  }
+
+  private static connect(conninfo: string): PQ {
     const Libpq = loadLibpq();
-    this.pq = new Libpq();
+    const pq = new Libpq();
     try {
-      this.pq.connectSync(conninfo);
+      pq.connectSync(conninfo);
     } catch (err) {
       throw new Error(`cannot connect to PostgreSQL: ${(err as Error).message.trim()}`);
     }
     // Warnings (e.g. "there is no transaction in progress") are not the controller's to print;
     // a lock held elsewhere (another controller's long transaction) is waited for, not forever.
-    this.exec("SET client_min_messages = warning; SET lock_timeout = '30s'");
+    pq.exec("SET client_min_messages = warning; SET lock_timeout = '30s'");
+    pq.clear();
+    return pq;
   }
 
-  /** Refuses a call on a closed connection (libpq would crash the process). */
+  /**
+   * The connection, for a call: refused when closed (libpq would crash the process); connected
+   * again when it broke (a restarted or failed-over server), between transactions only — a
+   * transaction that lost its connection has failed, and its caller hears so.
+   */
   private open(): PQ {
     if (this.closed) throw new PgError('the PostgreSQL store is closed', undefined);
+    if (this.broken && this.depth === 0) {
+      const old = this.pq;
+      this.pq = PgDb.connect(this.conninfo);
+      this.broken = false;
+      this.generation++;
+      FINISHING.add(old);
+      old.finish();
+      setTimeout(() => FINISHING.delete(old), 100).unref();
+    }
     return this.pq;
   }
 
@@ -224,6 +254,7 @@ export class PgDb implements SqlDb {
       const message = this.pq.resultErrorMessage().trim() || this.pq.errorMessage().trim();
       const sqlState = this.pq.resultErrorFields()?.sqlState;
       this.pq.clear();
+      if (this.pq.transactionStatus() === 4) this.broken = true;
       throw new PgError(`${message} (in ${what.replace(/\s+/g, ' ').slice(0, 200)})`, sqlState);
     }
     return this.pq;
