@@ -110,6 +110,9 @@ function channelCredentials(caFile: string | undefined): ChannelCredentials {
   return credentials.createSsl(ca);
 }
 
+/** grpc-js's words for a call that never reached a server (no connection could be made). */
+const NOT_CONNECTED = /No connection established|ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN|Name resolution failed|DNS resolution failed/i;
+
 /** Options of one call. */
 export interface CallOptions {
   /** This verb's deadline in seconds (`--timeout` wins); DEFAULT_TIMEOUT_SECONDS when absent. */
@@ -183,8 +186,10 @@ export class AdminApi {
           this.#metadata(),
           { deadline },
           (err: ServiceError | null, response?: ResponseOf<K>) => {
-            // A controller that cannot be reached never saw the call: the next one of the list takes it.
-            if (err?.code === status.UNAVAILABLE && this.#failOver(tried)) resolve(attempt(tried + 1));
+            // A controller that could not be reached never saw the call: the next one of the list
+            // takes it. One that dropped the connection after the call was sent may have done it:
+            // that is said, not retried elsewhere.
+            if (err?.code === status.UNAVAILABLE && NOT_CONNECTED.test(err.details ?? '') && this.#failOver(tried)) resolve(attempt(tried + 1));
             else if (err) reject(fromServiceError(err, this.#context(opts, timeoutSeconds)));
             else if (response === undefined) reject(new CliError('the controller sent an empty response'));
             else resolve(response);

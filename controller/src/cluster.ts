@@ -7,6 +7,7 @@
  * releases as soon as the holder's connection ends — a controller that dies is replaced by another
  * within one lease period.
  */
+import { randomUUID } from 'node:crypto';
 import { PgDb, PgListener } from './store/pg.js';
 import type { ControllerCore } from './core.js';
 import type { Logger } from './logger.js';
@@ -28,8 +29,6 @@ interface Announcement {
 
 export interface ClusterOptions {
   readonly url: string;
-  /** This controller's name among the others (its address). */
-  readonly id: string;
   /** How often a controller without the lease tries to take it, and the holder checks it still has it. */
   readonly leaseCheckMs?: number;
   /** Called when this controller takes the lease (start the jobs and the publisher). */
@@ -45,6 +44,8 @@ export class Cluster {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly notify;
+  /** This process, in its announcements (its own are not heard twice): unique even for two controllers on one address. */
+  private readonly self = randomUUID();
 
   constructor(
     private readonly core: ControllerCore,
@@ -59,13 +60,21 @@ export class Cluster {
     return this.leading;
   }
 
-  start(): void {
+  /**
+   * Announces this controller's changes and hears the others' — from before it serves anything,
+   * so that no change committed here goes unannounced.
+   */
+  listenForChanges(): void {
     this.core.ctx.announce = (hostIds, events) => {
-      let payload = JSON.stringify({ from: this.options.id, h: [...hostIds], e: events } satisfies Announcement);
-      if (payload.length > MAX_PAYLOAD) payload = JSON.stringify({ from: this.options.id, h: null, e: events } satisfies Announcement);
+      let payload = JSON.stringify({ from: this.self, h: [...hostIds], e: events } satisfies Announcement);
+      if (payload.length > MAX_PAYLOAD) payload = JSON.stringify({ from: this.self, h: null, e: events } satisfies Announcement);
       this.notify.run(payload);
     };
     this.listen();
+  }
+
+  /** Competes for the lease (the jobs and the publisher), once this controller serves. */
+  startLease(): void {
     this.checkLease();
   }
 
@@ -78,14 +87,26 @@ export class Cluster {
         CHANNEL,
         (payload) => this.heard(payload),
         (err) => {
+          this.listener = undefined;
           this.log.warn({ component: 'cluster', err: err.message }, 'lost the change feed; listening again');
           setTimeout(() => this.listen(true), 1000).unref();
         },
       );
-      if (missed) this.core.ctx.changedElsewhere(undefined, true);
     } catch (err) {
       this.log.warn({ component: 'cluster', err: (err as Error).message }, 'cannot listen for changes; retrying');
       setTimeout(() => this.listen(true), 1000).unref();
+      return;
+    }
+    // Whatever was announced while nobody listened: every host may have changed.
+    if (missed) this.tell(undefined, true);
+  }
+
+  private tell(hostIds: ReadonlySet<number> | undefined, events: boolean): void {
+    try {
+      this.core.ctx.changedElsewhere(hostIds, events);
+    } catch (err) {
+      // The store's connection is being replaced too: the agents' next change or resync catches up.
+      this.log.warn({ component: 'cluster', err: (err as Error).message }, 'could not pass on the changes heard');
     }
   }
 
@@ -96,8 +117,8 @@ export class Cluster {
     } catch {
       return;
     }
-    if (a.from === this.options.id) return; // our own, already told
-    this.core.ctx.changedElsewhere(a.h ? new Set(a.h) : undefined, a.e);
+    if (a.from === this.self) return; // our own, already told
+    this.tell(a.h ? new Set(a.h) : undefined, a.e);
   }
 
   /** Takes the lease when free; checks it is still held (a broken connection has lost it). */
@@ -109,7 +130,7 @@ export class Cluster {
         const [row] = this.lease.query<{ held: number }>('SELECT pg_try_advisory_lock(?) AS held', [LEASE_KEY]);
         if (row?.held) {
           this.leading = true;
-          this.log.info({ component: 'cluster', controller: this.options.id }, 'took the lease: running the jobs and the publisher here');
+          this.log.info({ component: 'cluster' }, 'took the lease: running the jobs and the publisher here');
           this.options.lead();
         }
       } else {
@@ -121,7 +142,7 @@ export class Cluster {
       this.lease = undefined;
       if (this.leading) {
         this.leading = false;
-        this.log.warn({ component: 'cluster', controller: this.options.id }, 'lost the lease: jobs and publisher stopped here');
+        this.log.warn({ component: 'cluster' }, 'lost the lease: jobs and publisher stopped here');
         void this.options.follow();
       }
     }
@@ -129,16 +150,23 @@ export class Cluster {
     this.timer.unref();
   }
 
-  async stop(): Promise<void> {
+  /** Gives up the lease (stopping the jobs and the publisher here): another controller takes it at its next check. */
+  async stopLease(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
-    this.core.ctx.announce = undefined;
-    this.listener?.close();
     if (this.leading) {
       this.leading = false;
       await this.options.follow();
     }
-    this.lease?.close(); // releases the lease at once: another controller takes it at its next check
+    this.lease?.close();
     this.lease = undefined;
+  }
+
+  /** Stops announcing and hearing changes (once this controller serves no more). */
+  stopListening(): void {
+    this.stopped = true;
+    this.core.ctx.announce = undefined;
+    this.listener?.close();
+    this.listener = undefined;
   }
 }

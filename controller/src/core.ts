@@ -136,6 +136,8 @@ export class ControllerCore {
   agentHello = (hostId: number, agentVersion: string, protocolVersion: number, controller?: string) => uc.agentHello(this.ctx, hostId, agentVersion, protocolVersion, controller);
   agentLeft = (hostId: number, controller: string) => uc.agentLeft(this.ctx, hostId, controller);
   controllerGone = (controller: string) => uc.controllerGone(this.ctx, controller);
+  agentsAttached = (hostIds: readonly number[], controller: string) => uc.agentsAttached(this.ctx, hostIds, controller);
+  connectedElsewhere = (h: { controller: string | null; lastHeartbeatAt: string | null }, self: string | undefined) => uc.connectedElsewhere(this.ctx, h, self);
   recordHeartbeat = (hostId: number) => uc.recordHeartbeat(this.ctx, hostId);
   recordAcks = (acks: readonly uc.Ack[]) => uc.recordAcks(this.ctx, acks);
   desiredState = (hostId: number, afterRevision: number) => uc.desiredState(this.ctx, hostId, afterRevision);

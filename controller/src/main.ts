@@ -186,6 +186,23 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     publishing: Boolean(config.nats),
     credentialMaxAgeMs: config.credentialMaxAgeDays * 86_400_000,
   };
+  // The jobs and the NATS publisher: here, or — with several controllers on one PostgreSQL — on the
+  // one holding the cluster's lease.
+  let scheduler: Scheduler | undefined;
+  let publisher: NatsPublisher | undefined;
+  const lead = () => {
+    scheduler?.start();
+    if (config.nats) {
+      publisher = new NatsPublisher(core, config.nats, log);
+      publisher.start();
+    }
+  };
+  const follow = async () => {
+    const stopping = publisher;
+    publisher = undefined; // a lead() while this one stops starts its own
+    await scheduler?.stop();
+    await stopping?.stop();
+  };
   let metrics: ControllerMetrics | undefined;
   let running: RunningServer;
   let install: { port: number; tls: boolean; grpcPort: number } | undefined; // set once the HTTP listener is up
@@ -197,6 +214,12 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     install: () => install,
     ...(caHash ? { caHash } : {}),
   };
+  // Several controllers on one PostgreSQL: changes announced and heard from before anything is served.
+  let cluster: Cluster | undefined;
+  if (config.store) {
+    cluster = new Cluster(core, { url: config.store, lead: () => lead(), follow: () => follow() }, log);
+    cluster.listenForChanges();
+  }
   try {
     running = await startGrpcServer(apiDeps, { listen: config.listen, tls });
   } catch (err) {
@@ -238,7 +261,7 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     install = { port: http.port, tls: Boolean(tls), grpcPort: running.port };
     log.info({ component: 'http-api', address: `${h.host}:${http.port}`, tls: Boolean(tls) }, 'serving the web console, the JSON API (Connect) and the node install over HTTP');
   }
-  const scheduler = new Scheduler(
+  scheduler = new Scheduler(
     {
       core,
       settings: jobSettings,
@@ -253,27 +276,9 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
   // Its name among several controllers on one PostgreSQL: the address agents and tools reach it at.
   const controllerId = ['0.0.0.0', '::', '[::]'].includes(host) ? `${hostname()}:${running.port}` : address;
   core.controllerGone(controllerId); // agents a crash of this controller left recorded here are not here
-  running.agents.controllerId = controllerId;
-  // The jobs and the NATS publisher: here, or — with several controllers on one PostgreSQL — on the
-  // one holding the cluster's lease.
-  let publisher: NatsPublisher | undefined;
-  const lead = () => {
-    scheduler.start();
-    if (config.nats) {
-      publisher = new NatsPublisher(core, config.nats, log);
-      publisher.start();
-    }
-  };
-  const follow = async () => {
-    await scheduler.stop();
-    await publisher?.stop();
-    publisher = undefined;
-  };
-  let cluster: Cluster | undefined;
-  if (config.store) {
-    cluster = new Cluster(core, { url: config.store, id: controllerId, lead, follow }, log);
-    cluster.start();
-  } else lead();
+  running.agents.setControllerId(controllerId);
+  if (cluster) cluster.startLease();
+  else lead();
   log.info({ component: 'controller', address, port: running.port, tls: Boolean(tls), dataDir: config.dataDir, store: config.store ? 'postgres' : 'sqlite', tokenFile }, 'listening');
   if (process.stderr.isTTY) {
     process.stderr.write(
@@ -288,10 +293,11 @@ export async function main(argv = process.argv.slice(2), env = process.env): Pro
     if (stopping) return;
     stopping = true;
     log.info({ component: 'controller', signal }, 'shutting down');
-    if (cluster) await cluster.stop();
+    if (cluster) await cluster.stopLease();
     else await follow();
     await http?.close();
     await running.shutdown(5000);
+    cluster?.stopListening();
     metricsServer?.close();
     core.close();
     log.info({ component: 'controller' }, 'stopped');

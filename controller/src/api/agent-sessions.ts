@@ -168,6 +168,13 @@ export class AgentSessions implements AgentDirectory {
   private readonly byHost = new Map<number, Session>();
   /** This controller's name, recorded on the hosts whose agents connect here (`host list`). */
   controllerId: string | undefined;
+
+  /** Learns this controller's name (once it listens): recorded on the agents already here too. */
+  setControllerId(id: string): void {
+    this.controllerId = id;
+    const live = [...this.byHost.values()].filter((s) => s.state === 'live').map((s) => s.hostId);
+    if (live.length > 0) this.core.agentsAttached(live, id);
+  }
   private readonly unsubscribe: () => void;
 
   constructor(

@@ -48,7 +48,8 @@ export class DeliveryStore {
         WHERE name = @name AND host_id = @host AND (applied_generation <> @gen OR apply_error IS DISTINCT FROM @error)`,
     );
     this.systemUserStmt = db.prepare<[{ user: string; host: number; name: string }]>(
-      'UPDATE subscriptions SET system_user = @user WHERE name = @name AND host_id = @host AND system_user IS DISTINCT FROM @user',
+      // "system_user" quoted: PostgreSQL 16 made it a reserved word (a function) — the column, on both engines.
+      'UPDATE subscriptions SET "system_user" = @user WHERE name = @name AND host_id = @host AND "system_user" IS DISTINCT FROM @user',
     );
   }
 

@@ -96,7 +96,7 @@ export const PG_MIGRATIONS: readonly string[] = [
     apply_error        ${T},
     created_at         ${T} NOT NULL,
     updated_at         ${T} NOT NULL,
-    system_user        ${T},
+    "system_user"      ${T}, -- quoted: a reserved word from PostgreSQL 16 on
     disk_bytes         BIGINT,
     traffic_bytes      BIGINT,
     traffic_month      ${T},

@@ -54,6 +54,20 @@ function loadLibpq(): new () => PQ {
   }
 }
 
+/**
+ * The connection URI with what a synchronous client needs unless the operator set it: a bounded
+ * connect (the event loop waits for it), TCP keepalives and a user timeout, so that a server gone
+ * silent (a network split) is noticed in about 30 s — the lease it held is then released, and a
+ * LISTEN connection learns it is dead — instead of the operating system's two hours.
+ */
+export function withNetworkDefaults(conninfo: string): string {
+  if (!/^postgres(ql)?:\/\//i.test(conninfo)) return conninfo;
+  const url = new URL(conninfo);
+  const defaults: Record<string, string> = { connect_timeout: '10', keepalives_idle: '15', keepalives_interval: '5', keepalives_count: '3', tcp_user_timeout: '30000' };
+  for (const [key, value] of Object.entries(defaults)) if (!url.searchParams.has(key)) url.searchParams.set(key, value);
+  return url.toString();
+}
+
 /** A PostgreSQL error, with its SQLSTATE. */
 export class PgError extends Error {
   constructor(
@@ -141,6 +155,7 @@ class PgStatement<P extends unknown[], R> implements SqlStatement<P, R> {
 
   private execute(args: unknown[]): PQ {
     // Prepared on this connection (again after a reconnect: the server forgot it with the old one).
+    this.db.connection(); // connects again first when the connection broke (a new generation)
     if (this.name === undefined || this.generation !== this.db.generation) {
       this.name = this.db.prepareNamed(this.text, this.count);
       this.generation = this.db.generation;
@@ -209,8 +224,11 @@ export class PgDb implements SqlDb {
   /** Counts connections: statements prepared on an earlier one are prepared again. */
   generation = 0;
 
-  constructor(private readonly conninfo: string) {
-    this.pq = PgDb.connect(conninfo);
+  private readonly conninfo: string;
+
+  constructor(conninfo: string) {
+    this.conninfo = withNetworkDefaults(conninfo);
+    this.pq = PgDb.connect(this.conninfo);
   }
 
   private static connect(conninfo: string): PQ {
@@ -233,6 +251,10 @@ export class PgDb implements SqlDb {
    * again when it broke (a restarted or failed-over server), between transactions only — a
    * transaction that lost its connection has failed, and its caller hears so.
    */
+  connection(): PQ {
+    return this.open();
+  }
+
   private open(): PQ {
     if (this.closed) throw new PgError('the PostgreSQL store is closed', undefined);
     if (this.broken && this.depth === 0) {
@@ -298,21 +320,33 @@ export class PgDb implements SqlDb {
       const savepoint = `sp${this.depth}`;
       this.exec(outer ? 'BEGIN' : `SAVEPOINT ${savepoint}`);
       this.depth++;
+      let result: T;
       try {
-        const result = fn(...args);
-        this.depth--;
-        this.exec(outer ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`);
-        return result;
+        result = fn(...args);
       } catch (err) {
         this.depth--;
-        try {
-          this.exec(outer ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
-        } catch {
-          // The connection is gone: the server rolled back for us.
-        }
+        this.undo(outer, savepoint);
         throw err;
       }
+      this.depth--;
+      try {
+        this.exec(outer ? 'COMMIT' : `RELEASE SAVEPOINT ${savepoint}`);
+      } catch (err) {
+        // A commit refused (a deferred constraint, a serialization failure, the server gone):
+        // nothing of it landed; the connection is left out of the transaction.
+        this.undo(outer, savepoint);
+        throw err;
+      }
+      return result;
     };
+  }
+
+  private undo(outer: boolean, savepoint: string): void {
+    try {
+      this.exec(outer ? 'ROLLBACK' : `ROLLBACK TO SAVEPOINT ${savepoint}; RELEASE SAVEPOINT ${savepoint}`);
+    } catch {
+      // The connection is gone: the server rolled back for us.
+    }
   }
 
   tables(): string[] {
@@ -371,7 +405,7 @@ export class PgListener {
     const Libpq = loadLibpq();
     this.pq = new Libpq();
     try {
-      this.pq.connectSync(url);
+      this.pq.connectSync(withNetworkDefaults(url));
     } catch (err) {
       throw new Error(`cannot connect to PostgreSQL: ${(err as Error).message.trim()}`);
     }
@@ -390,7 +424,13 @@ export class PgListener {
         onLost(err);
         return;
       }
-      for (let n = this.pq.notifies(); n; n = this.pq.notifies()) onPayload(n.extra);
+      for (let n = this.pq.notifies(); n; n = this.pq.notifies()) {
+        try {
+          onPayload(n.extra);
+        } catch {
+          // The handler's failure is its own (it logs): the feed goes on.
+        }
+      }
     });
     this.pq.startReader();
   }

@@ -99,6 +99,26 @@ export function agentHello(ctx: Context, hostId: number, agentVersion: string, p
   });
 }
 
+/** Agents heard from within this long count as connected to the controller that recorded them. */
+export const REMOTE_AGENT_FRESH_MS = 60_000;
+
+/**
+ * Whether the host's agent is connected to another controller on the same store (PostgreSQL): as
+ * that controller recorded it, and heard from lately — a record left by a controller that died is
+ * not believed for long.
+ */
+export function connectedElsewhere(ctx: Context, h: { controller: string | null; lastHeartbeatAt: string | null }, self: string | undefined): boolean {
+  if (ctx.db.dialect !== 'postgres' || h.controller === null || h.controller === self || !h.lastHeartbeatAt) return false;
+  return ctx.clock.now().getTime() - Date.parse(h.lastHeartbeatAt) < REMOTE_AGENT_FRESH_MS;
+}
+
+/** The agents of `hostIds` are connected to `controller` (it learned its name after they came). */
+export function agentsAttached(ctx: Context, hostIds: readonly number[], controller: string): void {
+  ctx.tx(() => {
+    for (const id of hostIds) ctx.hosts.attach(id, controller);
+  });
+}
+
 /** The agent of `hostId` left `controller` (its stream ended). */
 export function agentLeft(ctx: Context, hostId: number, controller: string): void {
   ctx.tx(() => ctx.hosts.detach(hostId, controller));

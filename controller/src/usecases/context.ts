@@ -56,7 +56,7 @@ export class Context {
    * Which hosts' agents are connected now, when agents connect to this process (the gRPC server sets
    * it). Without it — the core alone, as in tooling and benchmarks — every host counts as connected.
    */
-  agentPresence: { hasSession(hostId: number): boolean } | undefined;
+  agentPresence: { hasSession(hostId: number): boolean; readonly controllerId?: string | undefined } | undefined;
 
   /** The store: the use cases know only its interface (`Store`); SQLite is the embedded default. */
   constructor(

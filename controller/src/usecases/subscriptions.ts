@@ -1,4 +1,5 @@
 /** Subscription lifecycle: create (with placement), show, list, delete. */
+import { connectedElsewhere } from './agents.js';
 import {
   AlreadyExistsError,
   FailedPreconditionError,
@@ -68,8 +69,8 @@ export function pickHost(ctx: Context, desired: Values, exclude?: number): HostR
     state: h.state,
     report: h.report,
     allocatedBytes: allocated.get(h.id) ?? 0,
-    // Connected here, or to another controller on the same store (as it recorded).
-    connected: ctx.agentPresence ? ctx.agentPresence.hasSession(h.id) || h.controller !== null : true,
+    // Connected here, or to another controller on the same store (as it recorded, lately).
+    connected: ctx.agentPresence ? ctx.agentPresence.hasSession(h.id) || connectedElsewhere(ctx, h, ctx.agentPresence.controllerId) : true,
   }));
   const choice = choosePlacement(desired, candidates);
   if (!choice) {

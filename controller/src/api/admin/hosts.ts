@@ -23,7 +23,8 @@ export function hostHandlers(deps: ApiDeps): Pick<AdminServer, Names> {
   const { core } = deps;
   // Connected here, or (several controllers on one PostgreSQL) to another controller, as recorded.
   const self = () => deps.agents?.controllerId;
-  const connected = (h: { name: string; controller: string | null }) => (deps.agents?.isConnected(h.name) ?? false) || (h.controller !== null && h.controller !== self());
+  const connected = (h: { name: string; controller: string | null; lastHeartbeatAt: string | null }) =>
+    (deps.agents?.isConnected(h.name) ?? false) || core.connectedElsewhere(h, self());
   return {
     createJoinToken: unary(deps, 'CreateJoinToken', (req) => {
       const { token, record } = core.createJoinToken(req.ttlSeconds);
