@@ -206,8 +206,8 @@ describe('human listings', () => {
     expect(subs[0]).toMatch(/^SUBSCRIPTION\s+CUSTOMER\s+HOST\s+SYNC\s+APPLIED\s+STATE\s+DISK\s+TRAFFIC\s+EXPIRES$/);
     expect(subs[1]).toMatch(/^example\.com \(Unlimited\)\s+alice\s+web1\.example\.net\s+unsynced\s+pending\s+suspended \(manual\)\s+-\s+-\s+never$/);
     const hosts = (await cli('host', 'list')).stdout.split('\n');
-    expect(hosts[0]).toMatch(/^NAME\s+STATE\s+CONNECTED\s+HEARTBEAT\s+LAG\s+SUBSCRIPTIONS\s+FAILING$/);
-    expect(hosts[1]).toMatch(/^web1\s+maintenance\s+no\s+never\s+1\s+3\s+2$/);
+    expect(hosts[0]).toMatch(/^NAME\s+STATE\s+CONNECTED\s+CONTROLLER\s+HEARTBEAT\s+LAG\s+SUBSCRIPTIONS\s+FAILING$/);
+    expect(hosts[1]).toMatch(/^web1\s+maintenance\s+no\s+-\s+never\s+1\s+3\s+2$/);
     expect((await cli('host', 'show', 'web1')).stdout).toMatch(/^Failing to apply\s+2 subscriptions \(its agent retries/m);
   });
 });
