@@ -13,13 +13,12 @@ import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError, createClient } from '@connectrpc/connect';
 import { createConnectTransport } from '@connectrpc/connect-web';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpServer, type RunningHttp } from '../../controller/src/api/http.js';
-import { silentLogger } from '../../controller/src/logger.js';
-import { ADMIN_TOKEN, startTestApi, type TestApi } from '../helpers/api.js';
+import type { RunningHttp } from '../../controller/src/api/http.js';
+import { ADMIN_TOKEN, startTestApi, startTestHttp, type TestApi } from '../helpers/api.js';
 import { tempDir } from '../helpers/processes.js';
 
 let api: TestApi;
-let http: RunningHttp;
+let http: RunningHttp & { base: string };
 // The client's shape is the descriptor's (fields in camelCase, int64 as bigint, enums as numbers),
 // known only at run time here: the methods used are typed loosely.
 type Any = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -28,7 +27,7 @@ let admin: { createPlan: Rpc; getPlan: Rpc; listPlans: Rpc; whoAmI: Rpc; watchEv
 
 beforeAll(async () => {
   api = await startTestApi();
-  http = await startHttpServer({ core: api.core, log: silentLogger(), agents: api.running.agents }, { host: '127.0.0.1', port: 0 });
+  http = await startTestHttp(api);
   const image = join(tempDir('hostplane-image-'), 'hostplane.binpb');
   execFileSync(join(process.cwd(), 'node_modules/.bin/buf'), ['build', '-o', image], { cwd: process.cwd() });
   const registry = createFileRegistry(fromBinary(FileDescriptorSetSchema, readFileSync(image)));

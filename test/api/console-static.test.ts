@@ -9,20 +9,19 @@ import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CONSOLE_CSP, consoleDir, consoleRoutes } from '../../controller/src/api/console.js';
-import { startHttpServer, type RunningHttp } from '../../controller/src/api/http.js';
-import { silentLogger } from '../../controller/src/logger.js';
-import { startTestApi, type TestApi } from '../helpers/api.js';
+import type { RunningHttp } from '../../controller/src/api/http.js';
+import { startTestApi, startTestHttp, type TestApi } from '../helpers/api.js';
 import { tempDir } from '../helpers/processes.js';
 import { createServer, type Server } from 'node:http';
 
 let api: TestApi;
-let http: RunningHttp;
+let http: RunningHttp & { base: string };
 let base: string;
 
 beforeAll(async () => {
   api = await startTestApi();
-  http = await startHttpServer({ core: api.core, log: silentLogger(), agents: api.running.agents }, { host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${http.port}`;
+  http = await startTestHttp(api);
+  base = http.base;
 });
 afterAll(async () => {
   await http?.close();

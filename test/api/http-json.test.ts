@@ -6,18 +6,17 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHttpServer, type RunningHttp } from '../../controller/src/api/http.js';
-import { silentLogger } from '../../controller/src/logger.js';
-import { ADMIN_TOKEN, startTestApi, type TestApi } from '../helpers/api.js';
+import type { RunningHttp } from '../../controller/src/api/http.js';
+import { ADMIN_TOKEN, startTestApi, startTestHttp, type TestApi } from '../helpers/api.js';
 
 let api: TestApi;
-let http: RunningHttp;
+let http: RunningHttp & { base: string };
 let base: string;
 
 beforeAll(async () => {
   api = await startTestApi();
-  http = await startHttpServer({ core: api.core, log: silentLogger(), agents: api.running.agents }, { host: '127.0.0.1', port: 0 });
-  base = `http://127.0.0.1:${http.port}`;
+  http = await startTestHttp(api);
+  base = http.base;
 });
 afterAll(async () => {
   await http?.close();

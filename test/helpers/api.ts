@@ -1,6 +1,7 @@
 /** Test harness for the Admin API: a real gRPC server on 127.0.0.1:0 over a temp SQLite file. */
 import { credentials, Metadata, type CallOptions, type ServiceError } from '@grpc/grpc-js';
 import { AdminClient } from '@hostplane/proto/hostplane/v1/admin.js';
+import { startHttpServer, type RunningHttp } from '../../controller/src/api/http.js';
 import { startGrpcServer, type RunningServer } from '../../controller/src/api/server.js';
 import { silentLogger } from '../../controller/src/logger.js';
 import { ensureAdminToken } from '../../controller/src/usecases/index.js';
@@ -63,4 +64,10 @@ export async function startTestApi(): Promise<TestApi> {
       t.close();
     },
   };
+}
+
+/** The JSON API and console's HTTP listener on 127.0.0.1:0, in front of the test API's handlers. */
+export async function startTestHttp(api: TestApi): Promise<RunningHttp & { base: string }> {
+  const http = await startHttpServer({ core: api.core, log: silentLogger(), agents: api.running.agents }, { host: '127.0.0.1', port: 0 });
+  return Object.assign(http, { base: `http://127.0.0.1:${http.port}` });
 }

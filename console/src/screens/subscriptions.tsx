@@ -114,8 +114,9 @@ export function Subscriptions({ me }: { me: Me }) {
   const [pages, setPages] = useState<Subscription[][]>([]);
   const [next, setNext] = useState('');
   const plans = useLoad(() => call('ListPlans', ListPlansRequest, ListPlansResponse, { kind: PlanKind.PLAN_KIND_SERVICE }), []);
-  const first = useLoad(async () => {
-    const res = await call('ListSubscriptions', ListSubscriptionsRequest, ListSubscriptionsResponse, {
+  /** A page of the list with the filters of now, after `pageToken`. */
+  const page = (pageToken = '') =>
+    call('ListSubscriptions', ListSubscriptionsRequest, ListSubscriptionsResponse, {
       syncStatus: sync,
       state,
       plan,
@@ -123,7 +124,10 @@ export function Subscriptions({ me }: { me: Me }) {
       customer,
       view: SubscriptionView.SUBSCRIPTION_VIEW_BASIC,
       pageSize: PAGE,
+      pageToken,
     });
+  const first = useLoad(async () => {
+    const res = await page();
     setPages([res.subscriptions]);
     setNext(res.nextPageToken);
     return res;
@@ -208,16 +212,7 @@ export function Subscriptions({ me }: { me: Me }) {
           class="secondary"
           onClick={() => {
             setMoreError(undefined);
-            call('ListSubscriptions', ListSubscriptionsRequest, ListSubscriptionsResponse, {
-              syncStatus: sync,
-              state,
-              plan,
-              host,
-              customer,
-              view: SubscriptionView.SUBSCRIPTION_VIEW_BASIC,
-              pageSize: PAGE,
-              pageToken: next,
-            }).then((res) => {
+            page(next).then((res) => {
               setPages((p) => [...p, res.subscriptions]);
               setNext(res.nextPageToken);
             }, setMoreError);
