@@ -6,6 +6,7 @@ import { highestPhpVersion, majorMinor, type CapabilityReport } from '@hostplane
 import { schedule } from 'node-cron';
 import type { Logger } from 'pino';
 import { detectCapabilities, type DiskReserve } from './detect/index.js';
+import type { Finding } from './detect/detector.js';
 
 export interface DetectionOptions {
   readonly vhostsRoot: string;
@@ -17,6 +18,8 @@ export interface DetectionOptions {
 
 export class DetectionLoop {
   private latest: CapabilityReport | undefined;
+  /** Each detector's last good finding: what a detector that fails once in a while still says. */
+  private readonly lastGood = new Map<string, Finding>();
   private readonly listeners = new Set<(report: CapabilityReport) => void>();
 
   constructor(
@@ -60,7 +63,9 @@ export class DetectionLoop {
       vhostsRoot: this.opts.vhostsRoot,
       probePath: this.opts.probePath,
       reserve: this.opts.reserve,
-      onError: (detector, err) => this.log.warn({ component: 'detect', detector, err: (err as Error).message }, 'detector failed'),
+      lastGood: this.lastGood,
+      onError: (detector, err) =>
+        this.log.warn({ component: 'detect', detector, err: (err as Error).message, kept: this.lastGood.has(detector) }, 'detector failed twice; its last good finding stands'),
     });
     this.log.debug({ component: 'detect', ms: Math.round(performance.now() - started), components: report.components.length }, 'detected');
     this.latest = report;

@@ -1,7 +1,10 @@
 /**
  * One detection cycle: every detector runs concurrently (each guarded by a deadline and retries),
  * and their findings become one capability report in canonical form. A detector that fails or
- * overruns contributes nothing and is passed to `onError`; the cycle itself does not fail.
+ * overruns gets one more attempt; if that fails too, it contributes its last good finding (a
+ * transient overload must not make a server look as if it lost PHP — its subscriptions would go
+ * unsynced until the next detection) or, without one, nothing, and is passed to `onError`. The cycle
+ * itself does not fail.
  *
  * Cost on the 2-core reference machine: dominated by the slowest probe (a PHP or Node start-up,
  * ~30–60 ms) and systeminformation's `df` (~50 ms), since everything runs at once; see the
@@ -41,8 +44,13 @@ export interface DetectOptions {
   readonly detectors?: readonly Detector[];
   /** The mount table (default `/proc/self/mountinfo`): which filesystem holds the vhosts root, with which options. */
   readonly mountinfo?: string;
-  /** Told about each detector that failed or overran (its finding is then empty). */
+  /** Told about each detector that failed or overran twice (its last good finding, or nothing, is used). */
   readonly onError?: (detector: string, error: unknown) => void;
+  /**
+   * Each detector's last successful finding, kept across cycles by the caller: read for a detector
+   * that fails, updated with each success.
+   */
+  readonly lastGood?: Map<string, Finding>;
 }
 
 export async function detectCapabilities(options: DetectOptions): Promise<CapabilityReport> {
@@ -64,10 +72,21 @@ export async function detectCapabilities(options: DetectOptions): Promise<Capabi
   });
   const detectors = (options.detectors ?? DETECTORS).map((d) => guard(d, { timeoutMs: detectorTimeoutMs, retries }));
   const settled = await Promise.allSettled(detectors.map((d) => d.detect(env)));
+  // The failures get a second attempt, together (a moment of overload is usually over by then).
+  const failed = settled.flatMap((result, i) => (result.status === 'rejected' ? [i] : []));
+  const second = await Promise.allSettled(failed.map((i) => detectors[i]!.detect(env)));
+  failed.forEach((i, k) => (settled[i] = second[k]!));
   const findings: Finding[] = [];
   settled.forEach((result, i) => {
-    if (result.status === 'fulfilled') findings.push(result.value);
-    else options.onError?.(detectors[i]!.name, result.reason);
+    const name = detectors[i]!.name;
+    if (result.status === 'fulfilled') {
+      findings.push(result.value);
+      options.lastGood?.set(name, result.value);
+      return;
+    }
+    options.onError?.(name, result.reason);
+    const kept = options.lastGood?.get(name);
+    if (kept) findings.push(kept);
   });
   return assembleReport(findings);
 }

@@ -99,6 +99,29 @@ describe('probes that misbehave', () => {
     expect(errors).toEqual(['stuck']);
   });
 
+  it('a detector that fails once is tried again; one that keeps failing keeps its last good finding', async () => {
+    const dir = fresh();
+    const expected = await writeProbeDir(dir, ['nginx']);
+    const nginx = detectorNamed('nginx')!;
+    let calls = 0;
+    let failing = false;
+    // Fails every other call while `failing` (a moment of overload), always once it is broken.
+    const flaky: Detector = {
+      name: 'nginx',
+      detect: (env) => (failing || ++calls % 2 === 1 ? Promise.reject(new Error('probe timed out')) : nginx.detect(env)),
+    };
+    const lastGood = new Map();
+    const errors: string[] = [];
+    const opts = { vhostsRoot: tmp.dir, probePath: [dir], detectors: [flaky], lastGood, onError: (name: string) => errors.push(name) };
+    expect((await detectCapabilities(opts)).components).toEqual(expected); // the first attempt failed, the second found it
+    expect(errors).toEqual([]);
+    failing = true;
+    expect((await detectCapabilities(opts)).components).toEqual(expected); // broken now: the last good finding stands
+    expect(errors).toEqual(['nginx']);
+    // Without a last good finding, nothing.
+    expect((await detectCapabilities({ ...opts, lastGood: new Map() })).components).toEqual([]);
+  });
+
   it('garbage output is not reported as the component (decision: no banner, no component)', async () => {
     const dir = fresh();
     for (const name of ['php8.2', 'php-fpm8.2', 'nginx', 'apache2', 'mysqld', 'postgres', 'vsftpd', 'pure-ftpd', 'webalizer', 'postconf', 'exim4', 'perl', 'python3', 'node']) {
