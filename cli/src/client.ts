@@ -125,7 +125,7 @@ export interface CallOptions {
 
 /** A connected Admin API client. Close it when done, or the process stays alive. */
 export class AdminApi {
-  #client: AdminClient;
+  /** One client per controller of the list, made when first needed. */
   readonly #clients: AdminClient[] = [];
   #current = 0;
   readonly #addresses: readonly string[];
@@ -137,15 +137,17 @@ export class AdminApi {
   ) {
     this.#addresses = options.addresses ?? [options.address];
     this.#credentials = channelCredentials(options.caFile);
-    this.#client = new AdminClient(this.#addresses[0]!, this.#credentials);
-    this.#clients.push(this.#client);
+  }
+
+  /** The client of the controller in use. */
+  get #client(): AdminClient {
+    return (this.#clients[this.#current] ??= new AdminClient(this.#addresses[this.#current]!, this.#credentials));
   }
 
   /** The next controller of the list, after one that could not be reached; false when none is left. */
   #failOver(tried: number): boolean {
     if (tried >= this.#addresses.length) return false;
     this.#current = (this.#current + 1) % this.#addresses.length;
-    this.#client = this.#clients[this.#current] ??= new AdminClient(this.#addresses[this.#current]!, this.#credentials);
     return true;
   }
 

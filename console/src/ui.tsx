@@ -256,19 +256,6 @@ export function when(date: Date | undefined): string {
   return date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
 }
 
-export function bytes(n: string | number | undefined): string {
-  const v = Number(n ?? 0);
-  if (!Number.isFinite(v)) return String(n);
-  const units = ['B', 'K', 'M', 'G', 'T', 'P'];
-  let u = 0;
-  let x = v;
-  while (x >= 1024 && u < units.length - 1) {
-    x /= 1024;
-    u++;
-  }
-  return `${u === 0 ? x : x.toFixed(x < 10 ? 1 : 0)}${units[u]}`;
-}
-
 /** Where a page is: a link up to its list, then its own name. */
 export function Breadcrumb(props: { href: string; label: string; current: string }) {
   return (

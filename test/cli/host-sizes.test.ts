@@ -1,6 +1,6 @@
 /** Measured capacities in `host show`: the largest unit with a whole part, one decimal. */
 import { describe, expect, it } from 'vitest';
-import { measuredSize } from '../../cli/src/commands/host.js';
+import { measuredSize } from '@hostplane/shared';
 
 describe('measured sizes in host show', () => {
   it.each([

@@ -3,7 +3,7 @@
  * `hostplane host list|show|detect|maintenance|remove` (the fleet).
  */
 import { Argument, Option, type Command } from 'commander';
-import { formatSize, installCommand } from '@hostplane/shared';
+import { formatSize, installCommand, measuredSize } from '@hostplane/shared';
 import {
   CreateJoinTokenRequest,
   DetectHostRequest,
@@ -33,19 +33,6 @@ const STATES = {
   incompatible: HostState.HOST_STATE_INCOMPATIBLE,
 } as const;
 
-/**
- * A measured capacity for people: `23.5G`, `78.1G` — the largest unit with a whole part, one
- * decimal (measured bytes seldom divide exactly, and `24684084K` is no help).
- */
-export function measuredSize(text: string | undefined): string {
-  if (text === undefined) return '-';
-  const n = Number(text);
-  if (!Number.isSafeInteger(n)) return text;
-  for (const [unit, factor] of [['T', 1024 ** 4], ['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) {
-    if (n >= factor) return n % factor === 0 ? formatSize(n) : `${(n / factor).toFixed(1)}${unit}`;
-  }
-  return String(n);
-}
 const bytes = measuredSize;
 
 export function renderHost(h: Host, now = new Date()): string {

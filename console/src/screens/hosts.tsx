@@ -1,9 +1,9 @@
 /** Hosts: state, connection, detected components, disk, subscriptions and lag; Detect and maintenance. */
 import { useState } from 'preact/hooks';
 import { CreateJoinTokenRequest, CreateJoinTokenResponse, DetectHostRequest, DetectHostResponse, HostState, ListHostsRequest, ListHostsResponse, SetHostMaintenanceRequest, SetHostMaintenanceResponse, type Host } from '@hostplane/proto/hostplane/v1/host.js';
-import { installCommand } from '@hostplane/shared';
+import { installCommand, measuredSize } from '@hostplane/shared';
 import { call } from '../api.js';
-import { Badge, ErrorNote, Modal, bytes, useLoad, when } from '../ui.js';
+import { Badge, ErrorNote, Modal, useLoad, when } from '../ui.js';
 
 const STATE: Record<number, string> = {
   [HostState.HOST_STATE_READY]: 'ready',
@@ -135,7 +135,7 @@ export function Hosts() {
                   <td>
                     <small>{(h.capabilities?.components ?? []).map((c) => `${c.name}${c.version ? ` ${c.version}` : ''}`).join(', ') || '—'}</small>
                   </td>
-                  <td>{disk ? `${bytes(disk.freeBytes)} of ${bytes(disk.totalBytes)}` : '—'}</td>
+                  <td>{disk ? `${measuredSize(disk.freeBytes)} of ${measuredSize(disk.totalBytes)}` : '—'}</td>
                   <td>
                     {h.subscriptionCount}
                     {h.failingSubscriptionCount > 0 && <small class="error"> ({h.failingSubscriptionCount} failing)</small>}

@@ -36,11 +36,11 @@ import {
 import { ListPlansRequest, ListPlansResponse, PlanKind } from '@hostplane/proto/hostplane/v1/plan.js';
 import { ListCustomersRequest, ListCustomersResponse } from '@hostplane/proto/hostplane/v1/customer.js';
 import type { Conflict } from '@hostplane/proto/hostplane/v1/values.js';
-import { PROPERTIES, PROPERTY_KEYS, valuesFromProto } from '@hostplane/shared';
+import { PROPERTIES, PROPERTY_KEYS, measuredSize, valuesFromProto } from '@hostplane/shared';
 import { call } from '../api.js';
 import type { Me } from '../main.js';
 import { routeQuery } from '../main.js';
-import { Badge, Breadcrumb, ConflictTable, ErrorNote, Modal, PropertyFields, StatusBadges, Unfold, bytes, changesOf, grouped, inputText, useLoad, valueText, when } from '../ui.js';
+import { Badge, Breadcrumb, ConflictTable, ErrorNote, Modal, PropertyFields, StatusBadges, Unfold, changesOf, grouped, inputText, useLoad, valueText, when } from '../ui.js';
 
 const PAGE = 100;
 
@@ -51,7 +51,7 @@ function Applied({ sub }: { sub: Subscription }) {
 
 function usageCell(used: string | undefined, limit: string | undefined): string {
   if (used === undefined) return '—';
-  return `${bytes(used)}${limit ? ` / ${limit}` : ''}`;
+  return `${measuredSize(used)}${limit ? ` / ${limit}` : ''}`;
 }
 
 /** A new subscription: its domain, customer and plan (and, for an operator, a host; else placement chooses). */
@@ -478,7 +478,7 @@ export function SubscriptionPage({ name, me }: { name: string; me: Me }) {
           )}
           {s.move && (
             <p>
-              Moving to {s.move.to}: {bytes(s.move.bytes)} of {bytes(s.move.expectedBytes)}
+              Moving to {s.move.to}: {measuredSize(s.move.bytes)} of {measuredSize(s.move.expectedBytes)}
             </p>
           )}
         </article>

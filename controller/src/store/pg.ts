@@ -81,6 +81,17 @@ export class PgError extends Error {
 /** Connections just finished, kept from the garbage collector until libuv has closed their watcher. */
 const FINISHING = new Set<PQ>();
 
+/**
+ * Ends a connection. finish() hands the binding's socket watcher to libuv to close later; the
+ * watcher lives inside the binding's object, which must not be collected before libuv has closed it
+ * (the process aborts otherwise): it is held until a later turn of the event loop.
+ */
+function finish(pq: PQ): void {
+  FINISHING.add(pq);
+  pq.finish();
+  setTimeout(() => FINISHING.delete(pq), 100).unref();
+}
+
 // Result types read as numbers (SQLite gives numbers for all of these); bool as 1/0.
 const NUMERIC = new Set([20, 21, 23, 26, 700, 701, 1700]);
 const BOOL = 16;
@@ -252,19 +263,12 @@ export class PgDb implements SqlDb {
    * transaction that lost its connection has failed, and its caller hears so.
    */
   connection(): PQ {
-    return this.open();
-  }
-
-  private open(): PQ {
     if (this.closed) throw new PgError('the PostgreSQL store is closed', undefined);
     if (this.broken && this.depth === 0) {
-      const old = this.pq;
+      finish(this.pq);
       this.pq = PgDb.connect(this.conninfo);
       this.broken = false;
       this.generation++;
-      FINISHING.add(old);
-      old.finish();
-      setTimeout(() => FINISHING.delete(old), 100).unref();
     }
     return this.pq;
   }
@@ -285,13 +289,13 @@ export class PgDb implements SqlDb {
   /** Prepares `text` on the server under a new name. */
   prepareNamed(text: string, count: number): string {
     const name = `s${++this.statements}`;
-    this.open().prepare(name, text, count);
+    this.connection().prepare(name, text, count);
     this.check(text).clear();
     return name;
   }
 
   run(name: string, params: (string | null)[]): PQ {
-    this.open().execPrepared(name, params);
+    this.connection().execPrepared(name, params);
     return this.check(name);
   }
 
@@ -300,14 +304,14 @@ export class PgDb implements SqlDb {
   }
 
   exec(sql: string): void {
-    this.open().exec(sql);
+    this.connection().exec(sql);
     this.check(sql).clear();
   }
 
   /** Rows of a one-off query (no server-side statement kept). */
   query<R>(sql: string, params: unknown[] = []): R[] {
     const { text } = numberPlaceholders(sql);
-    this.open().execParams(text, params.map(param));
+    this.connection().execParams(text, params.map(param));
     const pq = this.check(sql);
     const rows = readRows(pq, false) as R[];
     pq.clear();
@@ -356,13 +360,7 @@ export class PgDb implements SqlDb {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    // finish() hands the binding's socket watcher to libuv to close later; the watcher lives inside
-    // the binding's object, which must not be collected before libuv has closed it (it aborts the
-    // process otherwise): held until a later turn of the event loop.
-    const pq = this.pq;
-    FINISHING.add(pq);
-    pq.finish();
-    setTimeout(() => FINISHING.delete(pq), 100).unref();
+    finish(this.pq);
   }
 }
 
@@ -440,9 +438,6 @@ export class PgListener {
     this.closed = true;
     this.pq.stopReader();
     this.pq.removeAllListeners('readable');
-    const pq = this.pq;
-    FINISHING.add(pq);
-    pq.finish();
-    setTimeout(() => FINISHING.delete(pq), 100).unref();
+    finish(this.pq);
   }
 }

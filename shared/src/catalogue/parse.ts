@@ -43,6 +43,21 @@ export function formatSize(bytes: number): string {
 }
 
 /**
+ * A measured size for people: `23.5G`, `78.1G` — the largest unit with a whole part, one decimal
+ * (measured bytes seldom divide exactly, and `24684084K` is no help); exact sizes as `formatSize`.
+ * Takes the decimal text of an int64 from the wire; `-` when there is none.
+ */
+export function measuredSize(text: string | undefined): string {
+  if (text === undefined) return '-';
+  const n = Number(text);
+  if (!Number.isSafeInteger(n)) return text;
+  for (const [unit, factor] of [['T', 1024 ** 4], ['G', 1024 ** 3], ['M', 1024 ** 2], ['K', 1024]] as const) {
+    if (n >= factor) return n % factor === 0 ? formatSize(n) : `${(n / factor).toFixed(1)}${unit}`;
+  }
+  return String(n);
+}
+
+/**
  * Adds `months` calendar months, keeping the time of day; a day that does not exist in the target
  * month is clamped to its last day (Jan 31 + 1mo = Feb 28/29, Feb 29 + 1y = Feb 28), as in ISO 8601
  * calendar arithmetic, instead of overflowing into the next month.
